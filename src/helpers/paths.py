@@ -1,0 +1,22 @@
+"""Where things are: the repository root, data files and the cohort the book runs on."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DATA = REPO / "data"
+PUBLISHED = DATA / "published"
+DEFAULT_COHORT = DATA / "cohort.csv"
+DEFAULT_REGIMENS = DATA / "regimens.csv"
+
+
+def cohort_path() -> Path:
+    """The cohort file to analyse: ``$COHORT`` if set, else the synthetic ``data/cohort.csv``."""
+    return Path(os.environ.get("COHORT") or DEFAULT_COHORT).resolve()
+
+
+def regimens_path() -> Path:
+    """The regimen file to analyse: ``$REGIMENS`` if set, else the synthetic ``data/regimens.csv``."""
+    return Path(os.environ.get("REGIMENS") or DEFAULT_REGIMENS).resolve()
