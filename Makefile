@@ -4,13 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data bench clean
+.PHONY: help venv book test data bench clean notebooks figure
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
 	@echo "make test   set up .venv and run the whole test suite (unit tests + nbval)"
 	@echo "make data   regenerate data/cohort.csv and data/regimens.csv (seeded, deterministic)"
 	@echo "make bench  print runtime and fidelity benchmarks"
+	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs)"
 
 venv: $(STAMP)
 
@@ -22,8 +23,37 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
+# make book [COHORT=my_cohort.csv] [REGIMENS=my_regimens.csv]   (paths absolute or relative to this directory)
+# Validates the input first and stops before rendering anything if it is invalid; builds into a staging
+# directory and replaces $(BOOK)/_build/html only when the whole build succeeded, so _build keeps the last
+# good site.  The notebooks read the files from $COHORT / $REGIMENS (helpers.paths).  COHORT without
+# REGIMENS builds with no regimen file: the sections that need one say so and skip themselves.
+BOOK     ?= book
+COHORT   ?=
+REGIMENS ?=
+BOOK_COHORT   = $(if $(COHORT),$(abspath $(COHORT)),$(CURDIR)/data/cohort.csv)
+BOOK_REGIMENS = $(if $(REGIMENS),$(abspath $(REGIMENS)),$(if $(COHORT),,$(CURDIR)/data/regimens.csv))
+
 book: $(STAMP)
-	$(BIN)/jupyter-book build book -W --keep-going
+	@set -eu; \
+	fail() { echo "make book: $$1; nothing was built ($(BOOK)/_build/html is unchanged)" >&2; exit 1; }; \
+	$(BIN)/python -m helpers.data validate "$(BOOK_COHORT)" --kind cohort || fail "invalid cohort file"; \
+	if [ -n "$(BOOK_REGIMENS)" ]; then \
+	  $(BIN)/python -m helpers.data validate "$(BOOK_REGIMENS)" --kind regimens --cohort "$(BOOK_COHORT)" \
+	    || fail "invalid regimens file"; \
+	fi; \
+	mkdir -p "$(BOOK)/_build"; \
+	stage=$$(mktemp -d "$(BOOK)/_build/.staging.XXXXXX"); \
+	trap 'rm -rf "$$stage"' EXIT INT TERM; \
+	COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" \
+	  $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going \
+	  || fail "the book build failed"; \
+	test -f "$$stage/_build/html/index.html" || fail "the build wrote no index.html"; \
+	rm -rf "$(BOOK)/_build/.html.old"; \
+	if [ -d "$(BOOK)/_build/html" ]; then mv "$(BOOK)/_build/html" "$(BOOK)/_build/.html.old"; fi; \
+	mv "$$stage/_build/html" "$(BOOK)/_build/html"; \
+	rm -rf "$(BOOK)/_build/.html.old"; \
+	echo "make book: built $(BOOK)/_build/html from $(BOOK_COHORT)$(if $(BOOK_REGIMENS), and $(BOOK_REGIMENS))"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -33,6 +63,12 @@ data: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py
+
+notebooks: $(STAMP)
+	$(BIN)/python book/tools/notebooks.py execute
+
+figure: $(STAMP)
+	$(BIN)/python book/tools/readme_figure.py docs/figure1d.png
 
 clean:
 	rm -rf book/_build

@@ -1,0 +1,104 @@
+"""Repository-wide pytest configuration: nbval on every notebook, and a small toy cohort for unit tests.
+
+``make test`` runs ``pytest`` with ``testpaths = tests notebooks`` and ``--nbval-lax`` (pyproject.toml): every
+``notebooks/*.ipynb`` is re-executed; only cells marked ``# NBVAL_CHECK_OUTPUT`` have their outputs compared.
+Figure reprs and memory addresses are sanitised by ``tests/nbval_sanitize.cfg`` (added here, so the
+path works from any working directory).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parent
+SANITIZE = REPO / "tests" / "nbval_sanitize.cfg"
+
+
+def pytest_configure(config):
+    opt = config.option
+    if hasattr(opt, "nbval_sanitize_with") and not opt.nbval_sanitize_with:
+        opt.nbval_sanitize_with = str(SANITIZE)
+
+
+def make_toy_cohort(n: int = 40, seed: int = 7) -> pd.DataFrame:
+    """A small made-up cohort with the columns the factors and survival helpers read (not the paper's data)."""
+    rng = np.random.default_rng(seed)
+    big = rng.random(n) < 0.4
+    months = np.round(rng.exponential(np.where(big, 20.0, 60.0)), 1) + 0.5
+    death = (rng.random(n) < 0.65).astype(int)
+    grade = rng.choice([2.0, 3.0], n)
+    grade[:3] = np.nan
+    return pd.DataFrame({
+        "patient_id": [f"T{i:03d}" for i in range(1, n + 1)],
+        "age_years": rng.integers(25, 86, n),
+        "sex": rng.choice(["male", "female"], n),
+        "primary_site": rng.choice(["extremity", "trunk", "retroperitoneum", "others"], n),
+        "size_cm": np.where(big, 15.0, 6.0),
+        "depth": rng.choice(["superficial", "deep"], n),
+        "grade": grade,
+        "presenting": rng.choice(["metachronous", "synchronous"], n),
+        "initial_metastatic_sites": rng.integers(1, 3, n),
+        "initial_metastatic_lesions": rng.integers(1, 4, n),
+        "primary_resection": rng.integers(0, 2, n),
+        "metastasectomy_curative": rng.integers(0, 2, n),
+        "chemotherapy": rng.integers(0, 2, n),
+        "radiotherapy": rng.integers(0, 2, n),
+        "os_months": months,
+        "death": death,
+    })
+
+
+@pytest.fixture
+def toy_cohort() -> pd.DataFrame:
+    return make_toy_cohort()
+
+
+# --------------------------------------------------------------------------------------------------
+# the built book, shared by tests/test_book_config.py and tests/test_site.py
+# --------------------------------------------------------------------------------------------------
+
+BOOK = REPO / "book"
+BUILD_HTML = BOOK / "_build" / "html"
+
+
+def book_sources() -> list[Path]:
+    """Everything a build depends on: config, toc, chapters, helpers, data."""
+    paths = [BOOK / "_config.yml", BOOK / "_toc.yml"]
+    for pattern in ("notebooks/*.md", "src/helpers/**/*.py", "data/*.csv", "data/published/*.csv"):
+        paths += REPO.glob(pattern)
+    return [p for p in paths if p.is_file()]
+
+
+def book_is_fresh() -> bool:
+    """True when book/_build/html exists, holds every chapter, and is newer than every source."""
+    stamp = BUILD_HTML / "index.html"
+    if not stamp.exists():
+        return False
+    built = min(p.stat().st_mtime for p in BUILD_HTML.glob("notebooks/*.html")) if any(
+        BUILD_HTML.glob("notebooks/*.html")) else 0
+    chapters = [p.stem for p in (REPO / "notebooks").glob("*.md")]
+    if any(not (BUILD_HTML / "notebooks" / f"{c}.html").exists() for c in chapters):
+        return False
+    return built > max(p.stat().st_mtime for p in book_sources())
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """book/_build/html, built now (as `make book` does) unless a build newer than every source is present."""
+    import os
+    import subprocess
+    import sys
+
+    if not book_is_fresh():
+        jb = Path(sys.executable).with_name("jupyter-book")
+        env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS")}
+        run = subprocess.run([str(jb), "build", str(BOOK), "-W", "--keep-going"], cwd=REPO, env=env,
+                             capture_output=True, text=True)
+        if run.returncode != 0:
+            pytest.fail(f"the book does not build (jupyter-book exit {run.returncode}):\n"
+                        f"{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+    return BUILD_HTML

@@ -1,0 +1,182 @@
+"""Descriptive statistics of a cohort: medians and ranges, counts and percentages.
+
+These are the plain facts of the paper's section 3.1 and 3.2 (age, size and interval medians
+and ranges; metastatic sites; treatments; outcome status; local recurrence; regimen lines per
+patient).  Every function takes a cohort (or regimen) DataFrame in the schema of
+``data/README.md`` and returns numbers or small DataFrames; nothing is rounded here.
+Percentages are ``100 * k / n`` of the rows given (or of the rows selected by ``among``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import factors
+
+SITE_COLUMNS = {
+    "site_lung": "Lungs",
+    "site_liver": "Liver",
+    "site_muscle": "Muscle",
+    "site_lymph_node": "Lymph nodes",
+    "site_bone": "Bones",
+    "site_other": "Other",
+}
+TREATMENT_COLUMNS = {
+    "primary_resection": "Resection of the primary tumour",
+    "metastasectomy_any": "Any metastasectomy",
+    "metastasectomy_curative": "Metastasectomy with curative intent",
+    "chemotherapy": "Chemotherapy for metastatic disease",
+    "radiotherapy": "Radiotherapy for metastatic disease",
+}
+STATUSES = {"NED": "No evidence of disease", "AWD": "Alive with disease", "DOD": "Died of disease"}
+
+
+def _require(frame: pd.DataFrame, *columns: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise KeyError(f"column(s) {missing} not in the data; expected the schema of data/README.md")
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    _require(frame, column)
+    return pd.to_numeric(frame[column], errors="coerce") == 1
+
+
+def median_range(values) -> pd.Series:
+    """``n``, ``median``, ``min`` and ``max`` of the non-missing values."""
+    v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+    if v.empty:
+        return pd.Series({"n": 0, "median": np.nan, "min": np.nan, "max": np.nan})
+    return pd.Series({"n": int(v.size), "median": float(v.median()), "min": float(v.min()), "max": float(v.max())})
+
+
+def continuous(cohort: pd.DataFrame, column: str) -> pd.Series:
+    """Median and range of one numeric column."""
+    _require(cohort, column)
+    return median_range(cohort[column])
+
+
+def interval_summary(cohort: pd.DataFrame) -> pd.Series:
+    """Median and range of the interval from initial diagnosis to metastasis, among metachronous patients
+    (the paper's definition: synchronous metastases have no interval)."""
+    _require(cohort, "presenting", "interval_to_metastasis_months")
+    meta = cohort.loc[cohort["presenting"] == "metachronous"]
+    return median_range(meta["interval_to_metastasis_months"])
+
+
+def count(mask: pd.Series) -> pd.Series:
+    """``n`` (rows), ``k`` (True) and ``percent`` of a boolean mask."""
+    mask = pd.Series(mask).fillna(False).astype(bool)
+    n, k = int(mask.size), int(mask.sum())
+    return pd.Series({"n": n, "k": k, "percent": 100.0 * k / n if n else np.nan})
+
+
+def yes(cohort: pd.DataFrame, column: str, among: pd.Series | None = None) -> pd.Series:
+    """How many patients have ``column == 1`` (``n``, ``k``, ``percent``), optionally among a boolean mask."""
+    rows = cohort if among is None else cohort.loc[among.reindex(cohort.index, fill_value=False).astype(bool)]
+    return count(_flag(rows, column))
+
+
+def level_counts(cohort: pd.DataFrame, factor: str | factors.Factor) -> pd.DataFrame:
+    """N and % of each level of a factor (missing levels are counted apart and excluded from the %),
+    indexed by level key, with the paper's label."""
+    f = factors.FACTORS[factor] if isinstance(factor, str) else factor
+    lv = f(cohort)
+    known = lv.dropna()
+    rows = [{"level": level, "label": f.label_of(level), "n": int((known == level).sum())} for level in f.levels]
+    out = pd.DataFrame(rows).set_index("level")
+    out["percent"] = 100.0 * out["n"] / known.size if known.size else np.nan
+    out.attrs["missing"] = int(lv.isna().sum())
+    return out
+
+
+def _tally(flags: dict[str, pd.Series], n: int, labels: dict[str, str]) -> pd.DataFrame:
+    rows = [{"key": key, "label": labels[key], "n": int(v.sum())} for key, v in flags.items()]
+    out = pd.DataFrame(rows).set_index("key")
+    out["percent"] = 100.0 * out["n"] / n if n else np.nan
+    # most common first, ties in the paper's order (stable sort)
+    return out.sort_values("n", ascending=False, kind="stable")
+
+
+def metastatic_sites(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Patients with each site of initial metastasis (a patient may have several), most common first."""
+    flags = {col: _flag(cohort, col) for col in SITE_COLUMNS}
+    return _tally(flags, len(cohort), SITE_COLUMNS)
+
+
+def curative_metastasectomy_sites(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Initial metastatic sites of the patients who had a curative-intent metastasectomy."""
+    return metastatic_sites(factors.subset(cohort, "metastasectomy"))
+
+
+def lesions(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Single vs multiple initial metastatic lesions: ``n`` and ``percent``."""
+    _require(cohort, "initial_metastatic_lesions")
+    v = pd.to_numeric(cohort["initial_metastatic_lesions"], errors="coerce")
+    flags = {"single": v == 1, "multiple": v > 1}
+    return _tally(flags, len(cohort), {"single": "Single lesion", "multiple": "Multiple lesions"}).loc[["single", "multiple"]]
+
+
+def treatments(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Patients given each treatment (primary resection, metastasectomy, chemotherapy, radiotherapy), in that order."""
+    flags = {col: _flag(cohort, col) for col in TREATMENT_COLUMNS}
+    return _tally(flags, len(cohort), TREATMENT_COLUMNS).loc[list(TREATMENT_COLUMNS)]
+
+
+def status_counts(cohort: pd.DataFrame) -> pd.DataFrame:
+    """Outcome at last follow-up: NED / AWD / DOD, ``n`` and ``percent``."""
+    _require(cohort, "status")
+    flags = {s: cohort["status"] == s for s in STATUSES}
+    return _tally(flags, len(cohort), STATUSES).loc[list(STATUSES)]
+
+
+def local_recurrence(cohort: pd.DataFrame) -> pd.Series:
+    """Local recurrence among the patients whose primary tumour was resected (``n``, ``k``, ``percent``)."""
+    return yes(cohort, "local_recurrence", among=_flag(cohort, "primary_resection"))
+
+
+def first_line_regimens(cohort: pd.DataFrame, subset: str = "palliative_chemo") -> pd.DataFrame:
+    """First-line regimens in a subset (default: the palliative-chemotherapy patients), most common first."""
+    rows = factors.subset(cohort, subset)
+    _require(rows, "first_line_regimen")
+    reg = rows["first_line_regimen"].dropna()
+    reg = reg[reg.astype(str).str.len() > 0]
+    names = list(dict.fromkeys(sorted(reg.astype(str))))
+    flags = {r: reg == r for r in names}
+    return _tally(flags, len(rows), {r: r for r in names})
+
+
+def regimen_lines(regimens: pd.DataFrame) -> pd.Series:
+    """Regimen lines per patient: ``patients``, ``lines`` and the ``median``, ``min``, ``max`` lines per patient."""
+    _require(regimens, "patient_id")
+    per_patient = regimens.groupby("patient_id").size()
+    s = median_range(per_patient)
+    return pd.Series({"patients": int(per_patient.size), "lines": int(len(regimens)),
+                      "median": s["median"], "min": s["min"], "max": s["max"]})
+
+
+def survival_rates(cohort: pd.DataFrame, times=(12, 24, 36, 60), conf_types=("log-log", "log"),
+                   time: str = "os_months", event: str = "death") -> pd.DataFrame:
+    """Kaplan-Meier survival (%) at each of ``times`` with a 95% CI for each of ``conf_types``
+    (``helpers.survival.survival_at``), one row per time: ``surv``, then ``lower``/``upper`` per CI type."""
+    from helpers import survival
+
+    _require(cohort, time, event)
+    rows = []
+    for t in times:
+        row = {"months": t}
+        for ct in conf_types:
+            s, lo, hi = survival.survival_at(cohort[time], cohort[event], t, conf_type=ct)
+            row["surv"] = 100 * s
+            row[f"lower ({ct})"] = 100 * lo
+            row[f"upper ({ct})"] = 100 * hi
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("months")
+
+
+def median_text(median: float, decimals: int = 1) -> str:
+    """A KM median for prose: ``"30.7 months"``, or ``"not reached"`` when it is NaN (the paper's "N.A.")."""
+    if median is None or not np.isfinite(median):
+        return "not reached"
+    return f"{float(median):.{decimals}f} months"

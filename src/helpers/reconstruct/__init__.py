@@ -1,0 +1,11 @@
+"""Reconstruct a synthetic cohort that reproduces the paper's printed statistics.
+
+``reconstruct(seed)`` is a pure function of its arguments (no global state): stage 1 builds the
+discrete structure with every printed count exact (``structure``), stage 2 searches the event times,
+censoring and the joint assignment of the factors (``search``) with a fast scorer (``score``), and
+``assemble`` writes the tables.  The result is SYNTHETIC: it is not the study's patient data.
+"""
+
+from .api import DEFAULT_SEED, reconstruct
+
+__all__ = ["reconstruct", "DEFAULT_SEED"]

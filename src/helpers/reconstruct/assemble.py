@@ -1,0 +1,330 @@
+"""Turn the searched structure and times into the two CSV tables (cohort and regimens).
+
+Everything here is *decoration*: values that no published statistic depends on beyond a printed
+median, range or count (age in years, size in cm, interval in months, metastasis year, the sites of
+metastasis, lesion counts, the regimen lines and their PFS).  Each is drawn so that its printed
+summary holds exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.factors import FACTORS
+
+from .structure import Structure, code
+
+COHORT_COLUMNS = [
+    "patient_id", "age_years", "sex", "primary_site", "size_cm", "depth", "grade", "presenting",
+    "interval_to_metastasis_months", "metastasis_year", "initial_metastatic_sites", "initial_metastatic_lesions",
+    "site_lung", "site_liver", "site_muscle", "site_lymph_node", "site_bone", "site_other",
+    "primary_resection", "metastasectomy_any", "metastasectomy_curative", "chemo_peri_metastasectomy",
+    "chemotherapy", "first_line_regimen", "first_line_response", "radiotherapy", "local_recurrence",
+    "os_months", "death", "status",
+]
+REGIMEN_COLUMNS = ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
+SITES = ["lung", "liver", "muscle", "lymph_node", "bone", "other"]
+RESPONSES = ["CR", "PR", "SD", "PD"]
+# Usual place of each regimen in the sequence of lines (domain knowledge, not a published number):
+# anthracyclines first, gemcitabine-docetaxel next, the drugs approved for second line later.
+LINE_RANK = {"DXR": 0, "DXR+IFM": 0, "GEM+DOC": 1, "PAZ": 2, "TRB": 2, "ERB": 2}
+FIRST_YEAR, LAST_YEAR = 2006, 2020
+FOLLOWUP_END = 2022.0  # last visits before the paper was written (submitted Feb 2022)
+TENTH = 10  # times are held as integers in tenths of a month
+
+
+def max_year(os_tenths: np.ndarray) -> np.ndarray:
+    """Latest metastasis year compatible with a follow-up of ``os`` months ending by FOLLOWUP_END."""
+    return np.minimum(LAST_YEAR, np.floor(FOLLOWUP_END - os_tenths / TENTH / 12).astype(int))
+
+
+def era_allowed(os_tenths: np.ndarray) -> np.ndarray:
+    """May a patient with this follow-up have metastasis in the later era (2014-2020)?"""
+    return max_year(os_tenths) >= 2014
+
+
+def spread(n: int, lo: float, hi: float, median: float, n_low: int, cut: float, step: float,
+           rng: np.random.Generator) -> np.ndarray:
+    """``n`` sorted values on a ``step`` grid with exact min ``lo``, max ``hi``, median ``median`` and
+    exactly ``n_low`` values ``<= cut``.
+
+    Bounds per order position are non-decreasing, so sorting independent draws keeps every bound.
+    """
+    k = lambda x: int(round(x / step))  # noqa: E731 - grid index
+    lo_b = np.full(n, k(lo))
+    hi_b = np.full(n, k(hi))
+    pos = np.arange(n)
+    if n % 2 == 1:
+        mids = [n // 2]
+    else:  # even: the two middle values average to the median; use median -/+ one step
+        mids = [n // 2 - 1, n // 2]
+    hi_b[pos <= mids[0]] = np.minimum(hi_b[pos <= mids[0]], k(median))
+    lo_b[pos >= mids[-1]] = np.maximum(lo_b[pos >= mids[-1]], k(median))
+    hi_b[pos < n_low] = np.minimum(hi_b[pos < n_low], k(cut))
+    lo_b[pos >= n_low] = np.maximum(lo_b[pos >= n_low], k(cut) + 1)
+    if np.any(lo_b > hi_b):
+        raise ValueError(f"no {n} values with range {lo}-{hi}, median {median} and {n_low} <= {cut}")
+    v = np.sort(rng.integers(lo_b, hi_b + 1))
+    v[0], v[-1] = k(lo), k(hi)
+    if n % 2 == 1:
+        v[n // 2] = k(median)
+    else:
+        v[n // 2 - 1] = v[n // 2] = k(median)
+    v = np.sort(v)
+    return np.round(v * step, 6)
+
+
+def _place(values: np.ndarray, low_mask: np.ndarray, n_low: int, rng: np.random.Generator) -> np.ndarray:
+    """Give the ``n_low`` smallest values to the patients in ``low_mask`` (random order), the rest to others."""
+    out = np.empty(len(low_mask))
+    lows, highs = np.flatnonzero(low_mask), np.flatnonzero(~low_mask)
+    out[lows] = rng.permutation(values[:n_low])
+    out[highs] = rng.permutation(values[n_low:])
+    return out
+
+
+def _sites(s: Structure, spec: dict, rng: np.random.Generator) -> np.ndarray:
+    """0/1 matrix (n x 6) of initial metastatic sites matching the text's counts."""
+    n, nc = s.n, s.n_cur
+    out = np.zeros((n, len(SITES)), np.int8)
+    cur_tokens = [SITES.index(k) for k, m in spec["curative_sites"].items() for _ in range(m)]
+    if len(cur_tokens) != nc:
+        raise ValueError("curative metastasectomy sites do not add up to the curative patients")
+    out[np.arange(nc), rng.permutation(cur_tokens)] = 1
+    rest = {k: spec["sites"].get(k, 0) - spec["curative_sites"].get(k, 0) for k in SITES if k != "other"}
+    tokens = [SITES.index(k) for k, m in rest.items() for _ in range(m)]
+    multi = np.flatnonzero((np.arange(n) >= nc) & (s.codes["initial_metastatic_sites"] == 1))
+    single = np.flatnonzero((np.arange(n) >= nc) & (s.codes["initial_metastatic_sites"] == 0))
+    slots = len(single) + 2 * len(multi)
+    tokens += [SITES.index("other")] * max(0, slots - len(tokens))
+    for _ in range(10000):
+        t = rng.permutation(tokens)
+        m = np.zeros((n, len(SITES)), np.int8)
+        m[single, t[: len(single)]] = 1
+        rest_t = list(t[len(single):])
+        ok = True
+        for j, p in enumerate(multi):
+            mine = rest_t[2 * j: 2 * j + 2]
+            if mine[0] == mine[1]:
+                ok = False
+                break
+            m[p, mine] = 1
+        extra = rest_t[2 * len(multi):]
+        for tok in extra:  # more tokens than slots: third sites
+            cand = [p for p in multi if m[p, tok] == 0]
+            if not cand:
+                ok = False
+                break
+            m[rng.choice(cand), tok] = 1
+        if ok:
+            m[:nc] = out[:nc]
+            return m
+    raise ValueError("could not distribute the metastatic sites over the patients")
+
+
+def _line_counts(spec: dict, n_pat: int, rng: np.random.Generator) -> np.ndarray:
+    """Numbers of lines per patient (sorted descending) with the printed total, median and range."""
+    total, lo, hi, med = spec["regimen_lines"], spec["lines_min"], spec["lines_max"], spec["lines_median"]
+    options = []
+    ks = list(range(lo, hi + 1))
+
+    def rec(i, left_n, left_t, acc):
+        if i == len(ks) - 1:
+            if left_n >= 0 and left_n * ks[i] == left_t:
+                options.append(acc + [left_n])
+            return
+        for c in range(0, left_n + 1):
+            if c * ks[i] > left_t:
+                break
+            rec(i + 1, left_n - c, left_t - c * ks[i], acc + [c])
+
+    rec(0, n_pat, total, [])
+    good = []
+    for o in options:
+        arr = np.repeat(ks, o)
+        if o[0] > 0 and o[-1] > 0 and np.median(arr) == med:
+            good.append(o)
+    if not good:
+        raise ValueError("no distribution of regimen lines matches the printed total, median and range")
+    # prefer a decreasing (plausible) shape: fewest patients on many lines
+    good.sort(key=lambda o: tuple(-x for x in o))
+    o = good[int(rng.integers(0, min(len(good), 5)))]
+    return np.sort(np.repeat(ks, o))[::-1]
+
+
+def _pfs_values(lines: pd.DataFrame, median: float, rng: np.random.Generator) -> np.ndarray:
+    """PFS per line of one regimen (all events), with KM median exactly ``median``.
+
+    Lines with the most room (cap) and the best response take the upper ranks.
+    """
+    n = len(lines)
+    m = int(round(median * TENTH))
+    weight = lines["best_response"].map({"CR": 4, "PR": 3, "SD": 2, "PD": 1}).to_numpy()
+    order = np.lexsort((lines["cap"].to_numpy(), weight))  # ascending: worst first
+    n_below = (n - 1) // 2 if n % 2 == 1 else n // 2 - 1
+    n_mid = 1 if n % 2 == 1 else 2
+    v = np.empty(n, int)
+    below = np.sort(rng.integers(max(3, m // 4), max(m, max(3, m // 4) + 1), n_below))
+    above = np.sort(rng.integers(m + 1, m + 1 + max(2 * m, 10), n - n_below - n_mid))
+    vals = np.concatenate([below, np.full(n_mid, m), above])
+    v[order] = vals
+    return v / TENTH
+
+
+def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
+             rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The cohort and regimen tables for a structure and its event times."""
+    n, nc = s.n, s.n_cur
+    c = s.codes
+    lev = lambda key: np.array(FACTORS[key].levels, dtype=object)[c[key]]  # noqa: E731
+    cur = np.arange(n) < nc
+
+    age_spec, size_spec, int_spec = spec["age_years"], spec["size_cm"], spec["interval_months"]
+    n_young = int((c["age"] == 0).sum())
+    ages = spread(n, age_spec["min"], age_spec["max"], age_spec["median"], n_young, 60, 1, rng)
+    age = _place(ages, c["age"] == 0, n_young, rng).astype(int)
+    n_small = int((c["size"] == 0).sum())
+    sizes = spread(n, size_spec["min"], size_spec["max"], size_spec["median"], n_small, 10, 0.1, rng)
+    size = _place(sizes, c["size"] == 0, n_small, rng)
+    meta = c["presenting"] == code("presenting", "metachronous")
+    short = meta & cur & (c["interval"] == code("interval", "<=6"))
+    n_short = int(short.sum())
+    ivals = spread(int(meta.sum()), int_spec["min"], int_spec["max"], int_spec["median"], n_short, 6, 0.1, rng)
+    interval = np.zeros(n)
+    interval[meta] = _place(ivals, short[meta], n_short, rng)
+
+    ymax = max_year(os_tenths)
+    era_lo = np.where(c["era"] == 0, FIRST_YEAR, 2014)
+    era_hi = np.minimum(np.where(c["era"] == 0, 2013, LAST_YEAR), ymax)
+    if np.any(era_hi < era_lo):
+        raise ValueError("a patient's era is incompatible with their follow-up")
+    year = rng.integers(era_lo, era_hi + 1)
+
+    sites = _sites(s, spec, rng)
+    n_sites = sites.sum(1)
+    lesions = np.where(c["initial_metastatic_lesions"] == 0, 1, 2)
+    non_single_site = np.flatnonzero(~cur & (n_sites == 1))
+    n_single_non = spec["single_lesion"] - int((cur & (lesions == 1)).sum())
+    lesions[~cur] = rng.integers(2, 9, int((~cur).sum()))
+    lesions[rng.choice(non_single_site, n_single_non, replace=False)] = 1
+
+    met_any = cur.astype(int)
+    met_any[rng.choice(np.flatnonzero(~cur), spec["metastasectomy_any"] - nc, replace=False)] = 1
+    resected = np.flatnonzero(c["primary_resection"] == code("primary_resection", "yes"))
+    local = np.zeros(n, int)
+    local[rng.choice(resected, spec["local_recurrence"], replace=False)] = 1
+
+    status = np.where(death == 1, "DOD", "AWD").astype(object)
+    alive = np.flatnonzero(death == 0)
+    ned_order = alive[np.lexsort((-os_tenths[alive], ~cur[alive]))]  # curative first, longest follow-up first
+    status[ned_order[: spec["status"]["NED"]]] = "NED"
+
+    regimens, first_reg, first_resp = _regimens(s, os_tenths, death, spec, rng)
+
+    ids = [f"P{k + 1:02d}" for k in range(n)]
+    perm = rng.permutation(n)  # patient ids in random order (curative patients are not listed first)
+    pid = np.empty(n, object)
+    pid[perm] = ids
+    grade = np.where(c["grade"] < 0, "", np.array(["2", "3"], object)[np.maximum(c["grade"], 0)])
+    peri = np.where(cur, np.where(c["chemo_peri_metastasectomy"] == 0, "1", "0"), "")
+    cohort = pd.DataFrame({
+        "patient_id": pid, "age_years": age, "sex": lev("sex"), "primary_site": lev("primary_site"),
+        "size_cm": size, "depth": lev("depth"), "grade": grade, "presenting": lev("presenting"),
+        "interval_to_metastasis_months": np.round(interval, 1), "metastasis_year": year,
+        "initial_metastatic_sites": n_sites, "initial_metastatic_lesions": lesions,
+        **{f"site_{k}": sites[:, i] for i, k in enumerate(SITES)},
+        "primary_resection": (c["primary_resection"] == 0).astype(int), "metastasectomy_any": met_any,
+        "metastasectomy_curative": cur.astype(int), "chemo_peri_metastasectomy": peri,
+        "chemotherapy": (c["chemotherapy"] == 0).astype(int), "first_line_regimen": first_reg,
+        "first_line_response": first_resp, "radiotherapy": (c["radiotherapy"] == 0).astype(int),
+        "local_recurrence": local, "os_months": os_tenths / TENTH, "death": death.astype(int), "status": status,
+    })[COHORT_COLUMNS]
+    regimens["patient_id"] = pid[regimens["patient_id"].to_numpy()]
+    cohort = cohort.sort_values("patient_id", kind="stable").reset_index(drop=True)
+    regimens = regimens.sort_values(["patient_id", "line"], kind="stable").reset_index(drop=True)
+    return cohort, regimens[REGIMEN_COLUMNS]
+
+
+def _regimens(s: Structure, os_tenths, death, spec, rng):
+    """Regimen lines (patient index, line, regimen, response, PFS) and each patient's first line."""
+    n, nc = s.n, s.n_cur
+    c = s.codes
+    chemo = np.flatnonzero(c["chemotherapy"] == 0)
+    pall = chemo[chemo >= nc]
+    cur_chemo = chemo[chemo < nc]
+    pools = {r: [x for x in RESPONSES for _ in range(cnt[x])] for r, cnt in spec["table2"].items()}
+    for r in pools:
+        pools[r] = list(rng.permutation(pools[r]))
+    first_reg = np.full(n, "", object)
+    first_resp = np.full(n, "", object)
+    # palliative first lines: regimens by the printed counts, responses by the searched non-PD / PD
+    tokens = [r for r, m in spec["first_line"].items() for _ in range(m)]
+    if len(tokens) != len(pall):
+        raise ValueError("palliative first-line regimens do not add up to the palliative chemotherapy patients")
+    for _ in range(10000):
+        t = rng.permutation(tokens)
+        need = {}
+        for p, r in zip(pall, t):
+            pd_ = c["first_line_response"][p] == code("first_line_response", "PD")
+            need.setdefault(r, [0, 0])[1 if pd_ else 0] += 1
+        ok = all(need[r][1] <= pools[r].count("PD") and need[r][0] <= pools[r].count("PR") + pools[r].count("SD")
+                 for r in need)
+        if ok:
+            break
+    else:
+        raise ValueError("first-line responses cannot be matched to Table 2's response counts")
+    for p, r in zip(pall, t):
+        want = ["PD"] if c["first_line_response"][p] == code("first_line_response", "PD") else ["PR", "SD"]
+        k = next(i for i, x in enumerate(pools[r]) if x in want)
+        first_reg[p], first_resp[p] = r, pools[r].pop(k)
+    # curative patients' first lines: the remaining lines most often given first
+    remaining = [r for r in pools for _ in pools[r]]
+    remaining.sort(key=lambda r: (LINE_RANK[r], -len(pools[r])))
+    if len(remaining) < len(cur_chemo):
+        raise ValueError("fewer regimen lines than patients with chemotherapy")
+    for p, r in zip(rng.permutation(cur_chemo), remaining[: len(cur_chemo)]):
+        first_reg[p] = r
+        first_resp[p] = pools[r].pop(int(rng.integers(len(pools[r]))))
+    # lines per patient: longer survivors received more lines
+    k = _line_counts(spec, len(chemo), rng)
+    noisy = os_tenths[chemo] * rng.uniform(0.6, 1.4, len(chemo))
+    pats = chemo[np.argsort(-noisy, kind="stable")]
+    later = {r: len(pools[r]) for r in pools}
+    for _ in range(10000):
+        left = dict(later)
+        plan = {}
+        ok = True
+        for p, kk in zip(pats, k):
+            opts = [r for r in left if left[r] > 0 and r != first_reg[p]]
+            if len(opts) < kk - 1:
+                ok = False
+                break
+            w = np.array([left[r] for r in opts], float)
+            pick = list(rng.choice(opts, kk - 1, replace=False, p=w / w.sum())) if kk > 1 else []
+            for r in pick:
+                left[r] -= 1
+            plan[p] = sorted(pick, key=lambda r: (LINE_RANK[r], rng.random()))
+        if ok and all(v == 0 for v in left.values()):
+            break
+        pats = chemo[np.argsort(-os_tenths[chemo] * rng.uniform(0.6, 1.4, len(chemo)), kind="stable")]
+    else:
+        raise ValueError("could not distribute the later regimen lines")
+    rows = []
+    for p in chemo:
+        seq = [first_reg[p]] + plan[p]
+        for line, r in enumerate(seq, start=1):
+            resp = first_resp[p] if line == 1 else pools[r].pop(int(rng.integers(len(pools[r]))))
+            rows.append((p, line, r, resp, os_tenths[p] / TENTH / len(seq), len(seq)))
+    reg = pd.DataFrame(rows, columns=["patient_id", "line", "regimen", "best_response", "cap", "n_lines"])
+    reg["pfs_months"] = 0.0
+    for r, target in spec["table2_pfs"].items():
+        idx = reg.index[reg["regimen"] == r]
+        reg.loc[idx, "pfs_months"] = _pfs_values(reg.loc[idx], target, rng)
+    reg["pfs_event"] = 1
+    # a patient still alive is censored on the last line if it outlasted the regimen's median
+    last = reg["line"] == reg["n_lines"]
+    alive = death[reg["patient_id"].to_numpy()] == 0
+    med = reg["regimen"].map(spec["table2_pfs"])
+    reg.loc[last & alive & (reg["pfs_months"] > med + 0.05), "pfs_event"] = 0
+    return reg, first_reg, first_resp

@@ -1,0 +1,596 @@
+"""The fast scorer: every time-dependent published statistic of a candidate cohort in one numba call.
+
+It computes exactly what ``helpers.survival`` computes (R ``survival`` conventions), only faster:
+
+- Kaplan-Meier medians with R's ``quantile.survfit`` rule (midpoint where S equals 0.5 within
+  sqrt(eps), and the "last point" rule), and S(60 months) as ``summary(survfit, times=60)``;
+- log-rank chi-square of ``survdiff`` (hypergeometric variance; groups with zero expected dropped)
+  and its p-value (closed forms of the chi-square tail for 1, 2 and 3 df);
+- Breslow Cox fit by R's ``coxfit6`` Newton recipe (start at 0, step-halving, stop when
+  ``|1 - loglik_old / loglik_new| <= 1e-9``, at most 20 iterations), Wald p and 95% CI;
+- the observed median follow-up and the range of the times.
+
+Each published number becomes a *target* with its rounding interval; :func:`loss` sums, over the
+targets, 1 for a miss plus a scaled distance to the interval, so that the search is pulled towards
+hits.  ``tests/test_reconstruct.py`` checks that these values equal ``helpers.survival``'s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numba as nb
+import numpy as np
+import pandas as pd
+
+from helpers.factors import COX_COVARIATES, FACTORS
+
+R_TOL = math.sqrt(np.finfo(float).eps)
+Z975 = 1.959963984540054  # qnorm(0.975)
+SUBSETS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo")
+MAXK = 4  # most levels of a factor
+COX_STATS = ("hr", "ci_low", "ci_high", "p")
+FIVE_YEARS = 60.0
+
+
+# --------------------------------------------------------------------------------------------------
+# numba kernels
+# --------------------------------------------------------------------------------------------------
+
+@nb.njit(cache=True)
+def _chi2_sf(x, df):
+    if df <= 0:
+        return 1.0
+    if x <= 0:
+        return 1.0
+    if df == 1:
+        return math.erfc(math.sqrt(x / 2))
+    if df == 2:
+        return math.exp(-x / 2)
+    if df == 3:
+        return math.erfc(math.sqrt(x / 2)) + math.sqrt(2 * x / math.pi) * math.exp(-x / 2)
+    return np.nan
+
+
+@nb.njit(cache=True)
+def _solve_small(A, b, m):
+    """Solve A[:m,:m] x = b[:m] by Gaussian elimination with partial pivoting (m <= 3)."""
+    M = np.zeros((m, m + 1))
+    for i in range(m):
+        for j in range(m):
+            M[i, j] = A[i, j]
+        M[i, m] = b[i]
+    for c in range(m):
+        piv = c
+        for r in range(c + 1, m):
+            if abs(M[r, c]) > abs(M[piv, c]):
+                piv = r
+        if M[piv, c] == 0.0:
+            return np.full(m, np.nan)
+        if piv != c:
+            for j in range(m + 1):
+                tmp = M[c, j]
+                M[c, j] = M[piv, j]
+                M[piv, j] = tmp
+        for r in range(c + 1, m):
+            f = M[r, c] / M[c, c]
+            for j in range(c, m + 1):
+                M[r, j] -= f * M[c, j]
+    x = np.zeros(m)
+    for i in range(m - 1, -1, -1):
+        s = M[i, m]
+        for j in range(i + 1, m):
+            s -= M[i, j] * x[j]
+        x[i] = s / M[i, i]
+    return x
+
+
+@nb.njit(cache=True)
+def km_logrank(time, death, order, G, K, tol):
+    """For each grouping row of ``G`` (codes per patient, -1 = left out): per-level KM median, S(60),
+    final S, and the log-rank p over the levels."""
+    R, n = G.shape
+    med = np.full((R, MAXK), np.nan)
+    s60 = np.full((R, MAXK), np.nan)
+    send = np.full((R, MAXK), np.nan)
+    pval = np.full(R, np.nan)
+    # blocks of tied times (shared by every row), and sorted copies for contiguous access
+    ts = np.empty(n)
+    ds = np.empty(n)
+    for q in range(n):
+        ts[q] = time[order[q]]
+        ds[q] = death[order[q]]
+    bstart = np.empty(n + 1, np.int64)
+    bdeath = np.zeros(n)
+    nb_ = 0
+    for q in range(n):
+        if q == 0 or ts[q] != ts[q - 1]:
+            bstart[nb_] = q
+            nb_ += 1
+        bdeath[nb_ - 1] += ds[q]
+    bstart[nb_] = n
+    Gs = np.empty(n, np.int8)
+    nrisk = np.zeros(MAXK)
+    S = np.zeros(MAXK)
+    x1 = np.zeros(MAXK)
+    x2 = np.zeros(MAXK)
+    xmax = np.zeros(MAXK)
+    O = np.zeros(MAXK)
+    E = np.zeros(MAXK)
+    V = np.zeros((MAXK, MAXK))
+    s60r = np.zeros(MAXK)
+    d = np.zeros(MAXK)
+    rem = np.zeros(MAXK)
+    use = np.zeros(MAXK, np.int64)
+    for r in range(R):
+        k = K[r]
+        for g in range(MAXK):
+            nrisk[g] = 0.0
+            S[g] = 1.0
+            x1[g] = np.nan
+            x2[g] = np.nan
+            xmax[g] = 0.0
+            O[g] = 0.0
+            E[g] = 0.0
+            s60r[g] = 1.0
+            for h in range(MAXK):
+                V[g, h] = 0.0
+        for q in range(n):
+            g = G[r, order[q]]
+            Gs[q] = g
+            if g >= 0:
+                nrisk[g] += 1
+        for b in range(nb_):
+            t = ts[bstart[b]]
+            if bdeath[b] == 0:  # censorings only: remove from the risk sets
+                for q in range(bstart[b], bstart[b + 1]):
+                    g = Gs[q]
+                    if g >= 0:
+                        nrisk[g] -= 1
+                        xmax[g] = t
+                continue
+            for g in range(k):
+                d[g] = 0.0
+                rem[g] = 0.0
+            D = 0.0
+            for q in range(bstart[b], bstart[b + 1]):
+                g = Gs[q]
+                if g >= 0:
+                    rem[g] += 1
+                    d[g] += ds[q]
+                    D += ds[q]
+                    xmax[g] = t
+            if D > 0:
+                N = 0.0
+                for g in range(k):
+                    N += nrisk[g]
+                for g in range(k):
+                    E[g] += nrisk[g] * D / N
+                    O[g] += d[g]
+                if N > 1 and k > 1:
+                    f = D * (N - D) / (N * N * (N - 1))
+                    for a in range(k):
+                        V[a, a] += f * nrisk[a] * N
+                        for c in range(k):
+                            V[a, c] -= f * nrisk[a] * nrisk[c]
+                for g in range(k):
+                    if d[g] > 0:
+                        S[g] *= 1.0 - d[g] / nrisk[g]
+                        y = 1.0 - S[g]
+                        if np.isnan(x1[g]) and y + tol >= 0.5:
+                            x1[g] = t
+                        if np.isnan(x2[g]) and y - tol >= 0.5:
+                            x2[g] = t
+            if t <= FIVE_YEARS:
+                for g in range(k):
+                    s60r[g] = S[g]
+            for g in range(k):
+                nrisk[g] -= rem[g]
+        for g in range(k):
+            send[r, g] = S[g]
+            s60[r, g] = s60r[g]
+            y = 1.0 - S[g]
+            if np.isnan(x1[g]):
+                med[r, g] = np.nan  # never reached 0.5
+            elif abs(0.5 - y) < tol:
+                med[r, g] = (x1[g] + xmax[g]) / 2  # the curve ends at exactly 0.5
+            elif np.isnan(x2[g]):
+                med[r, g] = np.nan
+            else:
+                med[r, g] = (x1[g] + x2[g]) / 2
+        if k >= 2:
+            nu = 0
+            for g in range(k):
+                if E[g] > 0:
+                    use[nu] = g
+                    nu += 1
+            if nu >= 2:
+                m = nu - 1
+                A = np.zeros((m, m))
+                bb = np.zeros(m)
+                for a in range(m):
+                    ga = use[a + 1]
+                    bb[a] = O[ga] - E[ga]
+                    for c in range(m):
+                        A[a, c] = V[ga, use[c + 1]]
+                xs = _solve_small(A, bb, m)
+                chi2 = 0.0
+                for a in range(m):
+                    chi2 += bb[a] * xs[a]
+                pval[r] = _chi2_sf(chi2, m)
+            else:
+                pval[r] = 1.0
+    return med, s60, send, pval
+
+
+@nb.njit(cache=True)
+def _cox_eval(time, death, order, X, beta):
+    """Breslow log partial likelihood, score and information (as coxfit6)."""
+    n, p = X.shape
+    lik = 0.0
+    U = np.zeros(p)
+    I = np.zeros((p, p))
+    risk = np.zeros(n)
+    for i in range(n):
+        z = 0.0
+        for a in range(p):
+            z += X[i, a] * beta[a]
+        risk[i] = z
+    # walk from the largest time down, accumulating risk sets
+    s0 = 0.0
+    s1 = np.zeros(p)
+    s2 = np.zeros((p, p))
+    xd = np.zeros(p)
+    pos = n - 1
+    while pos >= 0:
+        t = time[order[pos]]
+        q = pos
+        nd = 0.0
+        zsum = 0.0
+        for a in range(p):
+            xd[a] = 0.0
+        while q >= 0 and time[order[q]] == t:
+            i = order[q]
+            w = math.exp(risk[i])
+            s0 += w
+            for a in range(p):
+                s1[a] += w * X[i, a]
+                for b in range(p):
+                    s2[a, b] += w * X[i, a] * X[i, b]
+            if death[i] > 0:
+                nd += 1
+                zsum += risk[i]
+                for a in range(p):
+                    xd[a] += X[i, a]
+            q -= 1
+        if nd > 0:
+            lik += zsum - nd * math.log(s0)
+            for a in range(p):
+                U[a] += xd[a] - nd * s1[a] / s0
+                for b in range(p):
+                    I[a, b] += nd * (s2[a, b] / s0 - s1[a] * s1[b] / (s0 * s0))
+        pos = q
+    return lik, U, I
+
+
+@nb.njit(cache=True)
+def _chol_solve(I, U):
+    p = I.shape[0]
+    L = np.zeros((p, p))
+    for i in range(p):
+        for j in range(i + 1):
+            s = I[i, j]
+            for k in range(j):
+                s -= L[i, k] * L[j, k]
+            if i == j:
+                if s <= 0:
+                    return np.full(p, np.nan), False
+                L[i, i] = math.sqrt(s)
+            else:
+                L[i, j] = s / L[j, j]
+    y = np.zeros(p)
+    for i in range(p):
+        s = U[i]
+        for k in range(i):
+            s -= L[i, k] * y[k]
+        y[i] = s / L[i, i]
+    x = np.zeros(p)
+    for i in range(p - 1, -1, -1):
+        s = y[i]
+        for k in range(i + 1, p):
+            s -= L[k, i] * x[k]
+        x[i] = s / L[i, i]
+    return x, True
+
+
+@nb.njit(cache=True)
+def _inv(I):
+    p = I.shape[0]
+    out = np.zeros((p, p))
+    for c in range(p):
+        e = np.zeros(p)
+        e[c] = 1.0
+        x, ok = _chol_solve(I, e)
+        if not ok:
+            return out, False
+        for r in range(p):
+            out[r, c] = x[r]
+    return out, True
+
+
+@nb.njit(cache=True)
+def cox_breslow(time, death, order, X):
+    """R's coxfit6 Newton-Raphson; returns (hr, ci_low, ci_high, p) per covariate (4 x p) and ok."""
+    n, p = X.shape
+    out = np.full((4, p), np.nan)
+    beta = np.zeros(p)
+    lik0, U, I = _cox_eval(time, death, order, X, beta)
+    step, ok = _chol_solve(I, U)
+    if not ok:
+        return out, False
+    best = lik0
+    newbeta = beta + step
+    halving = 0
+    converged = False
+    for it in range(1, 21):
+        newlk, U, I = _cox_eval(time, death, order, X, newbeta)
+        finite = np.isfinite(newlk)
+        if finite and abs(1 - best / newlk) <= 1e-9:
+            best = newlk
+            beta = newbeta
+            converged = True
+            break
+        if it == 20:
+            break
+        if (not finite) or newlk < best:
+            halving += 1
+            newbeta = (newbeta + halving * beta) / (halving + 1.0)
+        else:
+            halving = 0
+            best = newlk
+            step, ok = _chol_solve(I, U)
+            if not ok:
+                return out, False
+            beta = newbeta
+            newbeta = newbeta + step
+    if not converged:
+        best, U, I = _cox_eval(time, death, order, X, beta)
+    var, ok = _inv(I)
+    if not ok:
+        return out, False
+    for a in range(p):
+        se = math.sqrt((var[a, a] + var[a, a]) / 2)
+        out[0, a] = math.exp(beta[a])
+        out[1, a] = math.exp(beta[a] - Z975 * se)
+        out[2, a] = math.exp(beta[a] + Z975 * se)
+        z = beta[a] / se
+        out[3, a] = math.erfc(abs(z) / math.sqrt(2.0))
+    return out, converged
+
+
+@nb.njit(cache=True)
+def _dist(x, lo, hi):
+    if x < lo:
+        return lo - x
+    if x > hi:
+        return x - hi
+    return 0.0
+
+
+@nb.njit(cache=True)
+def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
+    """Loss and number of hits of a candidate.
+
+    Target arrays (rows): ``tmed`` (row, level, lo, hi, not_reached, weight), ``tp`` (row, lo, hi, weight),
+    ``tcox`` (stat, covariate, lo, hi, weight), ``ts5`` (row, level, lo, hi, weight) in percent,
+    ``tscal`` (kind 0 median follow-up / 1 min / 2 max, lo, hi, weight).
+    """
+    order = np.argsort(time, kind="mergesort")
+    med, s60, send, pval = km_logrank(time, death, order, G, K, R_TOL)
+    loss = 0.0
+    hits = 0
+    for j in range(tmed.shape[0]):
+        r = int(tmed[j, 0])
+        g = int(tmed[j, 1])
+        w = tmed[j, 5]
+        x = med[r, g]
+        if tmed[j, 4] > 0:  # not reached
+            if np.isnan(x):
+                hits += 1
+            else:
+                loss += w * (1.0 + alpha * 5.0 * (0.5 - send[r, g] + 0.05))
+        else:
+            if np.isnan(x):
+                loss += w * (1.0 + alpha * 2.0)
+            else:
+                d = _dist(x, tmed[j, 2], tmed[j, 3])
+                if d == 0.0:
+                    hits += 1
+                else:
+                    loss += w * (1.0 + alpha * d / (2.0 + 0.1 * tmed[j, 2]))
+    for j in range(tp.shape[0]):
+        x = pval[int(tp[j, 0])]
+        lo = tp[j, 1]
+        hi = tp[j, 2]
+        if x >= lo and x <= hi:
+            hits += 1
+        else:
+            lx = math.log10(max(x, 1e-300))
+            d = _dist(lx, math.log10(max(lo, 1e-300)), math.log10(hi))
+            loss += tp[j, 3] * (1.0 + alpha * min(d, 3.0))
+    if tcox.shape[0] > 0:
+        cx, ok = cox_breslow(time, death, order, X)
+        for j in range(tcox.shape[0]):
+            x = cx[int(tcox[j, 0]), int(tcox[j, 1])]
+            if not ok or np.isnan(x):
+                loss += tcox[j, 4] * (1.0 + alpha * 3.0)
+                continue
+            lo = tcox[j, 2]
+            hi = tcox[j, 3]
+            if x >= lo and x <= hi:
+                hits += 1
+            else:
+                d = _dist(math.log(max(x, 1e-300)), math.log(max(lo, 1e-300)), math.log(hi))
+                loss += tcox[j, 4] * (1.0 + alpha * min(3.0 * d, 3.0))
+    for j in range(ts5.shape[0]):
+        x = 100.0 * s60[int(ts5[j, 0]), int(ts5[j, 1])]
+        d = _dist(x, ts5[j, 2], ts5[j, 3])
+        if d == 0.0:
+            hits += 1
+        else:
+            loss += ts5[j, 4] * (1.0 + alpha * d / 5.0)
+    if tscal.shape[0] > 0:
+        srt = time[order]
+        n = len(time)
+        if n % 2 == 1:
+            fu = srt[n // 2]
+        else:
+            fu = (srt[n // 2 - 1] + srt[n // 2]) / 2
+        for j in range(tscal.shape[0]):
+            kind = int(tscal[j, 0])
+            x = fu if kind == 0 else (srt[0] if kind == 1 else srt[n - 1])
+            d = _dist(x, tscal[j, 1], tscal[j, 2])
+            if d < 1e-9:
+                hits += 1
+            else:
+                loss += tscal[j, 3] * (1.0 + alpha * d / (2.0 + 0.1 * tscal[j, 1]))
+    return loss, hits
+
+
+# --------------------------------------------------------------------------------------------------
+# targets from helpers.published
+# --------------------------------------------------------------------------------------------------
+
+def interval(value: float, decimals: int, bound: str = "") -> tuple[float, float]:
+    """The values that print as ``value`` at ``decimals`` (DESIGN.md's match rule); ``<`` bounds."""
+    if bound == "<":
+        return -np.inf, value * (1 - 1e-12)
+    half = 0.5 * 10.0 ** (-decimals) + 1e-9
+    return value - half, value + half
+
+
+@dataclass
+class Targets:
+    """Target arrays for :func:`evaluate` and the groupings they refer to."""
+
+    groupings: list  # (subset, factor) per row of G; factor "os" = the whole subset
+    tmed: np.ndarray
+    tp: np.ndarray
+    tcox: np.ndarray
+    ts5: np.ndarray
+    tscal: np.ndarray
+    ids: dict  # target kind -> list of published ids (deduplicated facts)
+
+    @property
+    def n_targets(self) -> int:
+        return len(self.tmed) + len(self.tp) + len(self.tcox) + len(self.ts5) + len(self.tscal)
+
+
+def _bound(row) -> str:
+    b = row.get("bound", "")
+    return b if isinstance(b, str) else ""
+
+
+def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targets:
+    """Every time-dependent OS number of ``helpers.published.load()`` as a scorer target.
+
+    Duplicates of one fact (same cohort, factor, level, statistic and value) become one target.
+    """
+    w = {"median_os": 1.0, "p": 1.0, "cox": 1.0, "os_5yr": 1.0, "followup": 1.0}
+    w.update(weights or {})
+    pub = published.copy()
+    pub["level"] = pub["level"].fillna("").astype(str)
+    pub["bound"] = pub["bound"].fillna("").astype(str)
+    groupings: list = []
+
+    def row_of(subset, factor):
+        key = (subset, factor)
+        if key not in groupings:
+            groupings.append(key)
+        return groupings.index(key)
+
+    seen = set()
+    tmed, tp, tcox, ts5, tscal = [], [], [], [], []
+    ids = {"median_os": [], "p": [], "cox": [], "os_5yr": [], "followup": []}
+    for _, r in pub.iterrows():
+        key = (r["cohort"], r["factor"], r["level"], r["statistic"], r["value"], r["bound"])
+        fact = (r["cohort"], r["factor"], r["level"], r["statistic"])
+        if r["cohort"] not in SUBSETS:
+            continue
+        st, fac = r["statistic"], r["factor"]
+        if fact in seen:
+            continue
+        dec = int(r["decimals"]) if pd.notna(r["decimals"]) else 0
+        if st == "median_os" and (fac in FACTORS or fac == "os"):
+            lv = 0 if fac == "os" else FACTORS[fac].levels.index(r["level"])
+            row = row_of(r["cohort"], fac)
+            if bool(r["not_reached"]):
+                tmed.append((row, lv, np.nan, np.nan, 1.0, w["median_os"]))
+            else:
+                lo, hi = interval(r["value"], dec)
+                tmed.append((row, lv, lo, hi, 0.0, w["median_os"]))
+            ids["median_os"].append(r["id"])
+        elif st == "p" and fac in FACTORS:
+            lo, hi = interval(r["value"], dec, _bound(r))
+            tp.append((row_of(r["cohort"], fac), max(lo, 0.0), hi, w["p"]))
+            ids["p"].append(r["id"])
+        elif fac in COX_COVARIATES and st in COX_STATS:
+            lo, hi = interval(r["value"], dec, _bound(r))
+            tcox.append((COX_STATS.index(st), list(COX_COVARIATES).index(fac), max(lo, 0.0), hi, w["cox"]))
+            ids["cox"].append(r["id"])
+        elif st == "os_5yr" and fac == "os":
+            lo, hi = interval(r["value"], dec)
+            ts5.append((row_of(r["cohort"], "os"), 0, lo, hi, w["os_5yr"]))
+            ids["os_5yr"].append(r["id"])
+        elif fac == "os_months" and st in ("median_followup", "min", "max") and r["cohort"] == "all":
+            lo, hi = interval(r["value"], dec)
+            kind = {"median_followup": 0, "min": 1, "max": 2}[st]
+            tscal.append((kind, lo, hi, w["followup"]))
+            ids["followup"].append(r["id"])
+        else:
+            continue
+        seen.add(fact)
+
+    def arr(x, m):
+        return np.array(x, dtype=float).reshape(-1, m)
+
+    return Targets(groupings, arr(tmed, 6), arr(tp, 4), arr(tcox, 5), arr(ts5, 5), arr(tscal, 4), ids)
+
+
+def subset_mask(codes: dict, n_cur: int, subset: str) -> np.ndarray:
+    n = len(codes["age"])
+    idx = np.arange(n)
+    if subset == "all":
+        return np.ones(n, bool)
+    if subset == "metastasectomy":
+        return idx < n_cur
+    if subset == "no_metastasectomy":
+        return idx >= n_cur
+    if subset == "palliative_chemo":
+        return (idx >= n_cur) & (codes["chemotherapy"] == 0)
+    raise KeyError(subset)
+
+
+def grouping_matrix(codes: dict, n_cur: int, groupings: list) -> tuple[np.ndarray, np.ndarray]:
+    """Codes per grouping row (-1 = not in the subset or missing) and the number of levels per row."""
+    n = len(codes["age"])
+    G = np.full((len(groupings), n), -1, np.int8)
+    K = np.zeros(len(groupings), np.int64)
+    for r, (subset, factor) in enumerate(groupings):
+        m = subset_mask(codes, n_cur, subset)
+        if factor == "os":
+            G[r, m] = 0
+            K[r] = 1
+        else:
+            G[r, m] = codes[factor][m]
+            K[r] = len(FACTORS[factor].levels)
+    return G, K
+
+
+def cox_matrix(codes: dict) -> np.ndarray:
+    """0/1 columns of Table 3's covariates (``COX_COVARIATES`` order) from the factor codes."""
+    cols = []
+    for key, bad in COX_COVARIATES.values():
+        cols.append((codes[key] == FACTORS[key].levels.index(bad)).astype(float))
+    return np.column_stack(cols)

@@ -1,0 +1,305 @@
+"""Printed versus reproduced: every published number recomputed from a cohort (and its regimens).
+
+``reproduce(cohort, regimens=None)`` returns the rows of ``helpers.published.load()`` with four more
+columns, in the published order:
+
+- ``reproduced``: the number recomputed from the data (float; NaN when not computable or not reached);
+- ``match``: bool, DESIGN.md's rule (see :func:`matches`);
+- ``how``: what was computed, in words (or why nothing could be);
+- ``computed``: False when the number cannot be computed from the given files (then ``reproduced`` is NaN,
+  ``match`` False and ``how`` says why: e.g. "no regimen file", "no cohort column records ...");
+- ``kind``: ``count`` (counts, percentages, response rates), ``descriptive`` (median/range of a
+  non-survival column) or ``time`` (anything computed from survival or follow-up times).
+
+Every statistic comes from ``helpers.survival`` (EZR defaults: R's median rule, log-log CIs, Breslow Cox)
+and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing here knows a
+published value except through the row it is compared with.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import factors, published, survival
+
+TIME, EVENT = "os_months", "death"
+SLACK = 1e-9
+COUNT_STATS = {"n", "count", "percent", "cr", "pr", "sd", "pd", "orr", "dcr"}
+TIME_STATS = {"median_os", "p", "hr", "ci_low", "ci_high", "os_5yr", "median_pfs", "median_followup"}
+FIVE_YEARS = 60.0  # months
+RESPONSE_CODES = ("CR", "PR", "SD", "PD")
+NO_COLUMN = {
+    "perioperative_chemo_primary": "no cohort column records chemotherapy of the primary tumour",
+    "perioperative_chemo_primary_regimen": "no cohort column records chemotherapy of the primary tumour",
+    "local_recurrence_resection": "no cohort column records resection of a local recurrence",
+}
+
+
+def matches(value: float, decimals, bound: str, not_reached: bool, reproduced: float) -> bool:
+    """DESIGN.md's rule: rounds to the printed value at the printed decimals (interval test with float slack);
+    a ``<`` bound matches when reproduced < value; a not-reached median matches when reproduced is NaN."""
+    if not_reached:
+        return bool(pd.isna(reproduced))
+    if reproduced is None or pd.isna(reproduced):
+        return False
+    if bound == "<":
+        return bool(reproduced < value)
+    half = 0.5 * 10.0 ** -int(decimals)
+    return bool(abs(reproduced - value) <= half + SLACK * max(1.0, abs(value)))
+
+
+def kind_of(row) -> str:
+    """``count``, ``descriptive`` or ``time`` (see module docstring)."""
+    if row["statistic"] in COUNT_STATS:
+        return "count"
+    if row["statistic"] in TIME_STATS or row["factor"] == TIME:
+        return "time"
+    return "descriptive"
+
+
+class Missing(str):
+    """A ``how`` that says why a number could not be computed from the given files."""
+
+
+class _Context:
+    """The cohort, regimens and memoised fits for one scoring run."""
+
+    def __init__(self, cohort: pd.DataFrame, regimens: pd.DataFrame | None):
+        self.cohort = cohort
+        self.regimens = regimens
+        self._logrank, self._cox, self._sub, self._levels = {}, None, {}, {}
+
+    def sub(self, name: str) -> pd.DataFrame:
+        if name not in self._sub:
+            self._sub[name] = factors.subset(self.cohort, name)
+        return self._sub[name]
+
+    def levels(self, cohort: str, factor: str) -> pd.Series:
+        key = (cohort, factor)
+        if key not in self._levels:
+            self._levels[key] = factors.levels(self.sub(cohort), factor)
+        return self._levels[key]
+
+    def level_mask(self, cohort: str, factor: str, level: str) -> pd.Series:
+        lv = self.levels(cohort, factor)
+        return lv.isna() if level == "NA" else (lv == level)
+
+    def logrank(self, cohort: str, factor: str):
+        key = (cohort, factor)
+        if key not in self._logrank:
+            c = self.sub(cohort)
+            lv = self.levels(cohort, factor)
+            ok = lv.notna()
+            self._logrank[key] = survival.logrank(c.loc[ok, TIME], c.loc[ok, EVENT], lv[ok])
+        return self._logrank[key]
+
+    def cox(self):
+        if self._cox is None:
+            design = factors.cox_design(self.cohort)
+            data = pd.concat([self.cohort[[TIME, EVENT]], design], axis=1)
+            self._cox = survival.cox(data, TIME, EVENT, list(factors.COX_COVARIATES), ties="breslow")
+        return self._cox
+
+
+def _binary(c: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_numeric(c[column], errors="coerce") == 1
+
+
+def _num(c: pd.DataFrame, column: str) -> pd.Series:
+    return pd.to_numeric(c[column], errors="coerce").dropna()
+
+
+def _describe(values: pd.Series, statistic: str) -> float:
+    if values.empty:
+        return math.nan
+    return float({"median": values.median, "min": values.min, "max": values.max}[statistic]())
+
+
+def _percent(k: float, n: float) -> float:
+    return 100.0 * k / n if n else math.nan
+
+
+def _response_rate(stat: str, best: pd.Series) -> float:
+    """ORR or DCR of these best responses, in percent, via ``helpers.responses``."""
+    from . import responses  # written in parallel; imported late so the rest works without it
+
+    return 100.0 * _rate(getattr(responses, stat), best)
+
+
+def _rate(fn, best: pd.Series) -> float:
+    """A response rate as a proportion, whatever form ``helpers.responses`` returns it in."""
+    r = fn(best)
+    for attr in ("estimate", "rate", "proportion"):
+        if hasattr(r, attr):
+            r = getattr(r, attr)
+            break
+    if isinstance(r, (tuple, list)):
+        r = r[0]
+    if isinstance(r, dict):
+        r = r.get("estimate", r.get("rate"))
+    return float(r)
+
+
+def _compute(row, ctx: _Context) -> tuple[float, str]:
+    """(reproduced value, how) for one published row."""
+    src, cohort, factor, level, stat = row["source"], row["cohort"], row["factor"], row["level"], row["statistic"]
+    where = f" in {cohort}" if cohort != "all" else ""
+
+    # ---- Table 2: regimens
+    if cohort == "regimens":
+        if ctx.regimens is None:
+            return math.nan, Missing("no regimen file")
+        reg = ctx.regimens[ctx.regimens["regimen"] == level]
+        if stat == "median_pfs":
+            return (survival.km_median(reg["pfs_months"], reg["pfs_event"]),
+                    f"KM median of pfs_months/pfs_event (R rule) over {level} courses")
+        if stat == "n":
+            return float(len(reg)), f"number of {level} courses (regimens file)"
+        if stat in ("cr", "pr", "sd", "pd"):
+            return float((reg["best_response"] == stat.upper()).sum()), f"{level} courses with best response {stat.upper()}"
+        try:
+            val = _response_rate(stat, reg["best_response"])
+        except ImportError:
+            return math.nan, Missing("helpers.responses not available")
+        what = {"orr": "ORR (CR+PR)/N", "dcr": "DCR (CR+PR+SD)/N"}[stat]
+        return val, f"100 x {what} of {level} courses (helpers.responses.{stat})"
+
+    if factor in NO_COLUMN:
+        return math.nan, Missing(NO_COLUMN[factor])
+    c = ctx.sub(cohort)
+
+    # ---- Table 3 and its text duplicates: the Cox model
+    if factor in factors.COX_COVARIATES:
+        fit = ctx.cox()
+        return (float(fit.table.loc[factor, stat]),
+                f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor}")
+
+    # ---- log-rank p of a factor
+    if stat == "p":
+        r = ctx.logrank(cohort, factor)
+        return r.p, f"log-rank (survdiff) of OS by {factor}{where}"
+
+    # ---- survival of the whole cohort
+    if factor == "os":
+        if stat == "median_os":
+            return survival.km_median(c[TIME], c[EVENT]), f"KM median OS (R rule){where or ' in all'}"
+        if stat == "os_5yr":
+            s = survival.survival_at(c[TIME], c[EVENT], FIVE_YEARS)[0]
+            return 100.0 * s, f"100 x KM S(60 months){where or ' in all'}"
+    if factor == TIME:
+        if stat == "median_followup":
+            return survival.followup(c[TIME], c[EVENT]), "median of observed os_months (helpers.survival.followup)"
+        return _describe(_num(c, TIME), stat), f"{stat} of os_months{where}"
+
+    # ---- factor levels: counts, percents, medians
+    if factor in factors.FACTORS:
+        if stat == "median_os":
+            m = ctx.level_mask(cohort, factor, level)
+            return (survival.km_median(c.loc[m, TIME], c.loc[m, EVENT]),
+                    f"KM median OS (R rule){where} where {factor} = {level}")
+        if stat in ("n", "count", "percent"):
+            m = ctx.level_mask(cohort, factor, level) if level else _binary(c, factor)
+            k = float(m.sum())
+            if stat != "percent":
+                return k, f"patients{where} with {factor} = {level or 'yes'}"
+            n = float(ctx.levels(cohort, factor).notna().sum()) if level else float(len(c))
+            return _percent(k, n), f"100 x patients with {factor} = {level or 'yes'} / patients with known {factor}{where}"
+        if stat in ("min", "max", "median"):
+            column = {"initial_metastatic_lesions": "initial_metastatic_lesions",
+                      "initial_metastatic_sites": "initial_metastatic_sites"}.get(factor)
+            if column:
+                return _describe(_num(c, column), stat), f"{stat} of {column}{where}"
+
+    if factor == "patients":
+        return float(len(c)), f"patients{where or ' in all'}"
+    if factor in ("age_years", "size_cm", "metastasis_year"):
+        return _describe(_num(c, factor), stat), f"{stat} of {factor}{where}"
+    if factor == "interval_to_metastasis_months":
+        meta = c[c["presenting"] == "metachronous"]
+        return _describe(_num(meta, factor), stat), f"{stat} of {factor} among metachronous patients"
+    if factor == "status":
+        k = float((c["status"] == level).sum())
+        return (k, f"patients{where} with status {level}") if stat == "count" else \
+            (_percent(k, len(c)), f"100 x status {level} / patients{where}")
+    if factor.startswith("site_") or factor == "metastasectomy_any":
+        k = float(_binary(c, factor).sum())
+        return (k, f"patients{where} with {factor} = 1") if stat == "count" else \
+            (_percent(k, len(c)), f"100 x {factor} = 1 / patients{where}")
+    if factor == "local_recurrence":
+        base = c[_binary(c, "primary_resection")]
+        k = float(_binary(base, "local_recurrence").sum())
+        return (k, "local_recurrence = 1 among primary_resection = 1") if stat == "count" else \
+            (_percent(k, len(base)), "100 x local_recurrence = 1 / primary_resection = 1")
+    if factor == "metachronous_with_primary_resection":
+        m = (c["presenting"] == "metachronous") & _binary(c, "primary_resection")
+        return float(m.sum()), "metachronous patients with primary_resection = 1"
+    if factor == "palliative_first_line_regimen":
+        return float((c["first_line_regimen"] == level).sum()), f"first_line_regimen = {level}{where}"
+    if factor == "regimen_lines":
+        if ctx.regimens is None:
+            return math.nan, Missing("no regimen file")
+        lines = ctx.regimens.groupby("patient_id").size()
+        return _describe(lines.astype(float), stat), f"{stat} of regimens per patient (regimens file)"
+    return math.nan, Missing(f"not computable: no rule for factor {factor!r}, statistic {stat!r}")
+
+
+def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | Path | None = None,
+              published_numbers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every published row with ``reproduced``, ``match``, ``how`` and ``kind`` (see module docstring).
+
+    ``cohort`` and ``regimens`` are DataFrames as ``helpers.data.load_cohort``/``load_regimens`` return, or
+    paths to load; ``regimens=None`` leaves Table 2 and the regimen counts unreproduced ("no regimen file").
+    """
+    from . import data as _data
+
+    if not isinstance(cohort, pd.DataFrame):
+        cohort = _data.load_cohort(cohort)
+    if regimens is not None and not isinstance(regimens, pd.DataFrame):
+        regimens = _data.load_regimens(regimens, cohort=cohort)
+    pub = published.load() if published_numbers is None else published_numbers
+    ctx = _Context(cohort, regimens)
+    values, hows = [], []
+    for _, row in pub.iterrows():
+        try:
+            v, how = _compute(row, ctx)
+        except (ValueError, KeyError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
+            v, how = math.nan, Missing(f"not computable: {type(exc).__name__}: {exc}")
+        values.append(float(v) if v is not None else math.nan)
+        hows.append(how)
+    out = pub.copy()
+    out["reproduced"] = pd.Series(values, index=out.index, dtype="float64")
+    out["match"] = [matches(r.value, r.decimals, r.bound, r.not_reached, rep)
+                    for r, rep in zip(pub.itertuples(index=False), values)]
+    out["how"] = [str(h) for h in hows]
+    out["computed"] = [not isinstance(h, Missing) for h in hows]
+    out["kind"] = [kind_of(r) for _, r in pub.iterrows()]
+    return out
+
+
+def summary(scored: pd.DataFrame) -> pd.DataFrame:
+    """Matched / total, by source and by kind, plus the overall line.
+
+    Index (``by``, ``group``): ``by`` is ``source``, ``kind`` or ``all``; columns ``matched``, ``total``,
+    ``percent``.
+    """
+    parts = []
+    for by in ("source", "kind"):
+        g = scored.groupby(by, sort=False)["match"].agg(matched="sum", total="size")
+        g.index = pd.MultiIndex.from_tuples([(by, i) for i in g.index], names=["by", "group"])
+        parts.append(g)
+    parts.append(pd.DataFrame({"matched": [int(scored["match"].sum())], "total": [len(scored)]},
+                              index=pd.MultiIndex.from_tuples([("all", "all")], names=["by", "group"])))
+    out = pd.concat(parts)
+    out["matched"] = out["matched"].astype(int)
+    out["percent"] = (100.0 * out["matched"] / out["total"]).round(1)
+    return out
+
+
+def misses(scored: pd.DataFrame) -> pd.DataFrame:
+    """The rows that did not match, with printed and reproduced side by side."""
+    cols = ["id", "source", "label", "statistic", "value", "bound", "not_reached", "reproduced", "how"]
+    return scored.loc[~scored["match"], cols]

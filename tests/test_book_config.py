@@ -1,0 +1,198 @@
+"""The Jupyter Book configuration: strict execution, launch buttons that survive, chapters that all exist.
+
+The HTML checks parse the built book (conftest.built_book); the browser checks are in test_site.py.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+from jupyter_book.config import get_final_config
+
+REPO = Path(__file__).resolve().parents[1]
+BOOK = REPO / "book"
+CONFIG = yaml.safe_load((BOOK / "_config.yml").read_text())
+TOC = yaml.safe_load((BOOK / "_toc.yml").read_text())
+JB = Path(sys.executable).with_name("jupyter-book")
+
+
+def toc_files() -> list[str]:
+    files = [TOC["root"]]
+    for part in TOC.get("parts", []):
+        files += [c["file"] for c in part["chapters"]]
+    return files
+
+
+def final_sphinx_config() -> dict:
+    _, config = get_final_config(user_yaml=BOOK / "_config.yml", sourcedir=BOOK)
+    return config
+
+
+# ---- execution -------------------------------------------------------------------------------
+
+def test_every_build_executes_and_a_cell_error_aborts_it():
+    cfg = final_sphinx_config()
+    assert cfg["nb_execution_mode"] in ("force", "cache")
+    assert cfg["nb_execution_allow_errors"] is False
+    assert cfg["nb_execution_raise_on_error"] is True
+
+
+def test_launch_buttons_survive_into_html_theme_options():
+    sphinx_cfg = (CONFIG.get("sphinx") or {}).get("config") or {}
+    assert "html_theme_options" not in sphinx_cfg, "a sphinx html_theme_options replaces launch_buttons"
+    theme = final_sphinx_config()["html_theme_options"]
+    assert theme["launch_buttons"]["binderhub_url"] == "https://mybinder.org"
+    assert theme["repository_url"].startswith("https://github.com/")
+    assert theme["use_repository_button"] is True
+    assert theme.get("use_download_button", True) is True
+
+
+def test_no_cdn_math_and_no_widget_js():
+    cfg = final_sphinx_config()
+    assert "dollarmath" not in cfg.get("myst_enable_extensions", [])
+    assert "amsmath" not in cfg.get("myst_enable_extensions", [])
+    assert cfg["nb_ipywidgets_js"] == {}
+    assert not cfg.get("intersphinx_mapping")
+
+
+def test_ipynb_twins_are_excluded():
+    assert "notebooks/*.ipynb" in final_sphinx_config()["exclude_patterns"]
+
+
+# ---- chapters -------------------------------------------------------------------------------
+
+def test_book_reaches_the_notebooks_through_the_symlink():
+    link = BOOK / "notebooks"
+    assert link.is_symlink() and os.readlink(link) == "../notebooks"
+    assert link.resolve() == (REPO / "notebooks").resolve()
+
+
+def test_toc_lists_every_chapter_and_every_chapter_exists():
+    listed = toc_files()
+    assert all(f.startswith("notebooks/") for f in listed)
+    assert listed == sorted(listed)
+    on_disk = sorted(f"notebooks/{p.stem}" for p in (REPO / "notebooks").glob("*.md") if p.name != "README.md")
+    assert sorted(listed) == on_disk
+
+
+def test_readme_binder_badge_uses_the_configured_repository():
+    url = CONFIG["repository"]["url"].rstrip("/")
+    org_repo = url.removeprefix("https://github.com/")
+    readme = (REPO / "README.md").read_text()
+    badges = re.findall(r"https://mybinder\.org/v2/gh/([^/\s)]+/[^/\s)]+)/", readme)
+    assert badges and all(b == org_repo for b in badges)
+
+
+# ---- the built HTML ----------------------------------------------------------------------------
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.anchors: list[dict] = []
+        self.imgs: list[dict] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.anchors.append(dict(attrs))
+        elif tag == "img":
+            self.imgs.append(dict(attrs))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Links:
+    p = _Links()
+    p.feed(path.read_text(encoding="utf-8"))
+    return p
+
+
+@pytest.fixture(scope="module")
+def pages(built_book) -> dict[str, _Links]:
+    return {f: parse(built_book / f"{f}.html") for f in toc_files()}
+
+
+def test_every_page_has_a_binder_launch_link_to_its_notebook(pages):
+    url = CONFIG["repository"]["url"].rstrip("/")
+    org_repo = url.removeprefix("https://github.com/")
+    for doc, page in pages.items():
+        hrefs = [a.get("href", "") for a in page.anchors]
+        want = f"https://mybinder.org/v2/gh/{org_repo}/{CONFIG['repository']['branch']}?urlpath=lab/tree/{doc}.ipynb"
+        assert want in hrefs, f"{doc}: no Binder link {want}"
+
+
+def test_every_page_has_download_buttons_that_exist(pages, built_book):
+    for doc, page in pages.items():
+        downloads = [a["href"] for a in page.anchors if "_sources" in a.get("href", "")]
+        assert any(h.endswith(".ipynb") for h in downloads), f"{doc}: no .ipynb download"
+        assert any(h.endswith(".md") for h in downloads), f"{doc}: no .md download"
+        for h in downloads:
+            assert (built_book / "notebooks" / h).resolve().exists(), f"{doc}: download {h} is missing"
+
+
+def test_every_page_has_the_repository_link_and_no_traceback(pages):
+    for doc, page in pages.items():
+        assert any(a.get("href", "").rstrip("/") == CONFIG["repository"]["url"].rstrip("/") for a in page.anchors)
+        text = "".join(page.text)
+        assert "Traceback (most recent call last)" not in text, doc
+        assert not re.search(r"\b[A-Z][a-zA-Z]+Error\b: ", text), f"{doc}: an error message is rendered"
+
+
+def test_every_page_says_which_cohort(pages):
+    for doc, page in pages.items():
+        text = "".join(page.text)
+        assert "SHA-256" in text, f"{doc}: no cohort banner"
+
+
+def test_pages_fetch_nothing_from_the_network(built_book):
+    for html in built_book.glob("notebooks/*.html"):
+        src = html.read_text(encoding="utf-8")
+        external = re.findall(r"""<(?:script|link|img)[^>]+(?:src|href)=["'](https?://[^"']+)""", src)
+        assert not external, f"{html.name}: loads {external}"
+
+
+# ---- a broken notebook fails the build -----------------------------------------------------------
+
+BROKEN = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+    format_version: 0.13
+    jupytext_version: 1.19.6
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+# Broken
+
+```{code-cell} ipython3
+raise RuntimeError("this chapter is broken")
+```
+"""
+
+
+def test_a_broken_notebook_fails_the_build_and_renders_no_traceback(tmp_path):
+    book = tmp_path / "book"
+    book.mkdir()
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "00_broken.md").write_text(BROKEN)
+    (book / "notebooks").symlink_to("../notebooks")
+    shutil.copy(BOOK / "_config.yml", book / "_config.yml")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: notebooks/00_broken\n")
+    run = subprocess.run([str(JB), "build", str(book), "-W", "--keep-going"], cwd=tmp_path,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode != 0
+    assert "this chapter is broken" in run.stdout + run.stderr
+    page = book / "_build" / "html" / "notebooks" / "00_broken.html"
+    assert not page.exists() or "this chapter is broken" not in page.read_text()

@@ -1,0 +1,256 @@
+"""helpers.data: the schema of the cohort and regimen files, validation messages, loading and provenance.
+
+tests/bad_inputs/ holds a valid mini cohort (valid_cohort.csv, 5 patients) and regimen file (valid_regimens.csv),
+and one file per kind of problem, each derived from them by a single change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers import data, paths
+
+BAD = Path(__file__).parent / "bad_inputs"
+VALID_COHORT = BAD / "valid_cohort.csv"
+VALID_REGIMENS = BAD / "valid_regimens.csv"
+
+# file -> (line, column, words that must appear in the message); line None = a problem of the whole file
+CASES = {
+    "cohort_missing_column.csv": (1, "depth", "missing"),
+    "cohort_extra_column.csv": (1, "bmi", "only the columns"),
+    "cohort_wrong_type.csv": (3, "age_years", "value 'seventy' — expected a number"),
+    "cohort_wrong_type_binary.csv": (4, "death", "value 'yes' — expected 0 or 1"),
+    "cohort_zero_size.csv": (4, "size_cm", "value '0' — expected > 0"),
+    "cohort_negative_time.csv": (2, "os_months", "value '-2.5' — expected > 0"),
+    "cohort_negative_interval.csv": (6, "interval_to_metastasis_months", "value '-1' — expected >= 0"),
+    "cohort_bad_category.csv": (5, "primary_site", "value 'arm' — expected one of extremity, trunk"),
+    "cohort_bad_grade.csv": (2, "grade", "value '1' — expected one of 2, 3 or empty"),
+    "cohort_year_out_of_range.csv": (6, "metastasis_year", "value '2021' — expected >= 2006 and <= 2020"),
+    "cohort_implausible_age.csv": (3, "age_years", "value '150'"),
+    "cohort_empty_required.csv": (4, "sex", "cannot be empty"),
+    "cohort_duplicate_id.csv": (5, "patient_id", "value 'P02' — expected a unique patient_id (also on line 3)"),
+    "cohort_status_vs_death.csv": (2, "status", "value 'DOD' — expected NED or AWD because death is 0"),
+    "cohort_death_vs_status.csv": (3, "status", "value 'AWD' — expected DOD because death is 1"),
+    "cohort_synchronous_with_interval.csv": (3, "interval_to_metastasis_months", "0 because presenting is synchronous"),
+    "cohort_metachronous_zero_interval.csv": (4, "interval_to_metastasis_months", "> 0 because presenting is metachronous"),
+    "cohort_chemo_peri_without_curative.csv": (3, "chemo_peri_metastasectomy", "empty because metastasectomy_curative is 0"),
+    "cohort_chemo_peri_missing.csv": (2, "chemo_peri_metastasectomy", "0 or 1 because metastasectomy_curative is 1"),
+    "cohort_response_without_chemo.csv": (5, "first_line_response", "empty because chemotherapy is 0"),
+    "cohort_regimen_without_chemo.csv": (6, "first_line_regimen", "empty because chemotherapy is 0"),
+    "cohort_curative_without_any.csv": (6, "metastasectomy_any", "1 because metastasectomy_curative is 1"),
+    "cohort_recurrence_without_resection.csv": (3, "local_recurrence", "primary_resection is 0"),
+    "cohort_sites_vs_site_columns.csv": (3, "initial_metastatic_sites", "site_lung, site_liver"),
+    "cohort_lesions_below_sites.csv": (5, "initial_metastatic_lesions", ">= initial_metastatic_sites (3)"),
+    "cohort_short_line.csv": (4, None, "10 fields — expected 30"),
+    "regimens_missing_column.csv": (1, "pfs_event", "missing"),
+    "regimens_bad_category.csv": (2, "regimen", "value 'DTIC' — expected one of DXR"),
+    "regimens_zero_pfs.csv": (4, "pfs_months", "value '0' — expected > 0"),
+    "regimens_duplicate_line.csv": (7, "line", "each line number once per patient"),
+    "regimens_patient_not_in_cohort.csv": (3, "patient_id", "value 'P99' — expected a patient_id of the cohort file"),
+    "regimens_patient_without_chemotherapy.csv": (5, "patient_id", "value 'P04' — expected a patient with chemotherapy 1"),
+    "empty.csv": (None, None, "file is empty"),
+    "header_only.csv": (None, None, "header only"),
+    "not_csv.csv": (None, None, "not CSV text"),
+    "semicolon.csv": (None, None, "not comma-separated"),
+    "does_not_exist.csv": (None, None, "file not found"),
+}
+
+
+def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "helpers.data", *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, cwd=paths.REPO)
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(paths.REPO))
+
+
+def test_columns_follow_issue_3_order():
+    assert data.COHORT_COLUMNS[:3] == ["patient_id", "age_years", "sex"]
+    assert data.COHORT_COLUMNS[-3:] == ["os_months", "death", "status"]
+    assert len(data.COHORT_COLUMNS) == 30 == len(set(data.COHORT_COLUMNS))
+    assert data.REGIMEN_COLUMNS == ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
+
+
+def test_valid_files_pass():
+    assert data.validate(VALID_COHORT) == []
+    assert data.validate(VALID_REGIMENS, cohort=VALID_COHORT) == []
+    out = _cli("validate", str(VALID_COHORT))
+    assert out.returncode == 0 and out.stdout.startswith("OK ") and "5 patients" in out.stdout
+    out = _cli("validate", str(VALID_REGIMENS), "--cohort", str(VALID_COHORT))
+    assert out.returncode == 0 and out.stdout.startswith("OK ") and "6 regimens" in out.stdout
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_bad_input_is_named_by_line_and_column(name):
+    line, column, words = CASES[name]
+    path = BAD / name
+    problems = data.validate(path, cohort=VALID_COHORT)
+    hits = [p for p in problems if p.line == line and p.column == column and words in str(p)]
+    assert hits, f"no problem at line {line}, column {column} mentioning {words!r}: {[str(p) for p in problems]}"
+    text = str(hits[0])
+    prefix = _shown(path) if line is None else f"{_shown(path)}:{line}:"
+    assert text.startswith(prefix)
+    if column is not None:
+        assert f"column {column}:" in text
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_cli_rejects_bad_input(name, capsys, monkeypatch):
+    """The command line (run in-process here; see the subprocess test below) prints one line per problem, exits 1."""
+    line, column, words = CASES[name]
+    path = BAD / name
+    monkeypatch.chdir(paths.REPO)
+    code = data.main(["validate", str(path.relative_to(paths.REPO)), "--cohort", str(VALID_COHORT)])
+    out = capsys.readouterr()
+    both = out.out + out.err
+    assert code == 1
+    assert "Traceback" not in both
+    assert words in both
+    if line is not None:
+        assert f"{_shown(path)}:{line}: " in both
+    if column is not None:
+        assert f"column {column}:" in both
+
+
+@pytest.mark.parametrize("name", ["cohort_missing_column.csv", "cohort_wrong_type.csv", "cohort_status_vs_death.csv",
+                                  "regimens_patient_not_in_cohort.csv", "not_csv.csv", "does_not_exist.csv"])
+def test_cli_process_exits_1_without_traceback(name):
+    line, column, words = CASES[name]
+    out = _cli("validate", str(BAD / name), "--cohort", str(VALID_COHORT))
+    both = out.stdout + out.stderr
+    assert out.returncode == 1
+    assert "Traceback" not in both and words in both
+    if line is not None:
+        assert f"{_shown(BAD / name)}:{line}: " in both
+
+
+def test_single_problem_files_report_exactly_one_kind_of_problem():
+    """Each derived file differs from the valid one in one cell, so only that cell (or its duplicate) is reported."""
+    for name, (line, column, _) in CASES.items():
+        if name.startswith(("cohort_", "regimens_")):
+            problems = data.validate(BAD / name, cohort=VALID_COHORT)
+            assert {p.column for p in problems} == {column}, (name, [str(p) for p in problems])
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path):
+    lines = VALID_COHORT.read_text().splitlines()
+    lines[1] = lines[1].replace("P01,59,female", "P01,abc,Female").replace(",60.2,0,NED", ",-3,0,NED")
+    lines[4] = lines[4].replace(",synchronous,0,", ",synchronous,5,")
+    bad = tmp_path / "several.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    found = {(p.line, p.column) for p in data.validate(bad)}
+    assert found == {(2, "age_years"), (2, "sex"), (2, "os_months"), (5, "interval_to_metastasis_months")}
+
+
+def test_malformed_cell_does_not_also_trip_a_rule(tmp_path):
+    """'yes' in metastasectomy_curative is reported once, not again as a chemo_peri contradiction."""
+    text = VALID_COHORT.read_text().replace("P01,59,female,extremity,8,deep,3,metachronous,14.7,2010,1,1,1,0,0,0,0,0,1,1,1",
+                                            "P01,59,female,extremity,8,deep,3,metachronous,14.7,2010,1,1,1,0,0,0,0,0,1,1,yes")
+    bad = tmp_path / "yes.csv"
+    bad.write_text(text)
+    problems = data.validate(bad)
+    assert [(p.line, p.column, p.value) for p in problems] == [(2, "metastasectomy_curative", "yes")]
+
+
+def test_kind_is_inferred_from_the_header(tmp_path):
+    assert data.infer_kind(data.COHORT_COLUMNS) == "cohort"
+    assert data.infer_kind(data.REGIMEN_COLUMNS) == "regimens"
+    assert data.infer_kind(["a", "b", "c"]) is None
+    other = tmp_path / "other.csv"
+    other.write_text("name,colour\nx,red\n")
+    out = _cli("validate", str(other))
+    assert out.returncode == 1 and "neither" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_regimens_are_checked_against_an_invalid_cohort_plainly():
+    problems = data.validate(VALID_REGIMENS, cohort=BAD / "cohort_wrong_type.csv")
+    assert len(problems) == 1 and "cohort_wrong_type.csv" in str(problems[0]) and "not a valid cohort file" in str(problems[0])
+
+
+def test_crlf_and_byte_order_mark_are_accepted(tmp_path):
+    f = tmp_path / "windows.csv"
+    f.write_bytes(b"\xef\xbb\xbf" + VALID_COHORT.read_bytes().replace(b"\n", b"\r\n"))
+    assert data.validate(f) == []
+    assert len(data.load_cohort(f)) == 5
+
+
+def test_load_cohort_types():
+    c = data.load_cohort(VALID_COHORT)
+    assert list(c.columns) == data.COHORT_COLUMNS and len(c) == 5
+    assert str(c["death"].dtype) == "Int64" and str(c["grade"].dtype) == "Int64"
+    assert c["grade"].isna().sum() == 1 and c["chemo_peri_metastasectomy"].isna().sum() == 3
+    assert c["os_months"].dtype == "float64" and c.loc[0, "os_months"] == 60.2
+    assert c.loc[0, "sex"] == "female" and isinstance(c.loc[0, "patient_id"], str)
+    assert c["first_line_response"].isna().sum() == 2
+    r = data.load_regimens(VALID_REGIMENS, cohort=c)
+    assert list(r.columns) == data.REGIMEN_COLUMNS and str(r["line"].dtype) == "Int64"
+    assert r["pfs_months"].tolist() == [6.1, 3.5, 2.1, 4.9, 3.5, 1.2]
+
+
+def test_loaders_raise_one_error_listing_every_problem():
+    with pytest.raises(data.DataError) as err:
+        data.load_cohort(BAD / "cohort_duplicate_id.csv")
+    message = str(err.value)
+    assert "not a valid cohort file (2 problems)" in message
+    assert ":3: column patient_id" in message and ":5: column patient_id" in message
+    assert len(err.value.problems) == 2
+    with pytest.raises(data.DataError, match="file not found"):
+        data.load_cohort(BAD / "does_not_exist.csv")
+    with pytest.raises(data.DataError, match="P99"):
+        data.load_regimens(BAD / "regimens_patient_not_in_cohort.csv", cohort=VALID_COHORT)
+
+
+def test_loaders_default_to_the_environment(monkeypatch):
+    monkeypatch.setenv("COHORT", str(VALID_COHORT))
+    monkeypatch.setenv("REGIMENS", str(VALID_REGIMENS))
+    assert len(data.load_cohort()) == 5
+    assert len(data.load_regimens()) == 6  # checked against $COHORT
+
+
+def test_regimens_available_follows_the_cohort(monkeypatch):
+    monkeypatch.setenv("COHORT", str(VALID_COHORT))
+    monkeypatch.delenv("REGIMENS", raising=False)
+    assert not data.regimens_available()  # another cohort without REGIMENS: the synthetic regimens don't apply
+    with pytest.raises(data.DataError, match="no regimen file"):
+        data.load_regimens()
+    assert "needs a regimen file" in data.regimens_missing_note()
+    monkeypatch.setenv("REGIMENS", str(VALID_REGIMENS))
+    assert data.regimens_available()
+    monkeypatch.setenv("REGIMENS", str(BAD / "does_not_exist.csv"))
+    assert not data.regimens_available()
+
+
+def test_provenance_and_banner(monkeypatch, tmp_path):
+    info = data.provenance(VALID_COHORT)
+    assert info == {"path": "tests/bad_inputs/valid_cohort.csv",
+                    "sha256": hashlib.sha256(VALID_COHORT.read_bytes()).hexdigest(), "rows": 5}
+    own = data.cohort_banner(VALID_COHORT, VALID_REGIMENS)
+    assert info["sha256"] in own and "not the project's synthetic data" in own and "5 patients" in own
+    assert "synthetic reconstruction" not in own and "6 regimens" in own
+    # the default files are announced as synthetic
+    fake = tmp_path / "data"
+    fake.mkdir()
+    shutil.copy(VALID_COHORT, fake / "cohort.csv")
+    monkeypatch.setattr(paths, "DEFAULT_COHORT", fake / "cohort.csv")
+    monkeypatch.setattr(paths, "DEFAULT_REGIMENS", fake / "regimens.csv")
+    monkeypatch.delenv("COHORT", raising=False)
+    monkeypatch.delenv("REGIMENS", raising=False)
+    default = data.cohort_banner()
+    assert "synthetic reconstruction, not patient data" in default
+    assert "No regimen file" in default  # fake/regimens.csv does not exist
+
+
+def test_readme_documents_every_column():
+    readme = (paths.DATA / "README.md").read_text()
+    assert "SYNTHETIC" in readme and "RECONSTRUCTION.md" in readme
+    for column in data.COHORT_COLUMNS + data.REGIMEN_COLUMNS:
+        assert f"`{column}`" in readme, column

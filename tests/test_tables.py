@@ -1,0 +1,107 @@
+"""Presentation tables: printed vs reproduced marks, the univariate layout, the scorecard summary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers import factors, survival, tables
+
+
+def fake_card() -> pd.DataFrame:
+    """Four published rows with reproduced values: a match, a deliberate miss, a '<' bound and an N.A. median."""
+    return pd.DataFrame({
+        "id": ["t1.size.p", "t1.age.p", "t1.mc.p", "t1.depth.superficial.median_os", "t4.x.median_os", "t2.q"],
+        "source": ["Table 1", "Table 1", "Table 1", "Table 1", "Table 4", "Table 2"],
+        "cohort": ["all", "all", "all", "all", "metastasectomy", "regimens"],
+        "factor": ["size", "age", "metastasectomy_curative", "depth", "interval", "DXR"],
+        "level": [np.nan, np.nan, np.nan, "superficial", "<=6", np.nan],
+        "label": ["Size", "Age", "Metastasectomy with curative intent", "Superficial", "≤6 months", "DXR"],
+        "statistic": ["p", "p", "p", "median_os", "median_os", "median_pfs"],
+        "value": [0.021, 0.175, 0.001, np.nan, 76.05, 4.9],
+        "bound": ["", "", "<", "", "", ""],
+        "decimals": [3, 3, 3, pd.NA, 2, 1],
+        "not_reached": [False, False, False, True, False, False],
+        "reproduced": [0.02136, 0.2104, 0.00031, np.nan, 76.05, np.nan],
+        "match": [True, False, True, True, True, pd.NA],
+        "how": ["logrank"] * 6,
+    })
+
+
+def test_compare_marks_a_miss_and_renders_printed_as_printed():
+    out = tables.compare(fake_card(), source="Table 1")
+    assert list(out.columns) == tables.COMPARE_COLUMNS
+    assert list(out.index) == ["t1.size.p", "t1.age.p", "t1.mc.p", "t1.depth.superficial.median_os"]
+    assert out.loc["t1.age.p", "Match"] == "✗"
+    assert out.loc["t1.size.p", "Match"] == "✓"
+    assert out.loc["t1.age.p", ["Printed", "Reproduced"]].tolist() == ["0.175", "0.210"]
+    assert out.loc["t1.mc.p", ["Printed", "Reproduced"]].tolist() == ["<0.001", "<0.001"]
+    assert out.loc["t1.depth.superficial.median_os", ["Printed", "Reproduced"]].tolist() == ["N.A.", "N.A."]
+    assert out.loc["t1.size.p", "Factor"] == "Size"
+
+
+def test_compare_keeps_printed_decimals_and_marks_unreproduced():
+    out = tables.compare(fake_card(), source=["Table 4", "Table 2"])
+    assert out.loc["t4.x.median_os", "Printed"] == "76.05"
+    assert out.loc["t2.q", ["Reproduced", "Match"]].tolist() == ["–", "–"]
+
+
+def test_compare_unknown_filter_column_is_named():
+    try:
+        tables.compare(fake_card(), table="Table 1")
+    except KeyError as err:
+        assert "table" in str(err)
+    else:
+        raise AssertionError("an unknown filter column must raise")
+
+
+def test_univariate_layout_matches_helpers(toy_cohort):
+    out = tables.univariate(toy_cohort, ["size", "grade"], subset="all")
+    assert list(out.columns) == ["Factor", "Level", "N (%)", "Median OS (months)", "p"]
+    assert out["Factor"].tolist() == ["Size", "", "Grade", "", ""]
+    big = toy_cohort[factors.levels(toy_cohort, "size") == ">10"]
+    n = len(big)
+    assert out.loc[1, "N (%)"] == f"{n} ({100 * n / len(toy_cohort):.1f})"
+    assert out.loc[1, "Median OS (months)"] == f"{survival.km_median(big['os_months'], big['death']):.1f}"
+    p = survival.logrank(toy_cohort["os_months"], toy_cohort["death"], factors.levels(toy_cohort, "size")).p
+    assert out.loc[0, "p"] == ("<0.001" if p < 0.001 else f"{p:.3f}")
+    # grade: percentages of the 37 known, then an N.A. row with the 3 unknown
+    assert out.loc[4, ["Level", "N (%)"]].tolist() == ["N.A.", "3"]
+    known = toy_cohort["grade"].notna().sum()
+    g2 = (toy_cohort["grade"] == 2).sum()
+    assert out.loc[2, "N (%)"] == f"{g2} ({100 * g2 / known:.1f})"
+
+
+def test_univariate_on_a_subset_counts_only_the_subset(toy_cohort):
+    out = tables.univariate(toy_cohort, ["sex"], subset="metastasectomy")
+    total = sum(int(s.split()[0]) for s in out["N (%)"])
+    assert total == (toy_cohort["metastasectomy_curative"] == 1).sum()
+
+
+def test_univariate_single_level_gives_no_p(toy_cohort):
+    one = toy_cohort.assign(sex="female")
+    out = tables.univariate(one, ["sex"])
+    assert out.loc[0, "p"] == "–"
+    assert out.loc[0, "Median OS (months)"] == "–"  # no male patients
+
+
+def test_scorecard_summary_counts():
+    s = tables.scorecard_summary(fake_card())
+    assert s.loc["All", ["Numbers", "Match", "Miss", "Not reproduced"]].tolist() == [6, 4, 1, 1]
+    assert s.loc["Table 1", ["Numbers", "Match", "Miss"]].tolist() == [4, 3, 1]
+    assert s.loc["All", "Match (%)"] == round(100 * 4 / 6, 1)
+
+
+def test_sortable_table_is_self_contained_html():
+    html = tables.sortable(pd.DataFrame({"a": [2, 1], "b": ["<x>", "y"]}), "tbl")._repr_html_()
+    assert '<table id="tbl"' in html and "&lt;x&gt;" in html
+    assert "<script>" in html and "src=" not in html and "http" not in html
+
+
+def test_scorecard_table_has_every_row_with_its_source():
+    card = fake_card()
+    out = tables.scorecard_table(card)
+    assert len(out) == len(card)
+    assert list(out.columns[:3]) == ["Id", "Source", "Cohort"]
+    assert out.set_index("Id").loc["t4.x.median_os", "Cohort"] == "metastasectomy"
+    assert out["Match"].tolist() == ["✓", "✗", "✓", "✓", "✓", "–"]
