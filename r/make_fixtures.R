@@ -68,4 +68,12 @@ for (nm in names(datasets)) {
   d <- read.csv(file.path(outdir, paste0(nm, ".data.csv")))  # exactly what Python will read
   write_reference(reference(d, full = !(nm %in% edge_cases)), file.path(outdir, paste0(nm, ".reference.csv")))
 }
-cat("wrote", length(datasets), "data sets to", outdir, "\n")
+
+
+# Exact (Clopper-Pearson) binomial CIs, as binom.test, for helpers.responses
+grid <- do.call(rbind, lapply(c(1, 2, 5, 9, 14, 18, 22, 24, 30, 61), function(n) data.frame(k = 0:n, n = n)))
+ci <- t(mapply(function(k, n) binom.test(k, n)$conf.int, grid$k, grid$n))
+binom <- data.frame(k = grid$k, n = grid$n, estimate = sprintf("%.17g", grid$k / grid$n),
+                    lower = sprintf("%.17g", ci[, 1]), upper = sprintf("%.17g", ci[, 2]))
+write.csv(binom, file.path(outdir, "binom.reference.csv"), row.names = FALSE, quote = FALSE)
+cat("wrote", length(datasets), "data sets and binom.reference.csv to", outdir, "\n")

@@ -218,7 +218,9 @@ def test_methods_checks():
     assert c["methods.table3_is_univariate_significant"]["verdict"] == CONSISTENT
     c = by_id(audit.methods_checks(_methods(["0.023", "0.94"])))
     assert c["methods.stepwise_vs_table3"]["verdict"] == INCONSISTENT
-    assert c["methods.software"]["verdict"] == INCONSISTENT
+    assert c["methods.software"]["verdict"] == INCONSISTENT  # EZR has no forward conditional selection
+    c = by_id(audit.methods_checks(_methods(["0.023", "0.04"]), selection="backward elimination by p-value"))
+    assert c["methods.software"]["verdict"] == CONSISTENT
 
 
 # --------------------------------------------------------------------------- plausibility
@@ -282,3 +284,50 @@ def test_cli_prints_report_and_exits_zero():
     r = subprocess.run([sys.executable, "-m", "helpers.audit"], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert "response.DXR.dcr" in r.stdout and "consistent only under another rounding rule" in r.stdout
+
+
+def test_rounding_tally_counts_exact_ties():
+    df = frame(P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "1"),
+               P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", "7"),
+               P("t1.sex.male.percent", "Table 1", "all", "sex", "male", "percent", "13"))  # 12.5 -> 13
+    t = audit.rounding_tally(df)
+    assert t["ties"] == 1 and t["tally"] == {"half_up": 1, "half_even": 0, "truncate": 0}
+    (c,) = audit.rounding_summary(None, df)
+    assert c["verdict"] == CONSISTENT and "1 exact ties" in c["explanation"]
+    df.loc[df["id"] == "t1.sex.male.percent", "value"] = 12.0  # half-even: explained only by another rule
+    assert by_id(audit.percent_checks(df))["percent.t1.sex.male.percent"]["verdict"] == OTHER_RULE
+
+
+def _lines(total):
+    return frame(P("t1.chemotherapy.yes.n", "Table 1", "all", "chemotherapy", "yes", "n", "48"),
+                 P("text.lines.median", "Text", "all", "regimen_lines", "", "median", "2"),
+                 P("text.lines.min", "Text", "all", "regimen_lines", "", "min", "1"),
+                 P("text.lines.max", "Text", "all", "regimen_lines", "", "max", "5"),
+                 P("t2.X.n", "Table 2", "regimens", "regimen", "X", "n", total))
+
+
+def test_regimen_lines_feasibility():
+    assert by_id(audit.text_checks(_lines("96")))["text.regimen_lines"]["verdict"] == CONSISTENT
+    assert by_id(audit.text_checks(_lines("200")))["text.regimen_lines"]["verdict"] == INCONSISTENT  # > 24·2 + 24·5
+
+
+def _sites(lung_met, lung="3"):
+    rows = [P("text.p", "Text", "metastasectomy", "patients", "", "count", "3"),
+            P("t1.s1", "Table 1", "all", "initial_metastatic_sites", "1", "n", "4"),
+            P("t1.s2", "Table 1", "all", "initial_metastatic_sites", ">1", "n", "1")]
+    for site, k in [("site_lung", lung), ("site_liver", "1"), ("site_muscle", "1"), ("site_lymph_node", "0"),
+                    ("site_bone", "0")]:
+        rows.append(P(f"text.{site}", "Text", "all", site, "", "count", k))
+    rows += [P("text.m.lung", "Text", "metastasectomy", "site_lung", "", "count", lung_met),
+             P("text.m.liver", "Text", "metastasectomy", "site_liver", "", "count", "1")]
+    return frame(*rows)
+
+
+def test_metastatic_site_checks():
+    c = by_id(audit.text_checks(_sites("2")))
+    assert c["text.sites.metastasectomy"]["verdict"] == CONSISTENT
+    assert c["text.sites.total"]["verdict"] == CONSISTENT and "1 metastases" in c["text.sites.total"]["explanation"]
+    c = by_id(audit.text_checks(_sites("4")))  # 4 lung metastasectomies > 3 lung patients, and 5 != 3 patients
+    assert c["text.sites.metastasectomy"]["verdict"] == INCONSISTENT
+    c = by_id(audit.text_checks(_sites("2", lung="8")))  # 10 site-patients from 4 single + 1 multi: at most 9
+    assert c["text.sites.total"]["verdict"] == INCONSISTENT

@@ -254,3 +254,34 @@ def test_readme_documents_every_column():
     assert "SYNTHETIC" in readme and "RECONSTRUCTION.md" in readme
     for column in data.COHORT_COLUMNS + data.REGIMEN_COLUMNS:
         assert f"`{column}`" in readme, column
+
+
+def test_validate_frame_checks_a_dataframe_before_it_is_written():
+    cohort = data.load_cohort(VALID_COHORT)
+    assert data.validate_frame(cohort, "cohort") == []
+    assert data.validate_frame(data.load_regimens(VALID_REGIMENS, cohort=cohort), "regimens", cohort=cohort) == []
+    broken = cohort.copy()
+    broken.loc[2, "death"] = 1  # P03 is AWD
+    problems = data.validate_frame(broken, "cohort", name="out/cohort.csv")
+    assert [str(p) for p in problems] == [
+        "out/cohort.csv:4: column status: value 'AWD' — expected DOD because death is 1 "
+        "(status is DOD exactly when death is 1)"]
+
+
+def test_regimen_problems_name_the_loaded_cohort_file():
+    cohort = data.load_cohort(VALID_COHORT)
+    problems = data.validate(BAD / "regimens_patient_not_in_cohort.csv", cohort=cohort)
+    assert "the cohort file tests/bad_inputs/valid_cohort.csv" in str(problems[0])
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"patient_id\tline\tregimen\nP01\t1\tDXR\n", "tab-separated"),
+    ("patient_id,line,regimen,best_response,pfs_months,pfs_event\nP01,1,DXR,PR,3,1\nP\xe9,2,PAZ,SD,2,1\n"
+     .encode("latin-1"), "not UTF-8"),
+    (b"   \n\n", "file is empty"),
+])
+def test_other_non_csv_inputs(tmp_path, content, words):
+    f = tmp_path / "input.csv"
+    f.write_bytes(content)
+    problems = data.validate(f, cohort=VALID_COHORT)
+    assert len(problems) == 1 and words in str(problems[0]) and str(f) in str(problems[0])

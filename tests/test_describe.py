@@ -128,3 +128,21 @@ def test_median_text():
     assert describe.median_text(30.71) == "30.7 months"
     assert describe.median_text(76.05, decimals=2) == "76.05 months"
     assert describe.median_text(float("nan")) == "not reached"
+
+
+def test_by_group_medians_and_logrank():
+    data = pd.DataFrame({"os_months": [1, 2, 3, 4, 10, 20, 30, 40],
+                         "death": [1, 1, 1, 1, 1, 0, 1, 0],
+                         "sex": ["male"] * 4 + ["female"] * 4})
+    g = describe.by_group(data, "sex")
+    assert list(g.index) == ["male", "female"]
+    assert g.loc["male", "median"] == pytest.approx(2.5)  # S = 0.5 on [2, 3): R's midpoint
+    assert g.loc["female", "deaths"] == 2
+    assert 0 < g.attrs["p"] < 0.05
+
+
+def test_by_group_single_level_has_no_p():
+    data = pd.DataFrame({"os_months": [1, 2, 3], "death": [1, 0, 1], "sex": ["male"] * 3})
+    g = describe.by_group(data, "sex")
+    assert g.loc["female", "n"] == 0 and np.isnan(g.loc["female", "median"])
+    assert np.isnan(g.attrs["p"])

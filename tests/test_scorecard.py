@@ -110,6 +110,10 @@ HITS = [
     row("t2.DXR.n", "Table 2", "regimens", "regimen", "DXR", "n", "3"),
     row("t2.DXR.sd", "Table 2", "regimens", "regimen", "DXR", "sd", "2"),
     row("t2.DXR.median_pfs", "Table 2", "regimens", "regimen", "DXR", "median_pfs", "5"),
+    row("t2.DXR.orr", "Table 2", "regimens", "regimen", "DXR", "orr", "33.3"),
+    row("t2.DXR.dcr", "Table 2", "regimens", "regimen", "DXR", "dcr", "100"),
+    row("t2.GEM+DOC.dcr", "Table 2", "regimens", "regimen", "GEM+DOC", "dcr", "0"),
+    row("t2.TRB.n", "Table 2", "regimens", "regimen", "TRB", "n", "0"),
     row("text.lines.med", "Text", "all", "regimen_lines", "", "median", "1.5"),
     row("text.lines.max", "Text", "all", "regimen_lines", "", "max", "2"),
 ]
@@ -143,6 +147,7 @@ def test_kinds(card):
     assert k["t1.sex.male.n"] == "count" and k["t2.DXR.sd"] == "count"
     assert k["t1.sex.p"] == "time" and k["text.fu"] == "time" and k["text.fu.min"] == "time"
     assert k["text.lines.med"] == "descriptive" and k["text.int.med"] == "descriptive"
+    assert k["t2.DXR.orr"] == "count" and k["t2.DXR.median_pfs"] == "time"
 
 
 def test_numbers_that_must_miss():
@@ -152,6 +157,8 @@ def test_numbers_that_must_miss():
         row("t1.sex.p", "Table 1", "all", "sex", "", "p", "<0.001"),
         row("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "7"),
         row("t1.depth.deep.median_os", "Table 1", "all", "depth", "deep", "median_os", "N.A."),
+        row("t2.DXR.dcr", "Table 2", "regimens", "regimen", "DXR", "dcr", "66.7"),
+        row("t2.DXR.orr", "Table 2", "regimens", "regimen", "DXR", "orr", "33.4"),
     ]
     c = scorecard.reproduce(cohort(), regimens(), published_numbers=published(*misses))
     assert not c["match"].any()

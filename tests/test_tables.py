@@ -105,3 +105,22 @@ def test_scorecard_table_has_every_row_with_its_source():
     assert list(out.columns[:3]) == ["Id", "Source", "Cohort"]
     assert out.set_index("Id").loc["t4.x.median_os", "Cohort"] == "metastasectomy"
     assert out["Match"].tolist() == ["✓", "✗", "✓", "✓", "✓", "–"]
+
+
+def test_rows_the_scorecard_could_not_compute_show_a_dash():
+    card = fake_card().assign(match=[True, False, True, True, True, False],
+                              computed=[True, True, True, True, True, False])
+    out = tables.compare(card, source="Table 2")
+    assert out.loc["t2.q", ["Reproduced", "Match"]].tolist() == ["–", "–"]
+    s = tables.scorecard_summary(card)
+    assert s.loc["All", ["Match", "Miss", "Not reproduced"]].tolist() == [4, 1, 1]
+
+
+def test_tables_display_without_their_index_but_keep_it_for_lookup(toy_cohort):
+    out = tables.compare(fake_card(), source="Table 1")
+    html = out._repr_html_()
+    assert "t1.size.p" not in html and "<th>Printed</th>" in html and "0.175" in html
+    assert out.loc["t1.size.p", "Printed"] == "0.021"
+    uni = tables.univariate(toy_cohort, ["size"])
+    assert "<th>N (%)</th>" in uni._repr_html_()
+    assert isinstance(uni.iloc[:1], tables.Table)

@@ -87,14 +87,19 @@ def _normalise(nb) -> None:
                 out.get("metadata", {}).pop("execution", None)
 
 
-def execute(md: Path, timeout: int = 600, kernel_name: str = "python3") -> float:
-    """Run ``md`` in a fresh kernel and write its executed ``.ipynb`` twin; returns the seconds taken."""
+def run(md: Path, timeout: int = 600, kernel_name: str = "python3"):
+    """Execute ``md`` in a fresh kernel (cwd = its folder); returns (notebook, seconds). Writes nothing."""
     nb = jupytext.read(md)
     start = time.perf_counter()
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
                             resources={"metadata": {"path": str(md.parent)}})
     client.execute()
-    seconds = time.perf_counter() - start
+    return nb, time.perf_counter() - start
+
+
+def execute(md: Path, timeout: int = 600, kernel_name: str = "python3") -> float:
+    """Run ``md`` in a fresh kernel and write its executed ``.ipynb`` twin; returns the seconds taken."""
+    nb, seconds = run(md, timeout, kernel_name)
     _normalise(nb)
     nbformat.validate(nb)
     tmp = twin(md).with_suffix(".ipynb.tmp")

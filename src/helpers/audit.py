@@ -19,6 +19,7 @@ import math
 import sys
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
@@ -108,7 +109,12 @@ def _check(id, kind, claim, numbers, recomputed, verdict, explanation) -> dict:
 
 
 def _where(pub: pd.DataFrame, **kw) -> pd.DataFrame:
-    return published.select(pub, **kw)
+    """Rows whose columns equal the given values (a list selects any member); numpy for speed."""
+    mask = np.ones(len(pub), dtype=bool)
+    for col, want in kw.items():
+        arr = pub[col].to_numpy()
+        mask &= np.isin(arr, list(want)) if isinstance(want, (list, tuple, set)) else (arr == want)
+    return pub.iloc[np.flatnonzero(mask)]
 
 
 def _one(pub: pd.DataFrame, **kw):
@@ -444,13 +450,18 @@ def _site_checks(pub) -> list[dict]:
     if all(v is not None for v in counts.values()) and single is not None and multi is not None:
         listed = int(sum(v["value"] for v in counts.values()))
         need = int(single["value"]) + 2 * int(multi["value"])
+        most = int(single["value"]) + len(counts) * int(multi["value"])
+        ok = listed <= most
         out.append(_check("text.sites.total", "text", "the listed sites of initial metastasis fit the number of sites",
                           ", ".join(f"{s[5:]} {fmt(v)}" for s, v in counts.items()) +
                           f"; {fmt(single)} patients with one site, {fmt(multi)} with more",
-                          f"listed site-patients {listed}; at least {need} needed", CONSISTENT,
-                          f"At least {need - listed} metastases must be at sites the text does not list "
-                          f"(it lists only 'the most common')." if listed < need else
-                          "The listed sites can account for every patient."))
+                          f"listed site-patients {listed}; possible at most {most}; all sites together at least {need}",
+                          CONSISTENT if ok else INCONSISTENT,
+                          (f"At least {need - listed} metastases must be at sites the text does not list "
+                           f"(it lists only 'the most common')." if listed < need else
+                           "The listed sites can account for every patient.") if ok else
+                          f"{listed} site-patients cannot come from {fmt(single)} single-site and {fmt(multi)} "
+                          f"multi-site patients."))
     cur = _where(pub, cohort="metastasectomy", statistic="count")
     cur = cur[cur["factor"].str.startswith("site_")]
     n = cohort_size(pub, "metastasectomy")
@@ -543,8 +554,16 @@ def hazard_ratio_checks(pub: pd.DataFrame) -> list[dict]:
     return out
 
 
-def methods_checks(pub: pd.DataFrame) -> list[dict]:
-    """The selection procedure the Methods name against what Table 3 reports and what EZR offers."""
+METHODS_SELECTION = "forward conditional stepwise"  # the Methods' words
+METHODS_SOFTWARE = "EZR"
+# Variable selection EZR's Cox regression dialog offers, as the project records it (issue 2: "forward conditional"
+# is SPSS's method and EZR does not offer it; EZR's p-value method is backward elimination on Wald p).
+SOFTWARE_SELECTION = {"EZR": ("backward elimination by p-value", "stepwise by AIC", "stepwise by BIC")}
+
+
+def methods_checks(pub: pd.DataFrame, selection: str = METHODS_SELECTION,
+                   software: str = METHODS_SOFTWARE) -> list[dict]:
+    """The selection procedure the Methods name against what Table 3 reports and what the software offers."""
     out = []
     t3p = _where(pub, source="Table 3", statistic="p")
     if t3p.empty:
@@ -571,11 +590,14 @@ def methods_checks(pub: pd.DataFrame) -> list[dict]:
                       CONSISTENT if same else INCONSISTENT,
                       "Table 3 holds exactly the univariately significant factors, which a forced-entry model of "
                       "them would give." if same else "Table 3's covariates are not the univariately significant set."))
-    out.append(_check("methods.software", "methods", "Methods: forward conditional stepwise selection, done in EZR",
-                      "selection method named in the Methods; software EZR",
-                      "EZR's Cox dialog offers backward elimination by p-value and stepwise AIC/BIC; "
-                      "'forward conditional' is SPSS's name for score-test entry with conditional LR removal",
-                      INCONSISTENT,
+    offered = SOFTWARE_SELECTION.get(software, ())
+    ok = selection in offered
+    out.append(_check("methods.software", "methods", f"Methods: {selection} selection, done in {software}",
+                      f"selection method named in the Methods: {selection}; software {software}",
+                      f"{software}'s Cox dialog offers: {', '.join(offered) or 'unknown'}; 'forward conditional' is "
+                      "SPSS's name for score-test entry with conditional likelihood-ratio removal",
+                      CONSISTENT if ok else INCONSISTENT,
+                      "The software offers the named method." if ok else
                       "The named software does not offer the named selection method, so the analysis cannot be "
                       "repeated as described."))
     return out
@@ -700,8 +722,12 @@ def _between_checks(pub) -> list[dict]:
     return out
 
 
-def rounding_summary(checks: pd.DataFrame, pub: pd.DataFrame) -> list[dict]:
-    """Which rounding rule explains the printed percentages."""
+def rounding_tally(pub: pd.DataFrame) -> dict:
+    """How many printed percentages (with a printed count and denominator, incl. ORR/DCR) each rule explains.
+
+    Returns ``total``, ``tally`` (rule -> count), ``ties`` (exact ties, which alone tell half-up from
+    half-even) and ``exceptions`` (ids not explained by round-half-up, with k/n).
+    """
     tally = {r: 0 for r in RULES}
     total, ties, exceptions = 0, 0, []
     for _, row in _where(pub, statistic=["percent", "orr", "dcr"]).iterrows():
@@ -719,10 +745,16 @@ def rounding_summary(checks: pd.DataFrame, pub: pd.DataFrame) -> list[dict]:
         total += 1
         for r in RULES:
             tally[r] += ok[r]
-        ties += (Fraction(100 * k, n) * 10 ** int(row["decimals"]) * 2).denominator == 1 and \
-            (Fraction(100 * k, n) * 10 ** int(row["decimals"])).denominator == 2
+        ties += (Fraction(100 * k, n) * 10 ** int(row["decimals"])).denominator == 2
         if not ok["half_up"]:
             exceptions.append(f"{row['id']} {fmt(row)} ({k}/{n})")
+    return dict(total=total, tally=tally, ties=ties, exceptions=exceptions)
+
+
+def rounding_summary(checks: pd.DataFrame | None, pub: pd.DataFrame) -> list[dict]:
+    """Which rounding rule explains the printed percentages (one check)."""
+    t = rounding_tally(pub)
+    total, tally, ties, exceptions = t["total"], t["tally"], t["ties"], t["exceptions"]
     if not total:
         return []
     best = max(RULES, key=lambda r: tally[r])

@@ -42,7 +42,7 @@ from . import paths
 
 __all__ = [
     "COHORT_COLUMNS", "REGIMEN_COLUMNS", "REGIMEN_NAMES", "RESPONSES", "SPECS",
-    "Problem", "DataError", "validate", "load_cohort", "load_regimens", "raw_schema", "typed_schema",
+    "Problem", "DataError", "validate", "validate_frame", "to_csv_bytes", "load_cohort", "load_regimens", "raw_schema", "typed_schema",
     "infer_kind", "provenance", "cohort_banner", "is_synthetic_default", "regimens_available",
     "regimens_missing_note", "main",
 ]
@@ -204,20 +204,21 @@ class _Table:
     rows: pd.DataFrame  # object dtype, stripped text, NaN for empty; index = line number in the file
 
 
-def _read_table(path: Path, shown: str) -> tuple[_Table | None, list[Problem]]:
-    """Read a CSV file as text.  Problems of the file as a whole come back with ``None``."""
+def _read_table(path: Path, shown: str, raw: bytes | None = None) -> tuple[_Table | None, list[Problem]]:
+    """Read a CSV file (or its ``raw`` bytes) as text.  Problems of the file as a whole come back with ``None``."""
 
     def whole(found: str, expected: str) -> tuple[None, list[Problem]]:
         return None, [Problem(shown, None, None, found, expected)]
 
-    if not path.exists():
-        return whole("file not found", "an existing CSV file")
-    if path.is_dir():
-        return whole("is a directory", "a CSV file")
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return whole(f"cannot be read ({e.strerror})", "a readable CSV file")
+    if raw is None:
+        if not path.exists():
+            return whole("file not found", "an existing CSV file")
+        if path.is_dir():
+            return whole("is a directory", "a CSV file")
+        try:
+            raw = path.read_bytes()
+        except OSError as e:
+            return whole(f"cannot be read ({e.strerror})", "a readable CSV file")
     if not raw.strip():
         return whole("file is empty", "a header line and one line per row")
     if b"\x00" in raw:
@@ -233,12 +234,14 @@ def _read_table(path: Path, shown: str) -> tuple[_Table | None, list[Problem]]:
     try:
         for fields in reader:
             start, last = last + 1, reader.line_num
-            if not fields or all(not f.strip() for f in fields) and len(fields) <= 1:
+            if len(fields) <= 1 and not "".join(fields).strip():
                 continue  # blank line
             records.append((start, [f.strip() for f in fields]))
     except csv.Error as e:
         return None, [Problem(shown, reader.line_num, None, "not CSV text", f"valid CSV ({e})")]
 
+    if not records:
+        return whole("file is empty", "a header line and one line per row")
     header_line, header = records[0]
     problems: list[Problem] = []
     if len(header) == 1:
@@ -269,7 +272,7 @@ def _read_table(path: Path, shown: str) -> tuple[_Table | None, list[Problem]]:
         good.append(fields)
         lines.append(line)
     frame = pd.DataFrame(good, columns=header, index=pd.Index(lines, name="line"), dtype=object)
-    frame = frame.replace("", np.nan).astype(object)
+    frame = frame.mask(frame.eq(""))
     return _Table(header, header_line, frame), problems
 
 
@@ -615,11 +618,11 @@ def _order(problems: list[Problem], kind: str) -> list[Problem]:
 # Public API
 # ---------------------------------------------------------------------------------------------------------------
 
-def _check(path: Path | str, kind: str | None, cohort: Path | str | pd.DataFrame | None
+def _check(path: Path | str, kind: str | None, cohort: Path | str | pd.DataFrame | None, raw: bytes | None = None
            ) -> tuple[str | None, pd.DataFrame | None, list[Problem]]:
     path = Path(path)
-    shown = _display(path)
-    table, problems = _read_table(path, shown)
+    shown = _display(path) if raw is None else str(path)
+    table, problems = _read_table(path, shown, raw)
     if table is None:
         return kind, None, problems
     if kind is None:
@@ -662,6 +665,18 @@ def validate(path: Path | str, kind: str | None = None, cohort: Path | str | pd.
     return _check(path, kind, cohort)[2]
 
 
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A cohort or regimens DataFrame as the CSV bytes this project writes (no index, empty for missing)."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def validate_frame(frame: pd.DataFrame, kind: str, cohort: Path | str | pd.DataFrame | None = None,
+                   name: str = "<frame>") -> list[Problem]:
+    """Every problem of a DataFrame *before* it is written, exactly as ``validate`` would report them for the file
+    ``to_csv_bytes(frame)`` (same code, same line numbers); ``name`` stands for the file in messages."""
+    return _check(Path(name), kind, cohort, raw=to_csv_bytes(frame))[2]
+
+
 def _finish(typed: pd.DataFrame, kind: str) -> pd.DataFrame:
     out = typed[COLUMNS[kind]].reset_index(drop=True)
     for spec in SPECS[kind]:
@@ -674,7 +689,9 @@ def _load(path: Path | str, kind: str, cohort=None) -> pd.DataFrame:
     found_kind, typed, problems = _check(path, kind, cohort)
     if problems:
         raise DataError(path, kind, problems)
-    return _finish(typed, kind)
+    out = _finish(typed, kind)
+    out.attrs["source"] = _display(path)
+    return out
 
 
 def load_cohort(path: Path | str | None = None) -> pd.DataFrame:
@@ -693,7 +710,7 @@ def load_regimens(path: Path | str | None = None, cohort: Path | str | pd.DataFr
     (see :func:`regimens_available`)."""
     if path is None:
         if not regimens_available():
-            raise DataError(regimens_path_or_none() or paths.regimens_path(), "regimens", [Problem(
+            raise DataError(paths.regimens_path(), "regimens", [Problem(
                 _display(paths.regimens_path()), None, None, "no regimen file for this cohort",
                 "a regimens file given as REGIMENS=... (make book) or $REGIMENS")])
         path = paths.regimens_path()

@@ -180,3 +180,26 @@ def median_text(median: float, decimals: int = 1) -> str:
     if median is None or not np.isfinite(median):
         return "not reached"
     return f"{float(median):.{decimals}f} months"
+
+
+def by_group(data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_months",
+             event: str = "death") -> pd.DataFrame:
+    """Survival per level of a factor: ``n``, ``deaths`` and the KM ``median`` (R's rule, NaN if not reached),
+    indexed by level key in the factor's order (a level with no patients has n 0).  ``.attrs["p"]`` is the
+    log-rank p over the known levels (``helpers.survival.logrank``), NaN when fewer than two levels occur."""
+    from helpers import survival
+
+    f = factors.FACTORS[factor] if isinstance(factor, str) else factor
+    _require(data, time, event)
+    lv = f(data)
+    rows = []
+    for level in f.levels:
+        sub = data.loc[lv == level]
+        rows.append({"level": level, "label": f.label_of(level), "n": len(sub),
+                     "deaths": int(pd.to_numeric(sub[event]).sum()) if len(sub) else 0,
+                     "median": survival.km_median(sub[time], sub[event]) if len(sub) else np.nan})
+    out = pd.DataFrame(rows).set_index("level")
+    known = lv.notna()
+    out.attrs["p"] = (survival.logrank(data.loc[known, time], data.loc[known, event], lv[known]).p
+                      if lv[known].nunique() >= 2 else np.nan)
+    return out

@@ -31,7 +31,6 @@ SLACK = 1e-9
 COUNT_STATS = {"n", "count", "percent", "cr", "pr", "sd", "pd", "orr", "dcr"}
 TIME_STATS = {"median_os", "p", "hr", "ci_low", "ci_high", "os_5yr", "median_pfs", "median_followup"}
 FIVE_YEARS = 60.0  # months
-RESPONSE_CODES = ("CR", "PR", "SD", "PD")
 NO_COLUMN = {
     "perioperative_chemo_primary": "no cohort column records chemotherapy of the primary tumour",
     "perioperative_chemo_primary_regimen": "no cohort column records chemotherapy of the primary tumour",
@@ -71,7 +70,7 @@ class _Context:
     def __init__(self, cohort: pd.DataFrame, regimens: pd.DataFrame | None):
         self.cohort = cohort
         self.regimens = regimens
-        self._logrank, self._cox, self._sub, self._levels = {}, None, {}, {}
+        self._logrank, self._cox, self._sub, self._levels, self._responses = {}, None, {}, {}, None
 
     def sub(self, name: str) -> pd.DataFrame:
         if name not in self._sub:
@@ -96,6 +95,13 @@ class _Context:
             ok = lv.notna()
             self._logrank[key] = survival.logrank(c.loc[ok, TIME], c.loc[ok, EVENT], lv[ok])
         return self._logrank[key]
+
+    def responses(self) -> pd.DataFrame:
+        if self._responses is None:
+            from . import responses
+
+            self._responses = responses.response_summary(self.regimens)
+        return self._responses
 
     def cox(self):
         if self._cox is None:
@@ -123,27 +129,6 @@ def _percent(k: float, n: float) -> float:
     return 100.0 * k / n if n else math.nan
 
 
-def _response_rate(stat: str, best: pd.Series) -> float:
-    """ORR or DCR of these best responses, in percent, via ``helpers.responses``."""
-    from . import responses  # written in parallel; imported late so the rest works without it
-
-    return 100.0 * _rate(getattr(responses, stat), best)
-
-
-def _rate(fn, best: pd.Series) -> float:
-    """A response rate as a proportion, whatever form ``helpers.responses`` returns it in."""
-    r = fn(best)
-    for attr in ("estimate", "rate", "proportion"):
-        if hasattr(r, attr):
-            r = getattr(r, attr)
-            break
-    if isinstance(r, (tuple, list)):
-        r = r[0]
-    if isinstance(r, dict):
-        r = r.get("estimate", r.get("rate"))
-    return float(r)
-
-
 def _compute(row, ctx: _Context) -> tuple[float, str]:
     """(reproduced value, how) for one published row."""
     src, cohort, factor, level, stat = row["source"], row["cohort"], row["factor"], row["level"], row["statistic"]
@@ -153,20 +138,16 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
     if cohort == "regimens":
         if ctx.regimens is None:
             return math.nan, Missing("no regimen file")
-        reg = ctx.regimens[ctx.regimens["regimen"] == level]
-        if stat == "median_pfs":
-            return (survival.km_median(reg["pfs_months"], reg["pfs_event"]),
-                    f"KM median of pfs_months/pfs_event (R rule) over {level} courses")
-        if stat == "n":
-            return float(len(reg)), f"number of {level} courses (regimens file)"
-        if stat in ("cr", "pr", "sd", "pd"):
-            return float((reg["best_response"] == stat.upper()).sum()), f"{level} courses with best response {stat.upper()}"
-        try:
-            val = _response_rate(stat, reg["best_response"])
-        except ImportError:
-            return math.nan, Missing("helpers.responses not available")
-        what = {"orr": "ORR (CR+PR)/N", "dcr": "DCR (CR+PR+SD)/N"}[stat]
-        return val, f"100 x {what} of {level} courses (helpers.responses.{stat})"
+        table = ctx.responses()
+        column = {"n": "n_evaluable", "orr": "orr_pct", "dcr": "dcr_pct"}.get(stat, stat)
+        what = {"n": f"{level} courses evaluable for response",
+                "orr": f"100 x ORR (CR+PR)/N of {level} courses", "dcr": f"100 x DCR (CR+PR+SD)/N of {level} courses",
+                "median_pfs": f"KM median of pfs_months/pfs_event (R rule) over {level} courses"
+                }.get(stat, f"{level} courses with best response {stat.upper()}")
+        how = f"{what} (helpers.responses.response_summary)"
+        if level not in table.index:
+            return (0.0 if stat in ("n", "cr", "pr", "sd", "pd") else math.nan), how + "; no such courses"
+        return float(table.loc[level, column]), how
 
     if factor in NO_COLUMN:
         return math.nan, Missing(NO_COLUMN[factor])
@@ -263,7 +244,8 @@ def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | 
     pub = published.load() if published_numbers is None else published_numbers
     ctx = _Context(cohort, regimens)
     values, hows = [], []
-    for _, row in pub.iterrows():
+    records = pub.to_dict("records")
+    for row in records:
         try:
             v, how = _compute(row, ctx)
         except (ValueError, KeyError, ZeroDivisionError, np.linalg.LinAlgError) as exc:
@@ -276,7 +258,7 @@ def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | 
                     for r, rep in zip(pub.itertuples(index=False), values)]
     out["how"] = [str(h) for h in hows]
     out["computed"] = [not isinstance(h, Missing) for h in hows]
-    out["kind"] = [kind_of(r) for _, r in pub.iterrows()]
+    out["kind"] = [kind_of(r) for r in records]
     return out
 
 

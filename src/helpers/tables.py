@@ -16,6 +16,17 @@ import pandas as pd
 from . import factors as _factors
 from . import survival
 
+class Table(pd.DataFrame):
+    """A DataFrame that a notebook shows without its index column (HTML); ``.loc`` by index still works."""
+
+    @property
+    def _constructor(self):
+        return Table
+
+    def _repr_html_(self) -> str:
+        return self.to_html(index=False, classes="dataframe book-table", border=0, na_rep="")
+
+
 MATCH_MARKS = {True: "✓", False: "✗"}
 NOT_COMPUTED = "–"
 COMPARE_COLUMNS = ["Factor", "Level", "Statistic", "Printed", "Reproduced", "Match"]
@@ -26,7 +37,7 @@ STATISTIC_NAMES = {
 
 
 def _missing(x) -> bool:
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)) or (isinstance(x, str) and not x)
 
 
 def _decimals(row) -> int:
@@ -65,6 +76,14 @@ def format_reproduced(row) -> str:
     return f"{value:.{decimals}f}"
 
 
+def _effective_match(card: pd.DataFrame) -> pd.Series:
+    """``match`` with NA where the scorecard could not compute the number (``computed`` False)."""
+    match = card["match"].astype(object)
+    if "computed" in card.columns:
+        match = match.where(card["computed"].fillna(True).astype(bool), None)
+    return match.where(match.notna(), None)
+
+
 def match_mark(match) -> str:
     """``✓`` for a match, ``✗`` for a miss, ``–`` when the number could not be reproduced."""
     return NOT_COMPUTED if _missing(match) else MATCH_MARKS[bool(match)]
@@ -95,20 +114,21 @@ def compare(card: pd.DataFrame, **filters) -> pd.DataFrame:
     order of the published rows.
     """
     rows = _select(card, filters)
-    out = pd.DataFrame({
+    out = Table({
         "Factor": [_factor_label(f) for f in rows["factor"]],
         "Level": [("" if _missing(lv) or _missing(lab) else str(lab)) for lv, lab in zip(rows["level"], rows["label"])],
         "Statistic": [STATISTIC_NAMES.get(s, str(s)) for s in rows["statistic"]],
         "Printed": [format_printed(r) for _, r in rows.iterrows()],
-        "Reproduced": [format_reproduced(r) for _, r in rows.iterrows()],
-        "Match": [match_mark(m) for m in rows["match"]],
+        "Reproduced": [format_reproduced(r) if m is not None else NOT_COMPUTED
+                       for (_, r), m in zip(rows.iterrows(), _effective_match(rows))],
+        "Match": [match_mark(m) for m in _effective_match(rows)],
     }, index=pd.Index(rows["id"].to_list(), name="id"))
     return out
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     """Every published number: Id, Source, Cohort and the :func:`compare` columns, plus How (the method used)."""
-    out = compare(card).reset_index().rename(columns={"id": "Id"})
+    out = pd.DataFrame(compare(card)).reset_index().rename(columns={"id": "Id"})
     out.insert(1, "Source", card["source"].to_list())
     out.insert(2, "Cohort", card["cohort"].to_list())
     out["How"] = ["" if _missing(h) else str(h) for h in card.get("how", pd.Series([""] * len(card)))]
@@ -161,7 +181,7 @@ def univariate(cohort: pd.DataFrame, factor_keys, subset: str = "all", *, time: 
         if n_known < len(data):
             records.append({"Factor": "", "Level": "N.A.", "N (%)": str(len(data) - n_known),
                             "Median OS (months)": NOT_COMPUTED, "p": ""})
-    return pd.DataFrame.from_records(records, columns=["Factor", "Level", "N (%)", "Median OS (months)", "p"])
+    return Table(pd.DataFrame.from_records(records, columns=["Factor", "Level", "N (%)", "Median OS (months)", "p"]))
 
 
 def scorecard_summary(card: pd.DataFrame, by: str = "source") -> pd.DataFrame:
@@ -169,7 +189,7 @@ def scorecard_summary(card: pd.DataFrame, by: str = "source") -> pd.DataFrame:
 
     Columns Numbers, Match, Miss, Not reproduced, Match (%) (of all numbers); a final row ``All``.
     """
-    match = card["match"]
+    match = _effective_match(card)
     known = match.notna()
     flags = pd.DataFrame({
         by: card[by].astype(str),

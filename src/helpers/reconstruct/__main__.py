@@ -19,7 +19,12 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, fidelity.*")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--iterations", type=int, default=None, help="search budget (default: the standard schedule)")
+    from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: issue 7, see helpers.ensemble
+
+    ensemble.add_arguments(p)
     a = p.parse_args(argv)
+    if a.ensemble is not None:
+        return ensemble.main(a)
     cohort, regimens = reconstruct(a.seed, a.iterations)
     write_tables(cohort, regimens, a.out)
     return 0

@@ -32,6 +32,12 @@ SUBSETS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo")
 MAXK = 4  # most levels of a factor
 COX_STATS = ("hr", "ci_low", "ci_high", "p")
 FIVE_YEARS = 60.0
+# loss shaping: a miss costs 1 + alpha * min(distance / scale, CAP)
+CAP = 3.0
+MED_SCALE = 2.0  # months (medians, follow-up)
+P_SCALE = 0.05  # log10 units (p-values)
+COX_SCALE = 0.03  # natural-log units (HR and CI limits; Wald p as p-values)
+S5_SCALE = 2.0  # percentage points (5-year OS)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -90,11 +96,19 @@ def _solve_small(A, b, m):
 def km_logrank(time, death, order, G, K, tol):
     """For each grouping row of ``G`` (codes per patient, -1 = left out): per-level KM median, S(60),
     final S, and the log-rank p over the levels."""
-    R, n = G.shape
+    R = G.shape[0]
     med = np.full((R, MAXK), np.nan)
     s60 = np.full((R, MAXK), np.nan)
     send = np.full((R, MAXK), np.nan)
     pval = np.full(R, np.nan)
+    km_logrank_rows(time, death, order, G, K, tol, np.arange(R), med, s60, send, pval)
+    return med, s60, send, pval
+
+
+@nb.njit(cache=True)
+def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
+    """:func:`km_logrank` for the given ``rows`` only, written into the output arrays."""
+    n = G.shape[1]
     # blocks of tied times (shared by every row), and sorted copies for contiguous access
     ts = np.empty(n)
     ds = np.empty(n)
@@ -123,8 +137,13 @@ def km_logrank(time, death, order, G, K, tol):
     d = np.zeros(MAXK)
     rem = np.zeros(MAXK)
     use = np.zeros(MAXK, np.int64)
-    for r in range(R):
+    for r in rows:
         k = K[r]
+        for g in range(MAXK):
+            med[r, g] = np.nan
+            s60[r, g] = np.nan
+            send[r, g] = np.nan
+        pval[r] = np.nan
         for g in range(MAXK):
             nrisk[g] = 0.0
             S[g] = 1.0
@@ -221,7 +240,6 @@ def km_logrank(time, death, order, G, K, tol):
                 pval[r] = _chi2_sf(chi2, m)
             else:
                 pval[r] = 1.0
-    return med, s60, send, pval
 
 
 @nb.njit(cache=True)
@@ -388,6 +406,16 @@ def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
     """
     order = np.argsort(time, kind="mergesort")
     med, s60, send, pval = km_logrank(time, death, order, G, K, R_TOL)
+    cx = np.full((4, X.shape[1]), np.nan)
+    ok = True
+    if tcox.shape[0] > 0:
+        cx, ok = cox_breslow(time, death, order, X)
+    return loss_of(time[order], med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha)
+
+
+@nb.njit(cache=True)
+def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha):
+    """Loss and hits from computed statistics (``srt``: the sorted times)."""
     loss = 0.0
     hits = 0
     for j in range(tmed.shape[0]):
@@ -399,16 +427,16 @@ def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
             if np.isnan(x):
                 hits += 1
             else:
-                loss += w * (1.0 + alpha * 5.0 * (0.5 - send[r, g] + 0.05))
+                loss += w * (1.0 + alpha * min(10.0 * (0.5 - send[r, g] + 0.05), CAP))
         else:
             if np.isnan(x):
-                loss += w * (1.0 + alpha * 2.0)
+                loss += w * (1.0 + alpha * CAP)
             else:
                 d = _dist(x, tmed[j, 2], tmed[j, 3])
                 if d == 0.0:
                     hits += 1
                 else:
-                    loss += w * (1.0 + alpha * d / (2.0 + 0.1 * tmed[j, 2]))
+                    loss += w * (1.0 + alpha * min(d / MED_SCALE, CAP))
     for j in range(tp.shape[0]):
         x = pval[int(tp[j, 0])]
         lo = tp[j, 1]
@@ -418,13 +446,12 @@ def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
         else:
             lx = math.log10(max(x, 1e-300))
             d = _dist(lx, math.log10(max(lo, 1e-300)), math.log10(hi))
-            loss += tp[j, 3] * (1.0 + alpha * min(d, 3.0))
+            loss += tp[j, 3] * (1.0 + alpha * min(d / P_SCALE, CAP))
     if tcox.shape[0] > 0:
-        cx, ok = cox_breslow(time, death, order, X)
         for j in range(tcox.shape[0]):
             x = cx[int(tcox[j, 0]), int(tcox[j, 1])]
             if not ok or np.isnan(x):
-                loss += tcox[j, 4] * (1.0 + alpha * 3.0)
+                loss += tcox[j, 4] * (1.0 + alpha * CAP)
                 continue
             lo = tcox[j, 2]
             hi = tcox[j, 3]
@@ -432,17 +459,16 @@ def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
                 hits += 1
             else:
                 d = _dist(math.log(max(x, 1e-300)), math.log(max(lo, 1e-300)), math.log(hi))
-                loss += tcox[j, 4] * (1.0 + alpha * min(3.0 * d, 3.0))
+                loss += tcox[j, 4] * (1.0 + alpha * min(d / COX_SCALE, CAP))
     for j in range(ts5.shape[0]):
         x = 100.0 * s60[int(ts5[j, 0]), int(ts5[j, 1])]
         d = _dist(x, ts5[j, 2], ts5[j, 3])
         if d == 0.0:
             hits += 1
         else:
-            loss += ts5[j, 4] * (1.0 + alpha * d / 5.0)
+            loss += ts5[j, 4] * (1.0 + alpha * min(d / S5_SCALE, CAP))
     if tscal.shape[0] > 0:
-        srt = time[order]
-        n = len(time)
+        n = len(srt)
         if n % 2 == 1:
             fu = srt[n // 2]
         else:
@@ -454,7 +480,7 @@ def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
             if d < 1e-9:
                 hits += 1
             else:
-                loss += tscal[j, 3] * (1.0 + alpha * d / (2.0 + 0.1 * tscal[j, 1]))
+                loss += tscal[j, 3] * (1.0 + alpha * min(d / MED_SCALE, CAP))
     return loss, hits
 
 
@@ -594,3 +620,34 @@ def cox_matrix(codes: dict) -> np.ndarray:
     for key, bad in COX_COVARIATES.values():
         cols.append((codes[key] == FACTORS[key].levels.index(bad)).astype(float))
     return np.column_stack(cols)
+
+
+def target_values(codes: dict, n_cur: int, time: np.ndarray, death: np.ndarray, targets: Targets) -> pd.DataFrame:
+    """Each scorer target with its interval, the candidate's value and whether it hits (diagnostics)."""
+    G, K = grouping_matrix(codes, n_cur, targets.groupings)
+    X = cox_matrix(codes)
+    time = np.asarray(time, float)
+    death = np.asarray(death, float)
+    order = np.argsort(time, kind="mergesort")
+    med, s60, send, pval = km_logrank(time, death, order, G, K, R_TOL)
+    cx, ok = cox_breslow(time, death, order, X)
+    rows = []
+    for j, (r, g, lo, hi, nr, _) in enumerate(targets.tmed):
+        x = med[int(r), int(g)]
+        hit = np.isnan(x) if nr else (lo <= x <= hi)
+        rows.append((targets.ids["median_os"][j], "median_os", lo, hi, x, hit))
+    for j, (r, lo, hi, _) in enumerate(targets.tp):
+        x = pval[int(r)]
+        rows.append((targets.ids["p"][j], "p", lo, hi, x, lo <= x <= hi))
+    for j, (st, cv, lo, hi, _) in enumerate(targets.tcox):
+        x = cx[int(st), int(cv)]
+        rows.append((targets.ids["cox"][j], "cox", lo, hi, x, lo <= x <= hi))
+    for j, (r, g, lo, hi, _) in enumerate(targets.ts5):
+        x = 100 * s60[int(r), int(g)]
+        rows.append((targets.ids["os_5yr"][j], "os_5yr", lo, hi, x, lo <= x <= hi))
+    srt = np.sort(time)
+    fu = float(np.median(srt))
+    for j, (kind, lo, hi, _) in enumerate(targets.tscal):
+        x = [fu, srt[0], srt[-1]][int(kind)]
+        rows.append((targets.ids["followup"][j], "followup", lo, hi, x, lo - 1e-9 <= x <= hi + 1e-9))
+    return pd.DataFrame(rows, columns=["id", "kind", "lo", "hi", "value", "hit"])

@@ -26,7 +26,8 @@ from helpers.factors import COX_COVARIATES, FACTORS
 
 from .assemble import TENTH, era_allowed, max_year
 from .score import Targets, cox_matrix, evaluate, grouping_matrix
-from .structure import CODED, Structure, do_swap, swap_allowed
+from .kernel import anneal_chunk, refresh
+from .structure import CODED, Structure
 
 # factors the search swaps, and how often (relative)
 SWAP_FACTORS = ["age", "sex", "primary_site", "size", "depth", "grade", "presenting", "initial_metastatic_sites",
@@ -46,7 +47,8 @@ class Search:
     """Mutable search state with cheap incremental updates of the grouping and Cox matrices."""
 
     def __init__(self, s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, alpha: float = 1.0):
-        self.s = s
+        self.s = s.copy()
+        s = self.s
         self.t = t.astype(np.int64).copy()
         self.death = death.astype(np.float64).copy()
         self.tg = targets
@@ -66,137 +68,37 @@ class Search:
 
     def refresh(self, i: int, j: int) -> None:
         """Recompute the grouping and Cox columns of patients ``i`` and ``j`` after a factor swap."""
-        _refresh(self.G, self.X, self.s.C, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, CHEMO,
-                 self.s.n_cur, i)
-        _refresh(self.G, self.X, self.s.C, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, CHEMO,
-                 self.s.n_cur, j)
+        refresh(self.G, self.X, self.s.C, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, i)
+        refresh(self.G, self.X, self.s.C, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, j)
 
 
 SUBSET_CODE = {"all": 0, "metastasectomy": 1, "no_metastasectomy": 2, "palliative_chemo": 3}
 CHEMO = CODED.index("chemotherapy")
 
 
-@nb.njit(cache=True)
-def _refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, chemo, n_cur, i):
-    for r in range(G.shape[0]):
-        sub = row_sub[r]
-        inside = (sub == 0 or (sub == 1 and i < n_cur) or (sub == 2 and i >= n_cur)
-                  or (sub == 3 and i >= n_cur and C[chemo, i] == 0))
-        if not inside:
-            G[r, i] = -1
-        elif row_fac[r] < 0:
-            G[r, i] = 0
-        else:
-            G[r, i] = C[row_fac[r], i]
-    for a in range(X.shape[1]):
-        X[i, a] = 1.0 if C[cox_fac[a], i] == cox_bad[a] else 0.0
-
-
 def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng: np.random.Generator,
            iterations: int, t0: float = 1.0, t1: float = 0.01, magnets: np.ndarray | None = None,
-           lo: int = 18, hi: int = 1588):
-    """One annealing run; returns the best (structure, times, deaths, energy, hits) seen."""
-    st = Search(s, t, death, targets)
-    n, nc = s.n, s.n_cur
-    best = (st.s.copy(), st.t.copy(), st.death.copy(), st.energy, st.hits)
-    magnets = np.array([], np.int64) if magnets is None else magnets
-    codes = st.s.codes
-    era = codes["era"]
-    era_rows = [r for r, (_, f) in enumerate(targets.groupings) if f == "era"]
-    cool = (t1 / t0) ** (1.0 / max(iterations - 1, 1))
-    T = t0
-    # draw random numbers in chunks (fast, and still a pure function of the Generator)
-    CH = 4096
-    for it in range(iterations):
-        if it % CH == 0:
-            U = rng.random((CH, 6))
-            IJ = rng.integers(0, 1 << 30, (CH, 3))
-        u = U[it % CH]
-        a, b, c = IJ[it % CH]
-        move = u[0]
-        undo = None
-        if move < 0.40:  # time of one patient
-            i = a % n
-            old = st.t[i]
-            if u[1] < 0.45:
-                step = 1 + int(u[2] * u[2] * 40)
-                new = old + (step if u[3] < 0.5 else -step)
-            elif u[1] < 0.8 and len(magnets):
-                new = magnets[b % len(magnets)] + (c % 3) - 1
-            else:
-                new = lo + int(u[2] * (hi - lo + 1))
-            new = min(max(new, lo), hi)
-            if new == old:
-                continue
-            old_era = era[i]
-            st.t[i] = new
-            if era[i] == 1 and not _era_ok(new):
-                era[i] = 0
-                for r in era_rows:
-                    st.G[r, i] = 0
-            undo = ("t", i, old, old_era)
-        elif move < 0.52:  # swap two times
-            i, j = a % n, b % n
-            if st.t[i] == st.t[j]:
-                continue
-            if (era[i] == 1 and not _era_ok(st.t[j])) or (era[j] == 1 and not _era_ok(st.t[i])):
-                continue
-            st.t[i], st.t[j] = st.t[j], st.t[i]
-            undo = ("tt", i, j)
-        elif move < 0.66:  # swap a death with a censoring
-            i, j = a % n, b % n
-            if st.death[i] == st.death[j]:
-                continue
-            st.death[i], st.death[j] = st.death[j], st.death[i]
-            undo = ("d", i, j)
-        elif move < 0.95:  # swap a factor within a subset
-            key = SWAP_FACTORS[c % len(SWAP_FACTORS)]
-            if u[1] < nc / n:
-                i, j = a % nc, b % nc
-            else:
-                i, j = nc + a % (n - nc), nc + b % (n - nc)
-            if not swap_allowed(st.s, key, i, j):
-                continue
-            do_swap(st.s, key, i, j)
-            st.refresh(i, j)
-            undo = ("f", key, i, j)
-        else:  # flip the era of one patient
-            i = a % n
-            if era[i] == 0 and not _era_ok(st.t[i]):
-                continue
-            era[i] = 1 - era[i]
-            for r in era_rows:
-                st.G[r, i] = era[i]
-            undo = ("e", i)
-        e, h = st.evaluate()
-        de = e - st.energy
-        if de <= 0 or u[5] < math.exp(-de / T):
-            st.energy, st.hits = e, h
-            if e < best[3]:
-                best = (st.s.copy(), st.t.copy(), st.death.copy(), e, h)
-        else:  # undo
-            kind = undo[0]
-            if kind == "t":
-                _, i, old, old_era = undo
-                st.t[i] = old
-                if era[i] != old_era:
-                    era[i] = old_era
-                    for r in era_rows:
-                        st.G[r, i] = old_era
-            elif kind == "tt":
-                _, i, j = undo
-                st.t[i], st.t[j] = st.t[j], st.t[i]
-            elif kind == "d":
-                _, i, j = undo
-                st.death[i], st.death[j] = st.death[j], st.death[i]
-            elif kind == "f":
-                _, key, i, j = undo
-                do_swap(st.s, key, i, j)
-                st.refresh(i, j)
-            else:
-                _, i = undo
-                era[i] = 1 - era[i]
-                for r in era_rows:
-                    st.G[r, i] = era[i]
-        T *= cool
-    return best
+           lo: int = 18, hi: int = 1588, alpha: float = 1.0, chunk: int = 8192):
+    """One annealing run (geometric cooling ``t0 -> t1``); returns the best (structure, times, deaths,
+    energy, hits) seen."""
+    st = Search(s, t, death, targets, alpha)
+    s = st.s
+    magnets = np.array([], np.int64) if magnets is None else np.asarray(magnets, np.int64)
+    best_t, best_d, best_C = st.t.copy(), st.death.copy(), s.C.copy()
+    state = np.array([st.energy, st.hits, np.inf, 0.0, 1.0, 0.0])
+    tg = targets
+    done = 0
+    while done < iterations:
+        m = min(chunk, iterations - done)
+        U = rng.random((m, 6))
+        IJ = rng.integers(0, 1 << 30, (m, 3))
+        k = np.arange(done, done + m)
+        temps = t0 * (t1 / t0) ** (k / max(iterations - 1, 1))
+        anneal_chunk(U, IJ, temps, st.t, st.death, s.C, st.G, st.K, st.X, st.row_fac, st.row_sub, st.cox_fac,
+                     st.cox_bad, s.n_cur, tg.tmed, tg.tp, tg.tcox, tg.ts5, tg.tscal, alpha, magnets, lo, hi,
+                     ERA_MAX_T, state, best_t, best_d, best_C)
+        done += m
+    out = Structure(s.n_cur, s.n, {k: best_C[i].copy() for i, k in enumerate(CODED)})
+    if not np.isfinite(state[2]):  # nothing accepted improved on the start
+        return s.copy(), st.t.copy(), st.death.copy(), state[0], int(state[1])
+    return out, best_t, best_d, float(state[2]), int(state[3])

@@ -1,0 +1,157 @@
+"""`make book COHORT=... [REGIMENS=...]`: validate first, build in a staging directory, keep the last good site.
+
+The invalid-input tests use the real book and a sentinel file in book/_build/html (nothing is rendered, so
+they are quick). The build tests use a one-page book in a temporary directory (``make book BOOK=...``), whose
+page shows $COHORT and the provenance banner, so the real book need not be built here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from helpers import paths
+
+REPO = paths.REPO
+BAD = REPO / "tests" / "bad_inputs"
+VALID_COHORT = BAD / "valid_cohort.csv"
+VALID_REGIMENS = BAD / "valid_regimens.csv"
+STAMP = ".venv/.installed"
+
+
+def _make_book(*assignments: str) -> subprocess.CompletedProcess:
+    # -o STAMP: never (re)install the virtualenv from a test; the book rule itself runs unchanged.
+    return subprocess.run(["make", "--no-print-directory", "-o", STAMP, "book", *assignments],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+
+
+def _tree(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def last_good_site():
+    """book/_build/html with a sentinel file in it (created for the test if there is no site yet)."""
+    html = REPO / "book" / "_build" / "html"
+    created = not html.exists()
+    html.mkdir(parents=True, exist_ok=True)
+    sentinel = html / "SENTINEL-test_own_cohort.txt"
+    sentinel.write_text("the last good site\n")
+    before = _tree(html)
+    yield html, before
+    sentinel.unlink(missing_ok=True)
+    if created and html.exists() and not any(html.iterdir()):
+        html.rmdir()
+        build = html.parent
+        if not any(build.iterdir()):
+            build.rmdir()
+
+
+def _no_staging_left(build: Path) -> bool:
+    return not list(build.glob(".staging.*")) and not (build / ".html.old").exists()
+
+
+def test_invalid_cohort_stops_before_rendering(last_good_site):
+    html, before = last_good_site
+    bad = BAD / "cohort_status_vs_death.csv"
+    out = _make_book(f"COHORT={bad.relative_to(REPO)}")
+    both = out.stdout + out.stderr
+    assert out.returncode != 0
+    assert "tests/bad_inputs/cohort_status_vs_death.csv:2: column status: value 'DOD'" in both
+    assert "Traceback" not in both
+    assert "Running Jupyter-Book" not in both  # the build never started
+    assert "nothing was built" in both
+    assert _tree(html) == before
+    assert _no_staging_left(html.parent)
+
+
+def test_invalid_regimens_stop_before_rendering(last_good_site):
+    html, before = last_good_site
+    out = _make_book(f"COHORT={VALID_COHORT}", f"REGIMENS={BAD / 'regimens_patient_not_in_cohort.csv'}")
+    both = out.stdout + out.stderr
+    assert out.returncode != 0
+    assert "regimens_patient_not_in_cohort.csv:3: column patient_id: value 'P99'" in both
+    assert "Traceback" not in both
+    assert _tree(html) == before
+
+
+def test_missing_cohort_file_stops(last_good_site):
+    html, before = last_good_site
+    out = _make_book("COHORT=/nonexistent/cohort.csv")
+    assert out.returncode != 0
+    assert "/nonexistent/cohort.csv: file not found" in out.stdout + out.stderr
+    assert _tree(html) == before
+
+
+PAGE = """\
+---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+# Page
+
+```{code-cell} ipython3
+import os
+from IPython.display import Markdown
+from helpers import data
+print("COHORT=" + os.environ["COHORT"], "regimens_available=" + str(data.regimens_available()))
+print("rows=" + str(len(data.load_cohort())))
+%s
+Markdown(data.cohort_banner())
+```
+"""
+
+
+def _tiny_book(root: Path, extra: str = "") -> Path:
+    book = root / "tinybook"
+    book.mkdir()
+    (book / "_config.yml").write_text(textwrap.dedent("""\
+        title: tiny
+        only_build_toc_files: true
+        execute:
+          execute_notebooks: force
+          raise_on_error: true
+        """))
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\n")
+    (book / "index.md").write_text(PAGE % extra)
+    old = book / "_build" / "html"
+    old.mkdir(parents=True)
+    (old / "SENTINEL.txt").write_text("previous site\n")
+    return book
+
+
+def test_own_cohort_build_uses_the_file_and_replaces_the_site(tmp_path):
+    book = _tiny_book(tmp_path)
+    out = _make_book(f"BOOK={book}", f"COHORT={VALID_COHORT.relative_to(REPO)}")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "Running Jupyter-Book" in out.stdout + out.stderr
+    html = book / "_build" / "html"
+    page = (html / "index.html").read_text()
+    assert f"COHORT={VALID_COHORT}" in page  # exported as an absolute path to the notebook kernel
+    assert "regimens_available=False" in page  # COHORT without REGIMENS: no regimen file
+    assert "rows=5" in page
+    assert hashlib.sha256(VALID_COHORT.read_bytes()).hexdigest() in page
+    assert not (html / "SENTINEL.txt").exists()  # the old site was replaced as a whole
+    assert _no_staging_left(book / "_build")
+
+
+def test_failed_build_keeps_the_last_good_site(tmp_path):
+    book = _tiny_book(tmp_path, extra='raise RuntimeError("a broken notebook")')
+    before = _tree(book / "_build" / "html")
+    out = _make_book(f"BOOK={book}", f"COHORT={VALID_COHORT}", f"REGIMENS={VALID_REGIMENS}")
+    assert out.returncode != 0
+    assert "the book build failed" in out.stderr
+    assert _tree(book / "_build" / "html") == before
+    assert _no_staging_left(book / "_build")
