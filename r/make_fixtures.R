@@ -57,11 +57,13 @@ datasets$midpoint <- edge(c(1, 2, 3, 4, 5, 8, 9, 10, 11, 12), c(1, 1, 1, 1, 1, 1
 # S = 9/10 * 7/9 * 5/7 = 1/2, which is 0.5000000000000001 in floating point: the midpoint (3 + 6) / 2 = 4.5
 # needs R's tolerance (a float comparison S <= 0.5 gives 6)
 datasets$tolerance <- edge(c(1, 2, 2, 3, 3, 5, 6, 7, 8, 9), c(1, 1, 1, 1, 1, 0, 1, 0, 1, 0))
+# S = 1/2 from t = 4 to the end of follow-up: print.survfit says 4, quantile.survfit (4 + 8) / 2 = 6
+datasets$halfend <- edge(c(1, 2, 3, 4, 5, 6, 7, 8), c(1, 1, 1, 1, 0, 0, 0, 0))
 # S stays above 1/2: median not reached
 datasets$notreached <- edge(c(2, 3, 5, 7, 8, 10, 11, 13, 15, 17, 18, 20, 22, 24),
                             c(1, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0))
 
-edge_cases <- c("midpoint", "tolerance", "notreached")
+edge_cases <- c("midpoint", "tolerance", "halfend", "notreached")
 for (nm in names(datasets)) {
   d <- datasets[[nm]]
   write.csv(d, file.path(outdir, paste0(nm, ".data.csv")), row.names = FALSE, na = "")

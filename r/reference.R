@@ -108,7 +108,7 @@ reference <- function(d, full = TRUE) {
   }
   # reverse Kaplan-Meier median follow-up
   rk <- survfit(Surv(time, 1 - status) ~ 1, data = d)
-  put("followup", "reverse_km", quantile(rk, 0.5, conf.int = FALSE))
+  put("followup", "reverse_km", summary(rk)$table["median"])
   put("followup", "observed", median(d$time))
   # log-rank, 2 and 4 groups
   for (g in c("g2", "g4")) {

@@ -285,3 +285,20 @@ def test_other_non_csv_inputs(tmp_path, content, words):
     f.write_bytes(content)
     problems = data.validate(f, cohort=VALID_COHORT)
     assert len(problems) == 1 and words in str(problems[0]) and str(f) in str(problems[0])
+
+
+def test_messages_are_deterministic(tmp_path):
+    """Same file, same output, whatever the string-hash seed (pandera reports some failures in set order)."""
+    f = tmp_path / "mixed.csv"
+    f.write_text(VALID_COHORT.read_text().replace("patient_id,age_years,sex", "patient_id,bmi,ecog", 1))
+    outs = {_cli("validate", str(f), env={"PYTHONHASHSEED": seed}).stderr for seed in ("1", "2", "3")}
+    assert len(outs) == 1
+    lines = outs.pop().splitlines()
+    assert [line.split(": value")[0].split(": missing")[0] for line in lines[:4]] == [
+        f"{f}:1: column age_years", f"{f}:1: column sex", f"{f}:1: column bmi", f"{f}:1: column ecog"]
+
+
+def test_unparseable_large_numbers_are_reported(tmp_path):
+    f = tmp_path / "huge.csv"
+    f.write_text(VALID_COHORT.read_text().replace("P01,59,", "P01,1e999,", 1))
+    assert [(p.line, p.column, p.value) for p in data.validate(f)] == [(2, "age_years", "1e999")]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import data, ensemble, published, scorecard
+from helpers import data, ensemble, power, published, scorecard
 from helpers.reconstruct import __main__ as cli
 from helpers.reconstruct import api
 
@@ -176,3 +176,18 @@ def test_dask_localcluster_gives_the_loky_results():
             pd.testing.assert_frame_equal(a.cohort, b.cohort)
             pd.testing.assert_frame_equal(a.regimens, b.regimens)
     assert any(r.ok for r in on_dask), "neither seed reconstructed: nothing compared"
+
+
+def test_plots_draw_one_mark_per_cohort():
+    from helpers import ensemble_plots
+
+    summary = ensemble.summary_frame(_fake_results())
+    fig = ensemble_plots.p_distribution(summary, ["table1.size", "table4.interval"], {"table1.size": 0.001},
+                                        only_meeting_bar=False)
+    dots = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
+    assert dots == 2 * 3 + 1  # three reconstructed cohorts per claim, plus the printed diamond
+    fig = ensemble_plots.hr_distribution(summary, only_meeting_bar=True)
+    points = sum(len(line.get_xdata()) for line in fig.axes[0].lines if line.get_marker() == "o")
+    assert points == 2  # only the two cohorts that met the bar
+    table = ensemble_plots.power_table(power.factor_power(data.load_cohort(), ["size"], hrs=(2.0,)))
+    assert list(table.columns)[-1] == "Power for HR 2 (%)" and 0 < table.iloc[0, -1] < 100

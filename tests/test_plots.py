@@ -88,3 +88,17 @@ def test_saved_figure_bytes_are_identical_run_to_run(toy_cohort, tmp_path, suffi
     assert digests[0] == digests[1]
     if suffix == ".svg":
         assert "<dc:date>" not in (tmp_path / f"f0{suffix}").read_text()
+
+
+def test_readme_figure_is_regenerated_from_the_data(tmp_path, monkeypatch):
+    """docs/figure1d.png is what `make figure` draws from the default cohort, byte for byte."""
+    import importlib.util
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("readme_figure", repo / "book" / "tools" / "readme_figure.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.delenv("COHORT", raising=False)
+    fresh = module.main(str(tmp_path / "figure1d.png"))
+    assert fresh.read_bytes() == (repo / "docs" / "figure1d.png").read_bytes(), "run `make figure`"

@@ -27,7 +27,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 RSCRIPT = shutil.which("Rscript")
 COVS = ["x1", "x2", "x3", "x4", "x5"]
 RTOL, ATOL = 1e-6, 1e-10
-EDGE_CASES = {"midpoint", "tolerance", "notreached"}
+EDGE_CASES = {"midpoint", "tolerance", "halfend", "notreached"}
 DATASETS = sorted(p.name.removesuffix(".data.csv") for p in FIXTURES.glob("*.data.csv"))
 
 
@@ -54,9 +54,8 @@ def python_reference(d: pd.DataFrame, full: bool = True) -> dict[tuple[str, str]
                          ("n.censor", "n_censor"), ("surv", "surv"), ("std.err", "std_err"),
                          ("lower", "lower"), ("upper", "upper")]:
             put(f"km:{ct}:{col}", k, km[src])
-        med = sv.km_median_ci(time, status, conf_type=ct)
-        put(f"median:{ct}", ["median", "lower", "upper"], med)
-        put(f"print_median:{ct}", ["median", "lower", "upper"], med)
+        put(f"median:{ct}", ["median", "lower", "upper"], sv.km_median_ci(time, status, ct, rule="quantile"))
+        put(f"print_median:{ct}", ["median", "lower", "upper"], sv.km_median_ci(time, status, conf_type=ct))
         rows = [(t, *sv.survival_at(time, status, t, conf_type=ct)) for t in at]
         rows = [r for r in rows if not np.isnan(r[1])]
         k = range(1, len(rows) + 1)
@@ -122,7 +121,7 @@ def load_data(path: Path) -> pd.DataFrame:
 
 
 def test_fixtures_present():
-    assert {"paper61", "small24", "mid37", "big150", "removal80", "midpoint", "tolerance", "notreached"} <= set(DATASETS)
+    assert {"paper61", "small24", "mid37", "big150", "removal80"} | EDGE_CASES <= set(DATASETS)
 
 
 def test_fixtures_exercise_stepwise_removal_and_missing_covariates():
@@ -148,6 +147,8 @@ def test_fixture_edge_cases_are_what_they_claim():
     assert (km["surv"] != 0.5).all() and np.isclose(km["surv"], 0.5, rtol=0, atol=1e-12).any()  # 1/2 in exact arithmetic only
     assert read_reference(FIXTURES / "tolerance.reference.csv")[("median:log-log", "median")] == 4.5  # (3 + 6) / 2
     assert np.isnan(read_reference(FIXTURES / "notreached.reference.csv")[("median:log-log", "median")])
+    half = read_reference(FIXTURES / "halfend.reference.csv")  # S = 1/2 from t = 4 to the end
+    assert half[("print_median:log-log", "median")] == 4.0 and half[("median:log-log", "median")] == 6.0
 
 
 def _run_r(args: list[str], timeout: int = 300):

@@ -204,3 +204,28 @@ def test_deterministic():
     a = sv.forward_conditional(d, "os_months", "death", ["x1", "x2", "x3"]).steps
     b = sv.forward_conditional(d, "os_months", "death", ["x1", "x2", "x3"]).steps
     pd.testing.assert_frame_equal(a, b)
+
+
+def test_monotone_likelihood_warns_like_r():
+    # every x1 = 1 patient dies before any x1 = 0 patient: the MLE of x1 is infinite
+    d = pd.DataFrame({"time": range(1, 10), "status": [1, 1, 1, 0, 1, 0, 1, 0, 1],
+                      "x1": [1, 1, 1, 0, 0, 0, 0, 0, 0], "x2": [0, 1, 0, 1, 0, 1, 1, 0, 1]})
+    with pytest.warns(UserWarning, match="before variable x1; coefficient may be infinite"):
+        fit = sv.cox(d, "time", "status", ["x1", "x2"])
+    assert fit.converged and fit.table.loc["x1", "coef"] > 10
+
+
+def test_selection_considered_table_explains_each_step():
+    d = sample(13, 150)
+    sel = sv.forward_conditional(d, "os_months", "death", ["x1", "x2", "x3"])
+    c = sel.considered
+    assert list(c.columns) == ["check", "phase", "covariate", "statistic", "p"]
+    for r in sel.steps.itertuples():
+        phase = "entry" if r.action == "enter" else "removal"
+        rows = c[(c.phase == phase) & (c.covariate == r.covariate) & (c.statistic == r.statistic)]
+        assert len(rows) == 1
+        same_check = c[c.check == rows.check.iloc[0]]
+        assert (same_check.p >= r.p).all() if phase == "entry" else (same_check.p <= r.p).all()
+    first = c[c.check == 1]  # the first entry check: score tests at beta = 0 are the univariate score tests
+    for r in first.itertuples():
+        assert r.statistic == pytest.approx(sv.cox(d, "os_months", "death", [r.covariate]).score_test["statistic"])

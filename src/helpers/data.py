@@ -118,7 +118,7 @@ COLUMNS: dict[str, list[str]] = {"cohort": COHORT_COLUMNS, "regimens": REGIMEN_C
 ROW_NOUN = {"cohort": "patient", "regimens": "regimen"}
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_WHOLE = r"[+-]?\d+"
+_WHOLE = r"[+-]?\d{1,15}"
 
 
 def _fmt(x: float) -> str:
@@ -527,12 +527,8 @@ def _parse(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
             continue
         pattern = _WHOLE if spec.kind in ("whole", "binary") else _NUMBER
         good = s.notna() & s.astype(str).str.fullmatch(pattern).fillna(False).astype(bool)
-        num = pd.to_numeric(s.where(good), errors="coerce")
-        if spec.kind == "number":
-            out[spec.name] = num.astype("float64")
-        else:
-            num = num.where(num.abs() < 2**53)
-            out[spec.name] = num.astype("float64").round().astype("Int64")
+        num = s.where(good).map(lambda x: float(x) if isinstance(x, str) else np.nan).astype("float64")
+        out[spec.name] = num if spec.kind == "number" else num.round().astype("Int64")  # 15 digits: exact
     return pd.DataFrame(out, index=raw.index)
 
 
@@ -609,9 +605,12 @@ def _check_frame(table: _Table, kind: str, shown: str, cohort: pd.DataFrame | No
     return typed, stage1 + kept
 
 
-def _order(problems: list[Problem], kind: str) -> list[Problem]:
+def _order(problems: list[Problem], kind: str, header: list[str] | None = None) -> list[Problem]:
+    """File-level problems first, then by line, then in the order of the columns (the file's own for others)."""
     pos = {c: i for i, c in enumerate(COLUMNS[kind])}
-    return sorted(problems, key=lambda p: (p.line is not None, p.line or 0, pos.get(p.column or "", -1)))
+    extra = {c: len(pos) + i for i, c in enumerate(header or [])}
+    return sorted(problems, key=lambda p: (p.line is not None, p.line or 0,
+                                           pos.get(p.column or "", extra.get(p.column or "", -1)), str(p)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -639,7 +638,7 @@ def _check(path: Path | str, kind: str | None, cohort: Path | str | pd.DataFrame
         cohort_frame, cohort_problems = _reference_cohort(cohort)
         problems += cohort_problems
     typed, found = _check_frame(table, kind, shown, cohort_frame)
-    return kind, typed, _order(problems + found, kind)
+    return kind, typed, _order(problems + found, kind, table.header)
 
 
 def _reference_cohort(cohort: Path | str | pd.DataFrame | None) -> tuple[pd.DataFrame | None, list[Problem]]:

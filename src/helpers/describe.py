@@ -5,6 +5,11 @@ and ranges; metastatic sites; treatments; outcome status; local recurrence; regi
 patient).  Every function takes a cohort (or regimen) DataFrame in the schema of
 ``data/README.md`` and returns numbers or small DataFrames; nothing is rounded here.
 Percentages are ``100 * k / n`` of the rows given (or of the rows selected by ``among``).
+
+Two small survival summaries for the book's prose sit here too, built only on ``helpers.survival``:
+``survival_rates`` (S(t) with log-log and log CIs side by side) and ``by_group`` (n, deaths, KM median per
+level, and the log-rank p, NaN instead of an error when a subset has a single level). ``median_text`` words a
+median for prose ("not reached" for NaN).
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers import factors
+from helpers import factors, survival
 
 SITE_COLUMNS = {
     "site_lung": "Lungs",
@@ -160,8 +165,6 @@ def survival_rates(cohort: pd.DataFrame, times=(12, 24, 36, 60), conf_types=("lo
                    time: str = "os_months", event: str = "death") -> pd.DataFrame:
     """Kaplan-Meier survival (%) at each of ``times`` with a 95% CI for each of ``conf_types``
     (``helpers.survival.survival_at``), one row per time: ``surv``, then ``lower``/``upper`` per CI type."""
-    from helpers import survival
-
     _require(cohort, time, event)
     rows = []
     for t in times:
@@ -187,8 +190,6 @@ def by_group(data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_m
     """Survival per level of a factor: ``n``, ``deaths`` and the KM ``median`` (R's rule, NaN if not reached),
     indexed by level key in the factor's order (a level with no patients has n 0).  ``.attrs["p"]`` is the
     log-rank p over the known levels (``helpers.survival.logrank``), NaN when fewer than two levels occur."""
-    from helpers import survival
-
     f = factors.FACTORS[factor] if isinstance(factor, str) else factor
     _require(data, time, event)
     lv = f(data)

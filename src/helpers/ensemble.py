@@ -9,7 +9,8 @@ the committed cache ``data/ensemble_summary.csv`` that the book's robustness cha
 
 CLI: ``python -m helpers.reconstruct --ensemble N --out DIR [--iterations K] [--jobs J]
 [--backend loky|dask] [--scheduler ADDRESS]`` writes DIR/ensemble_summary.csv and, per seed,
-DIR/seed_<seed>/{cohort,regimens,fidelity}.csv.  Dask is an optional extra
+DIR/seed_<seed>/{cohort,regimens,fidelity}.csv (while it runs, DIR/ensemble_summary.partial.csv
+holds the finished prefix of the seeds: exactly what a smaller N would write).  Dask is an optional extra
 (``pip install helpers[dask]``), imported only when asked for.
 """
 
@@ -178,7 +179,8 @@ class CohortResult:
     bar: float = math.nan
     meets_bar: bool = False
     claims: dict = field(default_factory=dict)
-    seconds: float = math.nan
+    seconds: float = math.nan  # wall time in the worker (not written to the summary: not deterministic)
+    cpu_seconds: float = math.nan  # CPU time of the worker process for this cohort
     cohort: pd.DataFrame | None = field(default=None, repr=False)
     regimens: pd.DataFrame | None = field(default=None, repr=False)
     card: pd.DataFrame | None = field(default=None, repr=False)
@@ -189,19 +191,24 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     reported (``ok=False`` and the error), never dropped."""
     from .reconstruct import api
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     iters = api.DEFAULT_ITERATIONS if iterations is None else int(iterations)
     bar = fidelity_bar()
     try:
         cohort, regimens = api.reconstruct(int(seed), iters)
     except Exception as exc:  # noqa: BLE001 - any failure of a seed is a result to report
         return CohortResult(seed=int(seed), iterations=iters, ok=False, error=f"{type(exc).__name__}: {exc}",
-                            bar=bar, seconds=time.perf_counter() - start)
+                            bar=bar, seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
     card = scorecard.reproduce(cohort, regimens)
     fid = fidelity(card)
+    claims = summarise(cohort, regimens)
+    matched = card.set_index("id")["match"]
+    for claim in CLAIMS:  # did this cohort reproduce the printed p the claim rests on?
+        claims[claim.key]["printed_matched"] = bool(matched[claim.published_id]) if claim.kind != "forward" else pd.NA
     return CohortResult(seed=int(seed), iterations=iters, ok=True, fidelity=fid, bar=bar,
-                        meets_bar=bool(fid["fidelity_percent"] >= bar), claims=summarise(cohort, regimens),
-                        seconds=time.perf_counter() - start, cohort=cohort, regimens=regimens, card=card)
+                        meets_bar=bool(fid["fidelity_percent"] >= bar), claims=claims,
+                        seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
+                        cohort=cohort, regimens=regimens, card=card)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -220,13 +227,14 @@ def ensemble_seeds(n: int, start: int | None = None) -> list[int]:
 
 
 def run_ensemble(seeds: Iterable[int], iterations: int | None = None, n_jobs: int = -1, backend: str = "loky",
-                 scheduler=None, progress: bool = True) -> list[CohortResult]:
+                 scheduler=None, progress: bool = True, on_result=None) -> list[CohortResult]:
     """``run_one`` for every seed, in parallel, in seed order.
 
     ``backend="loky"``: joblib processes, ``n_jobs`` of them (-1 = all cores).  ``backend="dask"``:
     joblib's dask backend on ``dask.distributed.Client(scheduler)`` (an address such as
     ``tcp://host:8786``, a ``Client``, or None for a local cluster); needs the ``dask`` extra.
-    A tqdm progress bar counts finished cohorts (``progress=False`` to hide it).
+    A tqdm progress bar counts finished cohorts (``progress=False`` to hide it).  ``on_result(results)``,
+    if given, is called with the results so far (a prefix of the seeds, in order) after each one.
     """
     from joblib import Parallel, delayed, parallel_config
     from tqdm.auto import tqdm
@@ -237,18 +245,22 @@ def run_ensemble(seeds: Iterable[int], iterations: int | None = None, n_jobs: in
     tasks = (delayed(run_one)(s, iterations) for s in seeds)
     bar = tqdm(total=len(seeds), desc="cohorts", unit="cohort", disable=not progress, file=sys.stderr)
     results = []
+
+    def collect(stream):
+        for r in stream:
+            results.append(r)
+            bar.update()
+            if on_result is not None:
+                on_result(results)
+
     if backend == "loky":
         with parallel_config(backend="loky", n_jobs=n_jobs):
-            for r in Parallel(return_as="generator")(tasks):
-                results.append(r)
-                bar.update()
+            collect(Parallel(return_as="generator")(tasks))
     elif backend == "dask":
         client, own = _dask_client(scheduler)
         try:
             with parallel_config(backend="dask", n_jobs=n_jobs):
-                for r in Parallel(return_as="generator")(tasks):
-                    results.append(r)
-                    bar.update()
+                collect(Parallel(return_as="generator")(tasks))
         finally:
             if own:
                 client.close()
@@ -272,7 +284,7 @@ def _dask_client(scheduler):
 
 SUMMARY_COLUMNS = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent",
                    "bar", "meets_bar", "claim", "kind", "subset", "factor", "hr", "ci_low", "ci_high", "p",
-                   "significant", "paper_significant", "holds", "selected"]
+                   "significant", "paper_significant", "holds", "printed_matched", "selected"]
 
 
 def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
@@ -291,12 +303,13 @@ def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
                 "hr": c.get("hr", np.nan), "ci_low": c.get("ci_low", np.nan), "ci_high": c.get("ci_high", np.nan),
                 "p": c.get("p", np.nan), "significant": c.get("significant", pd.NA),
                 "paper_significant": c.get("paper_significant", pd.NA), "holds": c.get("holds", pd.NA),
+                "printed_matched": c.get("printed_matched", pd.NA),
                 "selected": c.get("selected", ""),
             })
     df = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     for col in ("matched", "total"):
         df[col] = df[col].astype("Int64")
-    for col in ("significant", "paper_significant", "holds"):
+    for col in ("significant", "paper_significant", "holds", "printed_matched"):
         df[col] = df[col].astype("boolean")
     return df
 
@@ -322,7 +335,7 @@ def load_summary(path: str | Path | None = None) -> pd.DataFrame:
         df[col] = df[col].astype("Int64")
     for col in ("ok", "meets_bar"):
         df[col] = df[col].astype(bool)
-    for col in ("significant", "paper_significant", "holds"):
+    for col in ("significant", "paper_significant", "holds", "printed_matched"):
         df[col] = df[col].astype("boolean")
     return df
 
@@ -362,8 +375,18 @@ def verdict(share: float) -> str:
     return "not determined by the tables"
 
 
+MIN_COHORTS = 10  # fewer cohorts than this meeting the bar: verdicts are read from all reconstructed cohorts
+
+
+def judged_on_bar(summary: pd.DataFrame) -> bool:
+    """Whether verdicts are read from the cohorts that met the fidelity bar (True when at least
+    ``MIN_COHORTS`` did) or, failing that, from every reconstructed cohort (and the page must say so)."""
+    return int(seed_overview(summary)["meets_bar"].sum()) >= MIN_COHORTS
+
+
 def claim_shares(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.DataFrame:
-    """Per claim: cohorts, the percent in which it holds, and the verdict, in ``CLAIMS`` order.
+    """Per claim: cohorts, the number and percent in which it holds, the percent that reproduced the
+    printed p the claim rests on (NaN for forward selection), and the verdict, in ``CLAIMS`` order.
     By default only cohorts that met the fidelity bar count (the others are not consistent with the
     tables); ``cohorts`` says how many that is."""
     use = summary[summary["ok"] & (summary["meets_bar"] if only_meeting_bar else True)]
@@ -375,8 +398,11 @@ def claim_shares(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.Dat
         held = int(sub["holds"].sum()) if n else 0
         share = 100.0 * held / n if n else math.nan
         paper = summary.loc[summary["claim"] == key, "paper_significant"].dropna()
+        printed = sub["printed_matched"].dropna()
         rows.append({"claim": key, "label": labels[key], "paper_significant": bool(paper.iloc[0]) if len(paper) else pd.NA,
-                     "cohorts": n, "holds": held, "percent": share, "verdict": verdict(share) if n else "no cohorts"})
+                     "cohorts": n, "holds": held, "percent": share,
+                     "printed_matched_percent": 100.0 * printed.mean() if len(printed) else math.nan,
+                     "verdict": verdict(share) if n else "no cohorts"})
     return pd.DataFrame(rows)
 
 
@@ -417,9 +443,19 @@ def main(args: argparse.Namespace) -> int:
     if args.scheduler and args.backend != "dask":
         raise SystemExit("--scheduler needs --backend dask")
     seeds = ensemble_seeds(args.ensemble, args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / "ensemble_summary.partial.csv"
+
+    def checkpoint(done):  # the first k seeds' rows: what --ensemble k would write
+        tmp = partial.with_suffix(".tmp")
+        tmp.write_text(summary_csv(summary_frame(done)))
+        tmp.replace(partial)
+
     results = run_ensemble(seeds, args.iterations, n_jobs=args.jobs, backend=args.backend,
-                           scheduler=args.scheduler, progress=not args.no_progress)
-    path = write_results(results, args.out)
+                           scheduler=args.scheduler, progress=not args.no_progress, on_result=checkpoint)
+    path = write_results(results, out)
+    partial.unlink(missing_ok=True)
     ok = sum(r.ok for r in results)
     met = sum(r.meets_bar for r in results)
     print(f"{len(results)} cohorts: {ok} reconstructed, {met} met the fidelity bar "
@@ -430,3 +466,22 @@ def main(args: argparse.Namespace) -> int:
         elif not r.meets_bar:
             print(f"  seed {r.seed}: below the bar ({r.fidelity['fidelity_percent']:.1f}%)")
     return 0
+
+
+def verdict_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """``claim_shares`` laid out for reading: Claim, The paper, Holds in, %, Printed p reproduced (%), Verdict."""
+    kinds = {c.key: c.kind for c in CLAIMS}
+
+    def paper(row) -> str:
+        if kinds[row["claim"]] == "forward":
+            return "selected" if row["paper_significant"] else "not selected"
+        return "p < 0.05" if row["paper_significant"] else "p ≥ 0.05"
+
+    return pd.DataFrame({
+        "Claim": shares["label"],
+        "The paper": shares.apply(paper, axis=1),
+        "Holds in": [f"{h} / {n}" for h, n in zip(shares["holds"], shares["cohorts"])],
+        "%": shares["percent"].round(1),
+        "Printed p reproduced (%)": shares["printed_matched_percent"].round(1),
+        "Verdict": shares["verdict"],
+    }).set_index(pd.Index(shares["claim"], name="claim"))

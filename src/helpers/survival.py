@@ -13,9 +13,10 @@ EZR's choices are the defaults here; R's own defaults are reachable by keyword.
 Why hand-written rather than lifelines / statsmodels:
 
 - *KM median*: lifelines takes the first time S <= 0.5; R takes the midpoint of the flat stretch where S
-  equals 0.5 (within sqrt(machine eps)). The paper's 76.05 months is such a midpoint.
+  equals 0.5 (within sqrt(machine eps)). The paper's 76.05 months is such a midpoint. Both of R's
+  versions are here: ``print.survfit`` (what EZR shows; default) and ``quantile.survfit``.
 - *KM confidence limits*: R's log-log/log/plain limits, NA conventions at S = 0 or 1 and upper limit
-  capping are replicated exactly (``survfit_confint``); the median CI uses R's ``findq`` on the limits.
+  capping are replicated exactly (``survfit_confint``); the median CI reads the limits as R does.
 - *Log-rank*: lifelines agrees with ``survdiff`` on the statistic, but does not return the per-group
   observed/expected counts and is ~50x slower on small data; the hypergeometric ``survdiff`` formula is a
   few vectorised lines (cross-checked against lifelines in the tests).
@@ -30,13 +31,19 @@ Why hand-written rather than lifelines / statsmodels:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+import warnings
+from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 Z975 = stats.norm.ppf(0.975)  # qnorm(0.975), as R
+
+
+def _chi2_sf(x, df):
+    """Upper chi-square tail (scipy.stats.chi2.sf without the distribution-object overhead)."""
+    return special.chdtrc(df, x)
 R_TOL = np.sqrt(np.finfo(float).eps)  # sqrt(.Machine$double.eps): quantile.survfit's tolerance
 CONF_TYPES = ("log-log", "log", "plain")
 
@@ -51,20 +58,38 @@ __all__ = [
 # input handling
 # --------------------------------------------------------------------------------------------------
 
-def _as_float(x, name: str) -> np.ndarray:
-    arr = pd.to_numeric(pd.Series(np.asarray(x).ravel()), errors="coerce").to_numpy(dtype=float)
-    return arr
+def _numeric(values, name: str) -> np.ndarray:
+    """Float array (NaN for missing); a non-numeric entry is an error naming ``name`` and the row."""
+    if isinstance(values, pd.Series):
+        if pd.api.types.is_bool_dtype(values.dtype) or pd.api.types.is_numeric_dtype(values.dtype):
+            return values.to_numpy(dtype=float, na_value=np.nan)
+        obj, index = values.to_numpy(dtype=object), values.index
+    else:
+        arr = np.asarray(values)
+        if arr.dtype.kind in "biuf":
+            return arr.astype(float).ravel()
+        obj = arr.astype(object).ravel()
+        index = range(len(obj))
+    conv = pd.to_numeric(pd.Series(obj), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(conv) & pd.notna(obj)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{name}, row {index[i]}: non-numeric value {obj[i]!r}")
+    return conv
 
 
 def _time_event(time, event, *extra) -> tuple[np.ndarray, ...]:
     """Float arrays with rows missing in any input dropped (R's na.omit); checks event is 0/1."""
-    t = _as_float(time, "time")
-    e = _as_float(event, "event")
+    t = _numeric(time, "time")
+    e = _numeric(event, "event")
     if len(t) != len(e):
         raise ValueError(f"time and event differ in length ({len(t)} vs {len(e)})")
     ok = ~(np.isnan(t) | np.isnan(e))
     for x in extra:
-        ok &= pd.notna(pd.Series(np.asarray(x, dtype=object).ravel())).to_numpy()
+        x = np.asarray(x, dtype=object).ravel()
+        if len(x) != len(t):
+            raise ValueError(f"group and time differ in length ({len(x)} vs {len(t)})")
+        ok &= pd.notna(x)
     t, e = t[ok], e[ok]
     if np.any((e != 0) & (e != 1)):
         bad = np.unique(e[(e != 0) & (e != 1)])
@@ -98,7 +123,7 @@ def _confint(surv: np.ndarray, std_err: np.ndarray, conf_type: str, conf_int: fl
     """R's ``survfit_confint`` with ``logse=TRUE`` (std_err is the s.e. of the cumulative hazard)."""
     if conf_type not in CONF_TYPES:
         raise ValueError(f"conf_type must be one of {CONF_TYPES}, not {conf_type!r}")
-    z = stats.norm.ppf(1 - (1 - conf_int) / 2)
+    z = Z975 if conf_int == 0.95 else stats.norm.ppf(1 - (1 - conf_int) / 2)
     p = np.asarray(surv, dtype=float)
     se = np.asarray(std_err, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -140,7 +165,8 @@ def _findq(x: np.ndarray, y: np.ndarray, p: float, tol: float = R_TOL) -> float:
         return np.nan
     xmax = x[-1]
     # drop duplicated y (NA duplicates NA), keeping the first occurrence
-    keep = ~pd.Series(y).duplicated().to_numpy()
+    _, first = np.unique(y, return_index=True)  # NaNs compare equal here
+    keep = np.sort(first)
     x, y = x[keep], y[keep]
     ok = ~np.isnan(y)  # approx() drops NA pairs ...
     idx = np.flatnonzero(ok)
@@ -164,32 +190,56 @@ def _findq(x: np.ndarray, y: np.ndarray, p: float, tol: float = R_TOL) -> float:
     return float(q)
 
 
-def _km_quantile(t, e, p: float, conf_type: str):
+def _minmin(y: np.ndarray, x: np.ndarray, tol: float = R_TOL) -> float:
+    """``print.survfit``'s median (``survival:::survmean``'s ``minmin``): the first time y < 0.5 + tol; if
+    y is 0.5 there (within tol) and drops later, the midpoint up to the time it drops."""
+    keep = ~np.isnan(y) & (y < 0.5 + tol)
+    if not keep.any():
+        return np.nan
+    x, y = x[keep], y[keep]
+    if abs(y[0] - 0.5) < tol and np.any(y < y[0]):
+        return float((x[0] + x[np.flatnonzero(y < y[0])[0]]) / 2)
+    return float(x[0])
+
+
+RULES = ("print", "quantile")
+
+
+def _km_median(t, e, conf_type: str, rule: str):
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES}, not {rule!r}")
     times, _, _, _, surv, se = _km_table(t, e)
     if len(times) == 0:
         return np.nan, np.nan, np.nan
-    x = np.concatenate(([0.0], times))  # quantile.survfit: firstx = 0
-    q = _findq(x, np.concatenate(([0.0], 1 - surv)), p)
     lower, upper = _confint(surv, se, conf_type)
-    lo = _findq(x, np.concatenate(([0.0], 1 - lower)), p)
-    hi = _findq(x, np.concatenate(([0.0], 1 - upper)), p)
-    return q, lo, hi
+    if rule == "print":
+        return _minmin(surv, times), _minmin(lower, times), _minmin(upper, times)
+    x = np.concatenate(([0.0], times))  # quantile.survfit: firstx = 0
+    return tuple(_findq(x, np.concatenate(([0.0], 1 - v)), 0.5) for v in (surv, lower, upper))
 
 
-def km_median(time, event) -> float:
-    """Median survival as R prints it (``quantile.survfit``): the first time S <= 0.5, or the midpoint of
-    the interval over which S equals 0.5 (within sqrt(eps)); NaN when the median is not reached."""
+def km_median(time, event, rule: str = "print") -> float:
+    """Median survival with R's rule; NaN when not reached.
+
+    The first time S < 0.5; where S sits at exactly 0.5 (within sqrt(eps), not float equality) over an
+    interval, the midpoint of that interval's ends. ``rule="print"`` (default) is ``print.survfit`` /
+    ``summary(fit)$table``, what EZR shows; ``rule="quantile"`` is ``quantile.survfit``. They differ only
+    when S stays at 0.5 to the end of follow-up (print: where it reached 0.5; quantile: the midpoint up to
+    the last time).
+    """
     t, e = _time_event(time, event)
-    return _km_quantile(t, e, 0.5, "plain")[0]
+    return _km_median(t, e, "plain", rule)[0]
 
 
-def km_median_ci(time, event, conf_type: str = "log-log", conf_int: float = 0.95) -> tuple[float, float, float]:
-    """(median, lower, upper) as ``print.survfit``: the limits are where the confidence band crosses 0.5.
-    NaN marks a limit that is not reached."""
+def km_median_ci(time, event, conf_type: str = "log-log", conf_int: float = 0.95,
+                 rule: str = "print") -> tuple[float, float, float]:
+    """(median, lower, upper): the limits are where the confidence band's curves reach 0.5, as
+    ``print.survfit`` (default) or ``quantile.survfit`` (``rule="quantile"``; it differs from print also
+    when a band is not monotone). NaN marks a limit that is not reached."""
     if conf_int != 0.95:
         raise NotImplementedError("only 95% limits are implemented")
     t, e = _time_event(time, event)
-    return tuple(float(v) for v in _km_quantile(t, e, 0.5, conf_type))
+    return tuple(float(v) for v in _km_median(t, e, conf_type, rule))
 
 
 def survival_at(time, event, t: float, conf_type: str = "log-log", conf_int: float = 0.95) -> tuple[float, float, float]:
@@ -216,13 +266,13 @@ def followup(time, event, method: str = "observed") -> float:
 
     ``"observed"``: the plain median of the observed times (what "median follow-up 21.1 months (range ...)"
     usually means). ``"reverse_km"``: the reverse Kaplan-Meier median, i.e. KM with the event indicator
-    flipped (censoring is the "event"), with R's median rule.
+    flipped (censoring is the "event"), with R's median rule (as :func:`km_median`).
     """
     t, e = _time_event(time, event)
     if method == "observed":
         return float(np.median(t)) if len(t) else np.nan
     if method == "reverse_km":
-        return _km_quantile(t, ~e, 0.5, "plain")[0]
+        return _km_median(t, ~e, "plain", "print")[0]
     raise ValueError(f"method must be 'observed' or 'reverse_km', not {method!r}")
 
 
@@ -250,14 +300,15 @@ def logrank(time, event, group) -> LogRankResult:
     Rows with a missing time, event or group are dropped, as R does. Groups are sorted as R sorts
     factor levels (sorted unique values).
     """
-    g_raw = pd.Series(np.asarray(group, dtype=object).ravel())
+    g_raw = np.asarray(group, dtype=object).ravel()
     t, e, ok = _time_event(time, event, g_raw)
-    g = g_raw[ok].reset_index(drop=True)
-    levels = sorted(g.unique(), key=lambda v: (str(type(v)), v))
+    g = g_raw[ok]
+    levels = sorted(set(g), key=lambda v: (str(type(v)), v))
     k = len(levels)
     if k < 2:
         raise ValueError(f"log-rank needs at least 2 groups; found {k}")
-    gi = pd.Categorical(g, categories=levels).codes
+    code = {v: i for i, v in enumerate(levels)}
+    gi = np.fromiter((code[v] for v in g), dtype=int, count=len(g))
     times, inv = np.unique(t, return_inverse=True)
     m = len(times)
     # deaths and totals per (time, group)
@@ -285,7 +336,7 @@ def logrank(time, event, group) -> LogRankResult:
         keep = use[1:]
         chi2 = float(oe[keep] @ np.linalg.solve(V[np.ix_(keep, keep)], oe[keep]))
         df = len(use) - 1
-    p = float(stats.chi2.sf(chi2, df))
+    p = float(_chi2_sf(chi2, df))
     table = pd.DataFrame({"n": np.bincount(gi, minlength=k), "observed": observed, "expected": expected},
                          index=pd.Index(levels, name="group"))
     return LogRankResult(chi2=chi2, df=df, p=p, table=table)
@@ -397,7 +448,7 @@ def _newton(cd: _CoxData, init=None, eps: float = 1e-9, iter_max: int = 20):
         best, U, I = cd.evaluate(beta)
     var = np.linalg.inv(I)
     var = (var + var.T) / 2
-    return beta, var, (float(lik0), float(best)), sctest, it, converged
+    return beta, var, (float(lik0), float(best)), sctest, it, converged, U
 
 
 @dataclass
@@ -424,7 +475,7 @@ class CoxResult:
 
 
 def _test(stat: float, df: int) -> dict:
-    return {"statistic": float(stat), "df": int(df), "p": float(stats.chi2.sf(stat, df))}
+    return {"statistic": float(stat), "df": int(df), "p": float(_chi2_sf(stat, df))}
 
 
 def _design(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]):
@@ -432,18 +483,15 @@ def _design(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[
     missing = [c for c in cols if c not in data.columns]
     if missing:
         raise KeyError(f"columns not in data: {missing}")
-    frame = data[cols].apply(pd.to_numeric, errors="coerce")
-    for c in cols:  # non-numeric entries become NaN above: refuse rather than drop silently
-        bad = frame[c].isna() & data[c].notna()
-        if bad.any():
-            row = bad.idxmax()
-            raise ValueError(f"column {c!r}, row {row!r}: non-numeric value {data.loc[row, c]!r}")
-    frame = frame.dropna()  # R's na.omit
-    t = frame[duration].to_numpy(float)
-    e = frame[event].to_numpy(float)
+    arrays = [_numeric(data[c], f"column {c!r}") for c in cols]  # a non-numeric cell is refused, not dropped
+    M = np.column_stack(arrays) if arrays else np.zeros((len(data), 0))
+    M = M[~np.isnan(M).any(axis=1)]  # R's na.omit
+    t, e = M[:, 0], M[:, 1]
     if np.any((e != 0) & (e != 1)):
         raise ValueError(f"column {event!r} must be 0/1")
-    return t, e.astype(bool), frame[list(covariates)].to_numpy(float), frame.index
+    if np.any(t < 0):
+        raise ValueError(f"column {duration!r} must be >= 0")
+    return t, e.astype(bool), M[:, 2:]
 
 
 def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str], ties: str = "breslow",
@@ -457,15 +505,26 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     covariates = list(covariates)
     if not covariates:
         raise ValueError("cox() needs at least one covariate")
-    t, e, X, _ = _design(data, duration, event, covariates)
+    t, e, X = _design(data, duration, event, covariates)
     cd = _CoxData(t, e, X, ties)
-    beta, var, loglik, sctest, it, conv = _newton(cd, eps=eps, iter_max=iter_max)
+    beta, var, loglik, sctest, it, conv, U = _newton(cd, eps=eps, iter_max=iter_max)
+    if not conv:
+        warnings.warn("Cox fit ran out of iterations and did not converge (as R's coxph warns)", stacklevel=2)
+    else:  # coxph's check for a monotone likelihood
+        infs = np.abs(var @ U)
+        infs = (infs > eps) & (infs > np.sqrt(eps) * np.abs(beta))
+        if infs.any():
+            names = ", ".join(c for c, bad in zip(covariates, infs) if bad)
+            warnings.warn(f"Loglik converged before variable {names}; coefficient may be infinite "
+                          "(as R's coxph warns)", stacklevel=2)
     se = np.sqrt(np.diag(var))
     z = beta / se
+    with np.errstate(over="ignore"):  # an infinite coefficient gives an infinite HR / upper limit, as R
+        hr, lo, hi = np.exp(beta), np.exp(beta - Z975 * se), np.exp(beta + Z975 * se)
     table = pd.DataFrame({
-        "coef": beta, "se": se, "hr": np.exp(beta),
-        "ci_low": np.exp(beta - Z975 * se), "ci_high": np.exp(beta + Z975 * se),
-        "z": z, "p": 2 * stats.norm.sf(np.abs(z)),
+        "coef": beta, "se": se, "hr": hr,
+        "ci_low": lo, "ci_high": hi,
+        "z": z, "p": 2 * special.ndtr(-np.abs(z)),  # = 2 * stats.norm.sf(|z|)
     }, index=pd.Index(covariates, name="covariate"))
     k = len(covariates)
     wald = float(beta @ np.linalg.solve(var, beta))
@@ -548,7 +607,7 @@ def ph_test(fit: CoxResult, transform: str = "km") -> PHTestResult:
         rows.append((float(uu @ np.linalg.solve(imat[np.ix_(kk, kk)], uu)), 1))
     rows.append((float(u @ np.linalg.solve(imat, u)), p))
     tab = pd.DataFrame(rows, columns=["chisq", "df"], index=pd.Index(fit.covariates + ["GLOBAL"]))
-    tab["p"] = stats.chi2.sf(tab["chisq"], tab["df"])
+    tab["p"] = _chi2_sf(tab["chisq"], tab["df"])
 
     # Schoenfeld residuals: x minus the (Efron: mean of the) risk-set means at that death time
     if cd.ties == "efron":
@@ -579,11 +638,14 @@ def ph_test(fit: CoxResult, transform: str = "km") -> PHTestResult:
 @dataclass
 class Selection:
     """Result of a selection procedure: ``selected`` covariates, ``steps`` (step, action, covariate,
-    statistic, p) and the final ``model`` (None when nothing is selected). Unpacks as (selected, steps)."""
+    statistic, p: one row per entry/removal), ``considered`` (every statistic examined: check, phase,
+    covariate, statistic, p; ``check`` counts the decisions taken) and the final ``model`` (None when
+    nothing is selected). Unpacks as (selected, steps)."""
 
     selected: list
     steps: pd.DataFrame
     model: CoxResult | None
+    considered: pd.DataFrame = field(default=None, repr=False)
 
     def __iter__(self):
         return iter((self.selected, self.steps))
@@ -608,8 +670,6 @@ def _score_stat(cd: _CoxData, in_cols: list[int], beta_in: np.ndarray, cand: int
 
 
 def _loglik_at(cd: _CoxData, cols: list[int], beta: np.ndarray) -> float:
-    if not cols:
-        sub_beta = np.zeros(0)
     sub = _CoxData.__new__(_CoxData)
     sub.__dict__.update(cd.__dict__)
     sub.X = cd.X[:, cols]
@@ -618,7 +678,7 @@ def _loglik_at(cd: _CoxData, cols: list[int], beta: np.ndarray) -> float:
 
 def _selection_data(data, duration, event, candidates, ties):
     candidates = list(candidates)
-    t, e, X, _ = _design(data, duration, event, candidates)  # complete cases on all candidates (SPSS)
+    t, e, X = _design(data, duration, event, candidates)  # complete cases on all candidates (SPSS)
     return _CoxData(t, e, X, ties), candidates
 
 
@@ -644,7 +704,8 @@ def forward_conditional(data: pd.DataFrame, duration: str, event: str, candidate
     lik = _loglik_at(cd, [], np.zeros(0))
     steps = []
     seen = {frozenset()}
-    step = 0
+    step = check = 0
+    considered: list = []
     while True:
         out = [j for j in range(len(names)) if j not in in_cols]
         if not out:
@@ -656,7 +717,9 @@ def forward_conditional(data: pd.DataFrame, duration: str, event: str, candidate
             except np.linalg.LinAlgError:
                 s = np.nan
             scores.append(s)
-        pvals = stats.chi2.sf(scores, 1)
+        pvals = _chi2_sf(scores, 1)
+        check += 1
+        considered += [(check, "entry", names[j], float(sc), float(pv)) for j, sc, pv in zip(out, scores, pvals)]
         if np.all(np.isnan(pvals)):
             break
         best = int(np.nanargmin(pvals))
@@ -678,7 +741,9 @@ def forward_conditional(data: pd.DataFrame, duration: str, event: str, candidate
                 b_r = beta[rest] - var[rest, i] * beta[i] / var[i, i]
                 l_r = _loglik_at(cd, [in_cols[q] for q in rest], b_r)
                 stats_.append(2 * (lik - l_r))
-            pv = stats.chi2.sf(stats_, 1)
+            pv = _chi2_sf(stats_, 1)
+            check += 1
+            considered += [(check, "removal", names[c], float(st), float(q)) for c, st, q in zip(in_cols, stats_, pv)]
             worst = int(np.argmax(pv))
             if not pv[worst] > p_remove:
                 break
@@ -694,16 +759,17 @@ def forward_conditional(data: pd.DataFrame, duration: str, event: str, candidate
             else:
                 beta, var, lik = np.zeros(0), np.zeros((0, 0)), _loglik_at(cd, [], np.zeros(0))
     selected = [names[j] for j in in_cols]
-    return _selection_result(data, duration, event, candidates, selected, steps, ties, eps, iter_max)
+    return _selection_result(data, duration, event, candidates, selected, steps, considered, ties, eps, iter_max)
 
 
-def _selection_result(data, duration, event, candidates, selected, steps, ties, eps, iter_max):
+def _selection_result(data, duration, event, candidates, selected, steps, considered, ties, eps, iter_max):
     steps_df = pd.DataFrame(steps, columns=["step", "action", "covariate", "statistic", "p"])
+    considered_df = pd.DataFrame(considered, columns=["check", "phase", "covariate", "statistic", "p"])
     model = None
     if selected:
         frame = data.dropna(subset=[duration, event, *candidates])
         model = cox(frame, duration, event, selected, ties=ties, eps=eps, iter_max=iter_max)
-    return Selection(selected=selected, steps=steps_df, model=model)
+    return Selection(selected=selected, steps=steps_df, model=model, considered=considered_df)
 
 
 def backward_wald(data: pd.DataFrame, duration: str, event: str, candidates: Sequence[str],
@@ -713,12 +779,13 @@ def backward_wald(data: pd.DataFrame, duration: str, event: str, candidates: Seq
     p while that p >= ``p_remove``, refit, repeat. Complete cases on all candidates throughout."""
     cd, names = _selection_data(data, duration, event, candidates, ties)
     in_cols = list(range(len(names)))
-    steps = []
+    steps, considered = [], []
     step = 0
     while in_cols:
         (beta, var, *_), _ = _fit_subset(cd, in_cols, eps, iter_max)
         z2 = beta ** 2 / np.diag(var)
-        pv = stats.chi2.sf(z2, 1)
+        pv = _chi2_sf(z2, 1)
+        considered += [(step + 1, "removal", names[c], float(a), float(b)) for c, a, b in zip(in_cols, z2, pv)]
         worst = int(np.argmax(pv))
         if not pv[worst] >= p_remove:
             break
@@ -726,4 +793,4 @@ def backward_wald(data: pd.DataFrame, duration: str, event: str, candidates: Seq
         steps.append((step, "remove", names[in_cols[worst]], float(z2[worst]), float(pv[worst])))
         in_cols = [c for q, c in enumerate(in_cols) if q != worst]
     selected = [names[j] for j in in_cols]
-    return _selection_result(data, duration, event, candidates, selected, steps, ties, eps, iter_max)
+    return _selection_result(data, duration, event, candidates, selected, steps, considered, ties, eps, iter_max)

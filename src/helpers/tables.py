@@ -221,8 +221,9 @@ class SortableTable:
             for row in self.df.itertuples(index=False)
         )
         return (
+            '<div class="sortable-wrap" style="overflow:auto;max-height:80vh">'
             f'<table id="{tid}" class="sortable-table table">'
-            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
             "<script>(function(){"
             f"var t=document.getElementById('{tid}');if(!t)return;"
             "var hs=t.tHead.rows[0].cells;"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.factors import FACTORS
+from helpers.factors import AGE_CUTOFF, ERA_SPLIT, FACTORS, INTERVAL_CUTOFF, SIZE_CUTOFF
 
 from .structure import Structure, code
 
@@ -29,19 +29,18 @@ RESPONSES = ["CR", "PR", "SD", "PD"]
 # Usual place of each regimen in the sequence of lines (domain knowledge, not a published number):
 # anthracyclines first, gemcitabine-docetaxel next, the drugs approved for second line later.
 LINE_RANK = {"DXR": 0, "DXR+IFM": 0, "GEM+DOC": 1, "PAZ": 2, "TRB": 2, "ERB": 2}
-FIRST_YEAR, LAST_YEAR = 2006, 2020
-FOLLOWUP_END = 2022.0  # last visits before the paper was written (submitted Feb 2022)
+FOLLOWUP_END = 2022.0  # last visits before the paper was written (submitted Feb 2022): an assumption
 TENTH = 10  # times are held as integers in tenths of a month
 
 
 def max_year(os_tenths: np.ndarray) -> np.ndarray:
     """Latest metastasis year compatible with a follow-up of ``os`` months ending by FOLLOWUP_END."""
-    return np.minimum(LAST_YEAR, np.floor(FOLLOWUP_END - os_tenths / TENTH / 12).astype(int))
+    return np.floor(FOLLOWUP_END - os_tenths / TENTH / 12).astype(int)
 
 
 def era_allowed(os_tenths: np.ndarray) -> np.ndarray:
-    """May a patient with this follow-up have metastasis in the later era (2014-2020)?"""
-    return max_year(os_tenths) >= 2014
+    """May a patient with this follow-up have metastasis in the later era (after ERA_SPLIT)?"""
+    return max_year(os_tenths) >= ERA_SPLIT + 1
 
 
 def spread(n: int, lo: float, hi: float, median: float, n_low: int, cut: float, step: float,
@@ -124,7 +123,8 @@ def _sites(s: Structure, spec: dict, rng: np.random.Generator) -> np.ndarray:
 
 
 def _line_counts(spec: dict, n_pat: int, rng: np.random.Generator) -> np.ndarray:
-    """Numbers of lines per patient (sorted descending) with the printed total, median and range."""
+    """Candidate numbers of lines per patient (each sorted descending, in random order) with the printed
+    total, median and range."""
     total, lo, hi, med = spec["regimen_lines"], spec["lines_min"], spec["lines_max"], spec["lines_median"]
     options = []
     ks = list(range(lo, hi + 1))
@@ -145,12 +145,11 @@ def _line_counts(spec: dict, n_pat: int, rng: np.random.Generator) -> np.ndarray
         arr = np.repeat(ks, o)
         if o[0] > 0 and o[-1] > 0 and np.median(arr) == med:
             good.append(o)
+    # a plausible shape: fewer patients on each further line
+    good = [o for o in good if all(a >= b for a, b in zip(o, o[1:]))]
     if not good:
         raise ValueError("no distribution of regimen lines matches the printed total, median and range")
-    # prefer a decreasing (plausible) shape: fewest patients on many lines
-    good.sort(key=lambda o: tuple(-x for x in o))
-    o = good[int(rng.integers(0, min(len(good), 5)))]
-    return np.sort(np.repeat(ks, o))[::-1]
+    return [np.sort(np.repeat(ks, good[i]))[::-1] for i in rng.permutation(len(good))]
 
 
 def _pfs_values(lines: pd.DataFrame, median: float, rng: np.random.Generator) -> np.ndarray:
@@ -182,21 +181,23 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
 
     age_spec, size_spec, int_spec = spec["age_years"], spec["size_cm"], spec["interval_months"]
     n_young = int((c["age"] == 0).sum())
-    ages = spread(n, age_spec["min"], age_spec["max"], age_spec["median"], n_young, 60, 1, rng)
+    ages = spread(n, age_spec["min"], age_spec["max"], age_spec["median"], n_young, AGE_CUTOFF, 1, rng)
     age = _place(ages, c["age"] == 0, n_young, rng).astype(int)
     n_small = int((c["size"] == 0).sum())
-    sizes = spread(n, size_spec["min"], size_spec["max"], size_spec["median"], n_small, 10, 0.1, rng)
+    sizes = spread(n, size_spec["min"], size_spec["max"], size_spec["median"], n_small, SIZE_CUTOFF, 0.1, rng)
     size = _place(sizes, c["size"] == 0, n_small, rng)
     meta = c["presenting"] == code("presenting", "metachronous")
     short = meta & cur & (c["interval"] == code("interval", "<=6"))
     n_short = int(short.sum())
-    ivals = spread(int(meta.sum()), int_spec["min"], int_spec["max"], int_spec["median"], n_short, 6, 0.1, rng)
+    ivals = spread(int(meta.sum()), int_spec["min"], int_spec["max"], int_spec["median"], n_short, INTERVAL_CUTOFF,
+                   0.1, rng)
     interval = np.zeros(n)
     interval[meta] = _place(ivals, short[meta], n_short, rng)
 
-    ymax = max_year(os_tenths)
-    era_lo = np.where(c["era"] == 0, FIRST_YEAR, 2014)
-    era_hi = np.minimum(np.where(c["era"] == 0, 2013, LAST_YEAR), ymax)
+    first_year, last_year = spec["metastasis_year"]["min"], spec["metastasis_year"]["max"]
+    ymax = np.minimum(max_year(os_tenths), last_year)
+    era_lo = np.where(c["era"] == 0, first_year, ERA_SPLIT + 1)
+    era_hi = np.minimum(np.where(c["era"] == 0, ERA_SPLIT, last_year), ymax)
     if np.any(era_hi < era_lo):
         raise ValueError("a patient's era is incompatible with their follow-up")
     year = rng.integers(era_lo, era_hi + 1)
@@ -246,6 +247,58 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     return cohort, regimens[REGIMEN_COLUMNS]
 
 
+def _fit_pfs_into_os(reg: pd.DataFrame, os_tenths: np.ndarray, spec: dict) -> None:
+    """Shorten PFS so that a patient's lines fit within their follow-up, without moving any value across
+    its regimen's median (which keeps every median PFS)."""
+    med = reg["regimen"].map(spec["table2_pfs"]).to_numpy()
+    pfs = reg["pfs_months"].to_numpy().copy()
+    for p, idx in reg.groupby("patient_id").indices.items():
+        excess = round(pfs[idx].sum() - os_tenths[p] / TENTH, 6)
+        for i in sorted(idx, key=lambda q: -pfs[q]):
+            if excess <= 0:
+                break
+            floor = med[i] + 0.1 if pfs[i] > med[i] else (med[i] if pfs[i] == med[i] else 0.1)
+            cut = min(excess, round(pfs[i] - floor, 6))
+            if cut > 0:
+                pfs[i] = round(pfs[i] - cut, 1)
+                excess = round(excess - cut, 6)
+    reg["pfs_months"] = pfs
+
+
+def _plan_lines(chemo, k, first_reg, later, os_tenths, rng, tries: int = 20):
+    """Later regimen lines per patient: ``k`` (descending) lines go to the longest survivors able to
+    take them (distinct regimens, none repeating the first line), tokens from the largest pools first."""
+    for _ in range(tries):
+        noisy = os_tenths[chemo] * rng.uniform(0.6, 1.4, len(chemo))
+        pats = list(chemo[np.argsort(-noisy, kind="stable")])
+        cap = {p: 1 + sum(1 for r in later if later[r] > 0 and r != first_reg[p]) for p in pats}
+        lines = {}
+        for kk in k:
+            p = next((q for q in pats if q not in lines and cap[q] >= kk), None)
+            if p is None:
+                break
+            lines[p] = kk
+        if len(lines) != len(chemo):
+            continue
+        left = dict(later)
+        plan = {}
+        ok = True
+        for p in sorted(lines, key=lambda q: -lines[q]):
+            opts = [r for r in left if left[r] > 0 and r != first_reg[p]]
+            if len(opts) < lines[p] - 1:
+                ok = False
+                break
+            jitter = rng.random(len(opts))
+            opts = [opts[i] for i in np.lexsort((jitter, [-left[r] for r in opts]))]
+            pick = opts[: lines[p] - 1]
+            for r in pick:
+                left[r] -= 1
+            plan[p] = sorted(pick, key=lambda r: (LINE_RANK[r], rng.random()))
+        if ok and all(v == 0 for v in left.values()):
+            return plan
+    return None
+
+
 def _regimens(s: Structure, os_tenths, death, spec, rng):
     """Regimen lines (patient index, line, regimen, response, PFS) and each patient's first line."""
     n, nc = s.n, s.n_cur
@@ -287,29 +340,13 @@ def _regimens(s: Structure, os_tenths, death, spec, rng):
         first_reg[p] = r
         first_resp[p] = pools[r].pop(int(rng.integers(len(pools[r]))))
     # lines per patient: longer survivors received more lines
-    k = _line_counts(spec, len(chemo), rng)
-    noisy = os_tenths[chemo] * rng.uniform(0.6, 1.4, len(chemo))
-    pats = chemo[np.argsort(-noisy, kind="stable")]
     later = {r: len(pools[r]) for r in pools}
-    for _ in range(10000):
-        left = dict(later)
-        plan = {}
-        ok = True
-        for p, kk in zip(pats, k):
-            opts = [r for r in left if left[r] > 0 and r != first_reg[p]]
-            if len(opts) < kk - 1:
-                ok = False
-                break
-            w = np.array([left[r] for r in opts], float)
-            pick = list(rng.choice(opts, kk - 1, replace=False, p=w / w.sum())) if kk > 1 else []
-            for r in pick:
-                left[r] -= 1
-            plan[p] = sorted(pick, key=lambda r: (LINE_RANK[r], rng.random()))
-        if ok and all(v == 0 for v in left.values()):
+    for k in _line_counts(spec, len(chemo), rng):
+        plan = _plan_lines(chemo, k, first_reg, later, os_tenths, rng)
+        if plan is not None:
             break
-        pats = chemo[np.argsort(-os_tenths[chemo] * rng.uniform(0.6, 1.4, len(chemo)), kind="stable")]
     else:
-        raise ValueError("could not distribute the later regimen lines")
+        raise ValueError("could not distribute the later regimen lines over the patients")
     rows = []
     for p in chemo:
         seq = [first_reg[p]] + plan[p]
@@ -321,6 +358,7 @@ def _regimens(s: Structure, os_tenths, death, spec, rng):
     for r, target in spec["table2_pfs"].items():
         idx = reg.index[reg["regimen"] == r]
         reg.loc[idx, "pfs_months"] = _pfs_values(reg.loc[idx], target, rng)
+    _fit_pfs_into_os(reg, os_tenths, spec)
     reg["pfs_event"] = 1
     # a patient still alive is censored on the last line if it outlasted the regimen's median
     last = reg["line"] == reg["n_lines"]
