@@ -4,12 +4,13 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data bench clean notebooks figure
+.PHONY: help venv book test data ensemble bench clean notebooks figure
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
 	@echo "make test   set up .venv and run the whole test suite (unit tests + nbval)"
 	@echo "make data   regenerate data/cohort.csv and data/regimens.csv (seeded, deterministic)"
+	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~30 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs)"
 
@@ -60,6 +61,10 @@ test: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python -m helpers.reconstruct --out data
+
+ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 30 min on 2 cores)
+	$(BIN)/python -m helpers.reconstruct --ensemble 100 --out build/ensemble
+	cp build/ensemble/ensemble_summary.csv data/ensemble_summary.csv
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

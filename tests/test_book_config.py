@@ -32,7 +32,8 @@ def toc_files() -> list[str]:
 
 
 def final_sphinx_config() -> dict:
-    _, config = get_final_config(user_yaml=BOOK / "_config.yml", sourcedir=BOOK)
+    _, config = get_final_config(user_yaml=BOOK / "_config.yml", sourcedir=BOOK,
+                                 cli_config={"latex_individualpages": False})
     return config
 
 

@@ -163,7 +163,7 @@ def test_committed_summary_is_what_the_command_produces():
 def test_dask_localcluster_gives_the_loky_results():
     from dask import distributed  # pinned in requirements.txt: a missing install fails, never skips
     seeds = [api.DEFAULT_SEED, api.DEFAULT_SEED + 1]
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         on_dask = ensemble.run_ensemble(seeds, SMALL, backend="dask", scheduler=cluster.scheduler_address,
                                         progress=False)

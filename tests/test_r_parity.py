@@ -177,6 +177,15 @@ def test_committed_fixtures_are_not_stale(tmp_path):
         assert not bad, f"{name}: stale values {bad[:5]}"
 
 
+def test_stale_check_fails_without_rscript_under_ci(monkeypatch, tmp_path):
+    """Under CI=true a missing Rscript is a failure, never a skip."""
+    import sys
+    monkeypatch.setattr(sys.modules[__name__], "RSCRIPT", None)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="Rscript not found"):
+        test_committed_fixtures_are_not_stale(tmp_path)
+
+
 def random_dataset(seed: int) -> pd.DataFrame:
     """A data set none of the fixtures contain: ties, censoring, a 4-group factor with missing values."""
     rng = np.random.default_rng(seed)

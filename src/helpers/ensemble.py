@@ -282,6 +282,20 @@ def _dask_client(scheduler):
     return Client(scheduler), True
 
 
+# data/ensemble_summary.csv, one row per seed x claim:
+#   seed, iterations            the reconstruction's inputs (iterations: the search budget actually used)
+#   ok, error                   whether the reconstruction ran; if not, the error (statistics then empty)
+#   matched, total              printed numbers reproduced at printed precision / all (helpers.scorecard)
+#   fidelity_percent            100 * matched / total; counts_percent: the same over computable counts
+#   bar, meets_bar              the single cohort's fidelity bar (percent) and whether this cohort met it
+#   claim, kind, subset, factor which claim (see CLAIMS) and how it is tested
+#   hr, ci_low, ci_high         Cox claims only: Breslow HR and 95% CI of ``factor`` in Table 3's model
+#   p                           Cox: Wald p; logrank: log-rank p in ``subset``; forward: empty
+#   significant                 p < 0.05 (forward: ``factor`` selected)
+#   paper_significant           the same judged on the printed p (data/published)
+#   holds                       significant == paper_significant: the cohort reaches the paper's conclusion
+#   printed_matched             this cohort reproduced the printed p the claim rests on (forward: empty)
+#   selected                    forward only: covariates chosen by forward conditional selection, "+"-joined
 SUMMARY_COLUMNS = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent",
                    "bar", "meets_bar", "claim", "kind", "subset", "factor", "hr", "ci_low", "ci_high", "p",
                    "significant", "paper_significant", "holds", "printed_matched", "selected"]

@@ -25,13 +25,21 @@ Why hand-written rather than lifelines / statsmodels:
   gives no R-style score test. Both tie methods therefore run through one Newton-Raphson engine that
   follows R's ``coxfit6.c`` step by step (start at 0, full Newton steps, step-halving when the
   log-likelihood drops, stop when ``|1 - loglik_old/loglik_new| <= 1e-9``, at most 20 iterations), so
-  coefficients, variances and the three model tests agree with R to ~1e-10.
+  coefficients, variances and the three model tests agree with R to ~1e-10 (also when a coefficient
+  diverges: same iterations, same warning). One engine for both tie methods keeps Breslow and Efron
+  strictly comparable and serves the selection procedures, which need likelihoods at arbitrary betas.
+- *cox.zph*: no Python library implements survival 3.x's test (score test for x*g(t) at the fitted
+  beta, not the older regression on scaled residuals); :func:`ph_test` follows ``zph1.c``.
+- *Selection*: neither library has SPSS's FSTEP(COND); both procedures sit on the engine above and are
+  re-implemented independently in R (``r/reference.R``) for the parity tests.
+
+Parity with R is tested on committed fixtures and on fresh random data sets (``tests/test_r_parity.py``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import warnings
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -39,12 +47,7 @@ import pandas as pd
 from scipy import special, stats
 
 Z975 = stats.norm.ppf(0.975)  # qnorm(0.975), as R
-
-
-def _chi2_sf(x, df):
-    """Upper chi-square tail (scipy.stats.chi2.sf without the distribution-object overhead)."""
-    return special.chdtrc(df, x)
-R_TOL = np.sqrt(np.finfo(float).eps)  # sqrt(.Machine$double.eps): quantile.survfit's tolerance
+R_TOL = np.sqrt(np.finfo(float).eps)  # sqrt(.Machine$double.eps): the tolerance of R's median rule
 CONF_TYPES = ("log-log", "log", "plain")
 
 __all__ = [
@@ -57,6 +60,11 @@ __all__ = [
 # --------------------------------------------------------------------------------------------------
 # input handling
 # --------------------------------------------------------------------------------------------------
+
+def _chi2_sf(x, df):
+    """Upper chi-square tail (scipy.stats.chi2.sf without the distribution-object overhead)."""
+    return special.chdtrc(df, x)
+
 
 def _numeric(values, name: str) -> np.ndarray:
     """Float array (NaN for missing); a non-numeric entry is an error naming ``name`` and the row."""
@@ -292,6 +300,14 @@ class LogRankResult:
     @property
     def p_value(self) -> float:
         return self.p
+
+    @property
+    def observed(self) -> pd.Series:
+        return self.table["observed"]
+
+    @property
+    def expected(self) -> pd.Series:
+        return self.table["expected"]
 
 
 def logrank(time, event, group) -> LogRankResult:

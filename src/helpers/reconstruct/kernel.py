@@ -27,8 +27,10 @@ CUR_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, CHEMO, RT, INTER
 NON_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, FLR], np.int64)
 
 
-# move mix (cumulative probabilities): time, swap times, swap death, swap factor, flip era
-P_TIME, P_SWAPT, P_DEATH, P_FACTOR = 0.25, 0.40, 0.52, 0.96
+# move mixes (cumulative probabilities of time, swap times, swap death, swap factor; rest: flip era) and
+# the share of neighbour swaps, and the share of time moves that keep the order: the main annealing, and the final polish (small moves only)
+MIX_ANNEAL = np.array([0.30, 0.42, 0.54, 0.96, 0.6, 0.4])
+MIX_POLISH = np.array([0.15, 0.25, 0.35, 0.97, 1.0, 1.0])
 
 
 @nb.njit(cache=True)
@@ -124,9 +126,12 @@ def full_stats(t, death, G, K, X, med, s60, send, pval, cx, has_cox):
 @nb.njit(cache=True)
 def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, cox_bad, n_cur,
                  tmed, tp, tcox, ts5, tscal, alpha, magnets, lo, hi, era_max, state,
-                 best_t, best_death, best_C):
+                 best_t, best_death, best_C, mix):
     """Run ``len(U)`` annealing iterations in place.  ``state`` = [energy, hits, best_energy, best_hits,
-    cox_ok, accepted]."""
+    cox_ok, accepted].  ``mix``: cumulative probabilities of the move kinds (time, swap times, swap death,
+    swap factor; the rest flips an era) and, in ``mix[4]``, the share of time/death swaps between
+    neighbours in time."""
+    P_TIME, P_SWAPT, P_DEATH, P_FACTOR, P_NEAR, P_VALUE = mix[0], mix[1], mix[2], mix[3], mix[4], mix[5]
     n = t.shape[0]
     R = G.shape[0]
     has_cox = tcox.shape[0] > 0
@@ -167,7 +172,31 @@ def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, 
         if u0 < P_TIME:  # time of one patient
             i = a % n
             old = t[i]
-            if u1 < 0.45:
+            if u4 < P_VALUE:  # keep the order: a new value between the neighbouring times
+                below = lo - 1
+                above = hi + 1
+                for q in range(n):
+                    if t[q] < old and t[q] > below:
+                        below = t[q]
+                    if t[q] > old and t[q] < above:
+                        above = t[q]
+                if above - below < 2:
+                    continue
+                nm = 0
+                for q in range(magnets.shape[0]):
+                    if magnets[q] > below and magnets[q] < above:
+                        nm += 1
+                if nm > 0 and u1 < 0.6:
+                    pick = b % nm
+                    for q in range(magnets.shape[0]):
+                        if magnets[q] > below and magnets[q] < above:
+                            if pick == 0:
+                                new = magnets[q]
+                                break
+                            pick -= 1
+                else:
+                    new = below + 1 + int(u2 * (above - below - 1))
+            elif u1 < 0.45:
                 step = 1 + int(u2 * u2 * 40)
                 new = old + step if u3 < 0.5 else old - step
             elif u1 < 0.8 and magnets.shape[0] > 0:
@@ -184,7 +213,7 @@ def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, 
             kind = 0
         elif u0 < P_SWAPT:  # swap two times: a neighbour in time order (fine) or anyone (coarse)
             i = a % n
-            if u1 < 0.7:
+            if u1 < P_NEAR:
                 j = _neighbour(t, death, i, u2 < 0.5, False)
                 if j < 0:
                     continue
@@ -200,7 +229,7 @@ def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, 
             kind = 1
         elif u0 < P_DEATH:  # a death and a censoring trade places (often neighbours in time)
             i = a % n
-            if u1 < 0.5:
+            if u1 < P_NEAR:
                 j = _neighbour(t, death, i, u2 < 0.5, True)
                 if j < 0:
                     continue

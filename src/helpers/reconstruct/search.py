@@ -26,7 +26,7 @@ from helpers.factors import COX_COVARIATES, FACTORS
 
 from .assemble import TENTH, era_allowed, max_year
 from .score import Targets, cox_matrix, evaluate, grouping_matrix
-from .kernel import anneal_chunk, refresh
+from .kernel import MIX_ANNEAL, MIX_POLISH, anneal_chunk, refresh
 from .structure import CODED, Structure
 
 # factors the search swaps, and how often (relative)
@@ -78,9 +78,9 @@ CHEMO = CODED.index("chemotherapy")
 
 def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng: np.random.Generator,
            iterations: int, t0: float = 1.0, t1: float = 0.01, magnets: np.ndarray | None = None,
-           lo: int = 18, hi: int = 1588, alpha: float = 1.0, chunk: int = 8192):
-    """One annealing run (geometric cooling ``t0 -> t1``); returns the best (structure, times, deaths,
-    energy, hits) seen."""
+           lo: int = 18, hi: int = 1588, alpha: float = 0.5, chunk: int = 8192, polish: int = 0):
+    """One annealing run (geometric cooling ``t0 -> t1``) then ``polish`` iterations of small moves at
+    the final temperature from the best state; returns the best (structure, times, deaths, energy, hits)."""
     st = Search(s, t, death, targets, alpha)
     s = st.s
     magnets = np.array([], np.int64) if magnets is None else np.asarray(magnets, np.int64)
@@ -88,15 +88,26 @@ def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng
     state = np.array([st.energy, st.hits, np.inf, 0.0, 1.0, 0.0])
     tg = targets
     done = 0
-    while done < iterations:
-        m = min(chunk, iterations - done)
+    total = iterations + polish
+    while done < total:
+        if done == iterations and polish:  # restart the polish from the best state
+            st.t[:], st.death[:], s.C[:, :] = best_t, best_d, best_C
+            st.G, st.K = grouping_matrix(s.codes, s.n_cur, tg.groupings)
+            st.X = cox_matrix(s.codes)
+        end = iterations if done < iterations else total
+        m = min(chunk, end - done)
         U = rng.random((m, 6))
         IJ = rng.integers(0, 1 << 30, (m, 3))
         k = np.arange(done, done + m)
-        temps = t0 * (t1 / t0) ** (k / max(iterations - 1, 1))
+        if done < iterations:
+            temps = t0 * (t1 / t0) ** (k / max(iterations - 1, 1))
+            mix = MIX_ANNEAL
+        else:
+            temps = np.full(m, t1)
+            mix = MIX_POLISH
         anneal_chunk(U, IJ, temps, st.t, st.death, s.C, st.G, st.K, st.X, st.row_fac, st.row_sub, st.cox_fac,
                      st.cox_bad, s.n_cur, tg.tmed, tg.tp, tg.tcox, tg.ts5, tg.tscal, alpha, magnets, lo, hi,
-                     ERA_MAX_T, state, best_t, best_d, best_C)
+                     ERA_MAX_T, state, best_t, best_d, best_C, mix)
         done += m
     out = Structure(s.n_cur, s.n, {k: best_C[i].copy() for i, k in enumerate(CODED)})
     if not np.isfinite(state[2]):  # nothing accepted improved on the start
