@@ -100,5 +100,7 @@ def built_book() -> Path:
         run = subprocess.run(["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True,
                              text=True)
         if run.returncode != 0:
-            pytest.fail(f"`make book` failed (exit {run.returncode}):\n{run.stdout[-3000:]}\n{run.stderr[-3000:]}")
+            log = run.stdout + run.stderr
+            problems = [ln for ln in log.splitlines() if "WARNING" in ln or "Error" in ln or "make book" in ln]
+            pytest.fail(f"`make book` failed (exit {run.returncode}):\n" + "\n".join(problems[-40:]))
     return BUILD_HTML

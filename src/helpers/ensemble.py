@@ -149,21 +149,39 @@ def summarise(cohort: pd.DataFrame, regimens: pd.DataFrame | None = None, pub: p
     return out
 
 
-def fidelity_bar() -> float:
-    """The single cohort's fidelity bar: minimum percent of all printed numbers matched (scorecard
-    ``summary`` 'all'), as ``helpers.reconstruct`` declares it (``FIDELITY_FLOOR``)."""
-    from . import reconstruct as _rec
+def fidelity_bar() -> tuple[float, bool]:
+    """The single cohort's fidelity bar, as ``helpers.reconstruct.api`` declares it and
+    tests/test_reconstruct.py asserts it: (``FIDELITY_FLOOR``, the minimum percent of all printed numbers
+    matched per ``scorecard.summary`` 'all'; ``COUNTS_EXACT``, whether every computable count must match)."""
+    from .reconstruct import api
 
-    return float(getattr(_rec, "FIDELITY_FLOOR", _FALLBACK_FLOOR))
+    return (float(getattr(api, "FIDELITY_FLOOR", _FALLBACK_FLOOR)), bool(getattr(api, "COUNTS_EXACT", True)))
+
+
+def _counts_exact(card: pd.DataFrame) -> bool:
+    """Every computable count and descriptive number matches, except those no cohort can print (the
+    reconstruction's own rule, ``helpers.reconstruct.report.infeasible``: a rounding slip in the paper)."""
+    from .reconstruct.report import infeasible
+
+    counts = card[card["kind"].isin(["count", "descriptive"]) & card["computed"]]
+    return all(infeasible(r, card) for _, r in counts[~counts["match"]].iterrows())
 
 
 def fidelity(card: pd.DataFrame) -> dict:
-    """Matched / total and percent of all printed numbers, and percent of the computable counts."""
+    """Matched / total and percent of all printed numbers, percent of the computable counts, and whether
+    the counts are exact in the reconstruction's sense (``_counts_exact``)."""
     s = scorecard.summary(card)
     counts = card[(card["kind"] == "count") & card["computed"]]
     return {"matched": int(s.loc[("all", "all"), "matched"]), "total": int(s.loc[("all", "all"), "total"]),
             "fidelity_percent": float(100.0 * s.loc[("all", "all"), "matched"] / s.loc[("all", "all"), "total"]),
-            "counts_percent": float(100.0 * counts["match"].mean()) if len(counts) else math.nan}
+            "counts_percent": float(100.0 * counts["match"].mean()) if len(counts) else math.nan,
+            "counts_exact": _counts_exact(card)}
+
+
+def meets(fid: dict, bar: tuple[float, bool]) -> bool:
+    """Whether a cohort's ``fidelity`` meets ``bar`` (see ``fidelity_bar``)."""
+    floor, counts_exact = bar
+    return bool(fid["fidelity_percent"] >= floor and (fid["counts_exact"] or not counts_exact))
 
 
 @dataclass
@@ -193,20 +211,20 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
 
     start, cpu = time.perf_counter(), time.process_time()
     iters = api.DEFAULT_ITERATIONS if iterations is None else int(iterations)
-    bar = fidelity_bar()
+    floor, counts_exact = bar = fidelity_bar()
     try:
         cohort, regimens = api.reconstruct(int(seed), iters)
     except Exception as exc:  # noqa: BLE001 - any failure of a seed is a result to report
         return CohortResult(seed=int(seed), iterations=iters, ok=False, error=f"{type(exc).__name__}: {exc}",
-                            bar=bar, seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
+                            bar=floor, seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
     card = scorecard.reproduce(cohort, regimens)
     fid = fidelity(card)
     claims = summarise(cohort, regimens)
     matched = card.set_index("id")["match"]
     for claim in CLAIMS:  # did this cohort reproduce the printed p the claim rests on?
         claims[claim.key]["printed_matched"] = bool(matched[claim.published_id]) if claim.kind != "forward" else pd.NA
-    return CohortResult(seed=int(seed), iterations=iters, ok=True, fidelity=fid, bar=bar,
-                        meets_bar=bool(fid["fidelity_percent"] >= bar), claims=claims,
+    return CohortResult(seed=int(seed), iterations=iters, ok=True, fidelity=fid, bar=floor,
+                        meets_bar=meets(fid, bar), claims=claims,
                         seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
                         cohort=cohort, regimens=regimens, card=card)
 
@@ -287,7 +305,9 @@ def _dask_client(scheduler):
 #   ok, error                   whether the reconstruction ran; if not, the error (statistics then empty)
 #   matched, total              printed numbers reproduced at printed precision / all (helpers.scorecard)
 #   fidelity_percent            100 * matched / total; counts_percent: the same over computable counts
-#   bar, meets_bar              the single cohort's fidelity bar (percent) and whether this cohort met it
+#   counts_exact                every computable count matches but those no cohort can print (paper's slips)
+#   bar, meets_bar              the fidelity floor (percent) and whether this cohort met the bar (floor, and
+#                               counts_exact when the reconstruction requires exact counts)
 #   claim, kind, subset, factor which claim (see CLAIMS) and how it is tested
 #   hr, ci_low, ci_high         Cox claims only: Breslow HR and 95% CI of ``factor`` in Table 3's model
 #   p                           Cox: Wald p; logrank: log-rank p in ``subset``; forward: empty
@@ -297,8 +317,8 @@ def _dask_client(scheduler):
 #   printed_matched             this cohort reproduced the printed p the claim rests on (forward: empty)
 #   selected                    forward only: covariates chosen by forward conditional selection, "+"-joined
 SUMMARY_COLUMNS = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent",
-                   "bar", "meets_bar", "claim", "kind", "subset", "factor", "hr", "ci_low", "ci_high", "p",
-                   "significant", "paper_significant", "holds", "printed_matched", "selected"]
+                   "counts_exact", "bar", "meets_bar", "claim", "kind", "subset", "factor", "hr", "ci_low", "ci_high",
+                   "p", "significant", "paper_significant", "holds", "printed_matched", "selected"]
 
 
 def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
@@ -312,7 +332,8 @@ def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
                 "seed": r.seed, "iterations": r.iterations, "ok": r.ok, "error": r.error,
                 "matched": r.fidelity.get("matched", np.nan), "total": r.fidelity.get("total", np.nan),
                 "fidelity_percent": r.fidelity.get("fidelity_percent", np.nan),
-                "counts_percent": r.fidelity.get("counts_percent", np.nan), "bar": r.bar, "meets_bar": r.meets_bar,
+                "counts_percent": r.fidelity.get("counts_percent", np.nan),
+                "counts_exact": r.fidelity.get("counts_exact", pd.NA), "bar": r.bar, "meets_bar": r.meets_bar,
                 "claim": claim.key, "kind": claim.kind, "subset": claim.subset, "factor": claim.factor,
                 "hr": c.get("hr", np.nan), "ci_low": c.get("ci_low", np.nan), "ci_high": c.get("ci_high", np.nan),
                 "p": c.get("p", np.nan), "significant": c.get("significant", pd.NA),
@@ -323,7 +344,7 @@ def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
     df = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     for col in ("matched", "total"):
         df[col] = df[col].astype("Int64")
-    for col in ("significant", "paper_significant", "holds", "printed_matched"):
+    for col in ("counts_exact", "significant", "paper_significant", "holds", "printed_matched"):
         df[col] = df[col].astype("boolean")
     return df
 
@@ -349,7 +370,7 @@ def load_summary(path: str | Path | None = None) -> pd.DataFrame:
         df[col] = df[col].astype("Int64")
     for col in ("ok", "meets_bar"):
         df[col] = df[col].astype(bool)
-    for col in ("significant", "paper_significant", "holds", "printed_matched"):
+    for col in ("counts_exact", "significant", "paper_significant", "holds", "printed_matched"):
         df[col] = df[col].astype("boolean")
     return df
 
@@ -431,8 +452,8 @@ def selection_counts(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd
 
 def seed_overview(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per seed: ok, error, fidelity and whether it met the bar."""
-    cols = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent", "bar",
-            "meets_bar"]
+    cols = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent",
+            "counts_exact", "bar", "meets_bar"]
     return summary[cols].drop_duplicates("seed").reset_index(drop=True)
 
 
@@ -472,13 +493,15 @@ def main(args: argparse.Namespace) -> int:
     partial.unlink(missing_ok=True)
     ok = sum(r.ok for r in results)
     met = sum(r.meets_bar for r in results)
+    floor, counts_exact = fidelity_bar()
     print(f"{len(results)} cohorts: {ok} reconstructed, {met} met the fidelity bar "
-          f"(≥ {results[0].bar:g}% of printed numbers); summary: {path}")
+          f"(≥ {floor:g}% of printed numbers{', counts exact' if counts_exact else ''}); summary: {path}")
     for r in results:
         if not r.ok:
             print(f"  seed {r.seed}: FAILED: {r.error}")
         elif not r.meets_bar:
-            print(f"  seed {r.seed}: below the bar ({r.fidelity['fidelity_percent']:.1f}%)")
+            print(f"  seed {r.seed}: below the bar ({r.fidelity['fidelity_percent']:.1f}%, "
+                  f"counts {'exact' if r.fidelity['counts_exact'] else 'NOT exact'})")
     return 0
 
 
@@ -488,7 +511,7 @@ def verdict_table(shares: pd.DataFrame) -> pd.DataFrame:
 
     def paper(row) -> str:
         if kinds[row["claim"]] == "forward":
-            return "selected" if row["paper_significant"] else "not selected"
+            return "size significant in Table 3" if row["paper_significant"] else "size not significant in Table 3"
         return "p < 0.05" if row["paper_significant"] else "p ≥ 0.05"
 
     return pd.DataFrame({

@@ -1,24 +1,33 @@
-"""CLI: ``python -m helpers.reconstruct --out DIR [--seed N]`` writes cohort.csv, regimens.csv and a report."""
+"""CLI: ``python -m helpers.reconstruct --out DIR [--seed N]`` writes cohort.csv, regimens.csv and the
+fidelity report (fidelity.csv, fidelity.md) of a SYNTHETIC cohort."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import tempfile
 from pathlib import Path
 
-from .api import DEFAULT_SEED, reconstruct
+from .api import DEFAULT_ITERATIONS, DEFAULT_SEED, reconstruct
+from .report import fidelity, write
 
 
 def write_tables(cohort, regimens, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    cohort.to_csv(out / "cohort.csv", index=False, lineterminator="\n")
-    regimens.to_csv(out / "regimens.csv", index=False, lineterminator="\n")
+    for name, df in (("cohort.csv", cohort), ("regimens.csv", regimens)):
+        fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")  # nothing half-written
+        os.close(fd)
+        df.to_csv(tmp, index=False, lineterminator="\n")
+        os.replace(tmp, out / name)
 
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m helpers.reconstruct", description=__doc__)
     p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, fidelity.*")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--iterations", type=int, default=None, help="search budget (default: the standard schedule)")
+    p.add_argument("--iterations", type=int, default=None,
+                   help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}; the schedule is counted in iterations)")
+    p.add_argument("--no-report", action="store_true", help="skip fidelity.csv / fidelity.md")
     from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: issue 7, see helpers.ensemble
 
     ensemble.add_arguments(p)
@@ -27,6 +36,9 @@ def main(argv=None) -> int:
         return ensemble.main(a)
     cohort, regimens = reconstruct(a.seed, a.iterations)
     write_tables(cohort, regimens, a.out)
+    if not a.no_report:
+        iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations
+        write(fidelity(a.out / "cohort.csv", a.out / "regimens.csv"), a.out, a.seed, iterations)
     return 0
 
 

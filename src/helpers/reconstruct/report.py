@@ -21,7 +21,24 @@ def _interval(value: float, decimals, bound: str) -> str:
     return f"[{value - half:.{d + 1}f}, {value + half:.{d + 1}f}]"
 
 
-def explain(row: pd.Series) -> str:
+RATE_STATS = ("percent", "orr", "dcr")
+COUNT_STATS = ("n", "count", "cr", "pr", "sd", "pd")
+
+
+def infeasible(row: pd.Series, card: pd.DataFrame) -> bool:
+    """A printed rate that no cohort can reproduce: the counts it is computed from are all reproduced,
+    yet their exact ratio misses the printed value by a slip of at most one unit in the last digit."""
+    if row["match"] or row["kind"] not in ("count", "descriptive") or row["statistic"] not in RATE_STATS:
+        return False
+    if pd.isna(row["reproduced"]):
+        return False
+    slip = abs(row["reproduced"] - row["value"]) <= 10.0 ** (-int(row["decimals"])) + 1e-9
+    same = card[(card["source"] == row["source"]) & (card["level"].fillna("") == (row["level"] or ""))
+                & card["statistic"].isin(COUNT_STATS)]
+    return bool(slip and len(same) and same["match"].all())
+
+
+def explain(row: pd.Series, card: pd.DataFrame | None = None) -> str:
     """Why a published number was not reproduced."""
     if row["match"]:
         return ""
@@ -30,8 +47,10 @@ def explain(row: pd.Series) -> str:
     bound = row["bound"] if isinstance(row["bound"], str) else ""
     rep = row["reproduced"]
     if row["kind"] in ("count", "descriptive"):
-        return (f"infeasible as printed: the counts are exact, and the exact value {rep:.4g} does not round to "
-                f"{row['value']:g} at {int(row['decimals'])} decimals (the paper rounded or truncated differently)")
+        if card is not None and infeasible(row, card):
+            return (f"provably infeasible: the counts it derives from are all reproduced, and their exact ratio "
+                    f"{rep:.4g} does not print as {row['value']:g} (a rounding slip in the paper)")
+        return f"count miss: reproduced {rep:.4g}"
     if row.get("not_reached", False):
         return f"median printed as not reached; the search left it reached at {rep:.4g}"
     if pd.isna(rep):
@@ -40,13 +59,13 @@ def explain(row: pd.Series) -> str:
             " (all time-dependent numbers are searched jointly; this one lost the trade-off)")
 
 
-def fidelity(cohort: pd.DataFrame, regimens: pd.DataFrame) -> pd.DataFrame:
-    """Scorecard rows with printed and reproduced values, match, kind and an explanation per miss."""
+def fidelity(cohort, regimens) -> pd.DataFrame:
+    """(Cohort and regimens as DataFrames or CSV paths.) Scorecard rows with printed and reproduced values, match, kind and an explanation per miss."""
     from helpers import scorecard
 
     card = scorecard.reproduce(cohort, regimens)
     card = card.copy()
-    card["explanation"] = card.apply(explain, axis=1)
+    card["explanation"] = card.apply(explain, axis=1, card=card)
     return card
 
 

@@ -208,7 +208,7 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
                 nrisk[g] -= rem[g]
         for g in range(k):
             send[r, g] = S[g]
-            s60[r, g] = s60r[g]
+            s60[r, g] = s60r[g] if xmax[g] >= FIVE_YEARS else np.nan  # R: nothing beyond the last time
             y = 1.0 - S[g]
             if np.isnan(x1[g]):
                 med[r, g] = np.nan  # never reached 0.5
@@ -462,7 +462,7 @@ def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha
                 loss += tcox[j, 4] * (1.0 + alpha * min(d / COX_SCALE, CAP))
     for j in range(ts5.shape[0]):
         x = 100.0 * s60[int(ts5[j, 0]), int(ts5[j, 1])]
-        d = _dist(x, ts5[j, 2], ts5[j, 3])
+        d = _dist(x, ts5[j, 2], ts5[j, 3]) if not np.isnan(x) else 1e9
         if d == 0.0:
             hits += 1
         else:

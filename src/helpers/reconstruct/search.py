@@ -78,9 +78,11 @@ CHEMO = CODED.index("chemotherapy")
 
 def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng: np.random.Generator,
            iterations: int, t0: float = 1.0, t1: float = 0.01, magnets: np.ndarray | None = None,
-           lo: int = 18, hi: int = 1588, alpha: float = 0.5, chunk: int = 8192, polish: int = 0):
-    """One annealing run (geometric cooling ``t0 -> t1``) then ``polish`` iterations of small moves at
-    the final temperature from the best state; returns the best (structure, times, deaths, energy, hits)."""
+           lo: int = 18, hi: int = 1588, alpha: float = 0.5, chunk: int = 8192, polish: int = 0,
+           cycles: int = 1, reheat: float = 0.5):
+    """Annealing in ``cycles`` (geometric cooling ``t0 -> t1``; each later cycle restarts from the best
+    state so far at ``reheat`` times the previous starting temperature), then ``polish`` iterations of
+    small moves at the final temperature; returns the best (structure, times, deaths, energy, hits)."""
     st = Search(s, t, death, targets, alpha)
     s = st.s
     magnets = np.array([], np.int64) if magnets is None else np.asarray(magnets, np.int64)
@@ -89,18 +91,23 @@ def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng
     tg = targets
     done = 0
     total = iterations + polish
+    per = max(iterations // cycles, 1)
+    bounds = [min(c * per, iterations) for c in range(cycles)] + [iterations]
     while done < total:
-        if done == iterations and polish:  # restart the polish from the best state
+        if done in bounds[1:] and np.isfinite(state[2]):  # a new cycle / the polish: restart from the best
             st.t[:], st.death[:], s.C[:, :] = best_t, best_d, best_C
             st.G, st.K = grouping_matrix(s.codes, s.n_cur, tg.groupings)
             st.X = cox_matrix(s.codes)
-        end = iterations if done < iterations else total
+        cyc = min(done // per, cycles - 1) if done < iterations else cycles
+        end = min(bounds[cyc + 1], iterations) if done < iterations else total
         m = min(chunk, end - done)
         U = rng.random((m, 6))
         IJ = rng.integers(0, 1 << 30, (m, 3))
         k = np.arange(done, done + m)
         if done < iterations:
-            temps = t0 * (t1 / t0) ** (k / max(iterations - 1, 1))
+            c0 = t0 * reheat ** cyc
+            k0, k1 = bounds[cyc], bounds[cyc + 1]
+            temps = c0 * (t1 / c0) ** ((k - k0) / max(k1 - k0 - 1, 1))
             mix = MIX_ANNEAL
         else:
             temps = np.full(m, t1)

@@ -1,0 +1,53 @@
+"""Runtime and fidelity of the reconstruction at several iteration budgets (prints a table; not a test).
+
+    .venv/bin/python benchmarks/reconstruct.py [--seeds 2022 1 2] [--budgets 100000 600000 6000000]
+
+Budgets are annealing iterations (the default schedule adds a polish of 1/6 of that).  On this 2-core
+machine the default (600,000) takes about 30 s of one core; 100,000 about 5 s; 6,000,000 about 5 min.
+Fidelity is judged by helpers.scorecard (EZR-exact statistics).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from helpers import scorecard
+from helpers.reconstruct import api
+from helpers.reconstruct.__main__ import write_tables
+
+
+def run(seed: int, iterations: int) -> dict:
+    t0 = time.process_time()
+    w0 = time.perf_counter()
+    cohort, regimens = api.reconstruct(seed, iterations)
+    cpu, wall = time.process_time() - t0, time.perf_counter() - w0
+    with tempfile.TemporaryDirectory() as d:
+        write_tables(cohort, regimens, Path(d))
+        card = scorecard.reproduce(Path(d) / "cohort.csv", Path(d) / "regimens.csv")
+    summ = scorecard.summary(card)
+    return {"seed": seed, "iterations": iterations, "cpu_s": cpu, "wall_s": wall,
+            "all_pct": summ.loc[("all", "all"), "percent"], "all": int(summ.loc[("all", "all"), "matched"]),
+            "total": int(summ.loc[("all", "all"), "total"]),
+            "time": int(summ.loc[("kind", "time"), "matched"]), "time_total": int(summ.loc[("kind", "time"), "total"]),
+            "count_pct": summ.loc[("kind", "count"), "percent"]}
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--seeds", type=int, nargs="+", default=[api.DEFAULT_SEED])
+    p.add_argument("--budgets", type=int, nargs="+", default=[100_000, api.DEFAULT_ITERATIONS, 6_000_000])
+    a = p.parse_args()
+    api.reconstruct(a.seeds[0], 1000)  # compile the numba kernels outside the timings
+    print(f"{'iterations':>11} {'seed':>6} {'cpu s':>7} {'wall s':>7} {'all %':>6} {'matched':>9} {'time':>9} {'count %':>8}")
+    for it in a.budgets:
+        for seed in a.seeds:
+            r = run(seed, it)
+            print(f"{r['iterations']:>11,} {r['seed']:>6} {r['cpu_s']:>7.1f} {r['wall_s']:>7.1f} {r['all_pct']:>6.1f} "
+                  f"{r['all']:>4}/{r['total']:<4} {r['time']:>4}/{r['time_total']:<4} {r['count_pct']:>8.1f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

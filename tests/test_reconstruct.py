@@ -1,0 +1,252 @@
+"""The reconstruction: exact counts, identities, determinism, the committed files, the fast scorer's
+agreement with helpers.survival, and a fidelity floor."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import survival as sv
+from helpers.data import validate
+from helpers.factors import COX_COVARIATES, FACTORS, TABLE1, TABLE4, TABLE5, cox_design, levels, subset
+from helpers.paths import DATA
+from helpers.published import load as load_published
+from helpers.reconstruct import api
+from helpers.reconstruct.__main__ import main
+from helpers.reconstruct.report import infeasible
+from helpers.reconstruct.score import build_targets, target_values
+from helpers.reconstruct.structure import CODED, Structure, initial_structure
+from helpers.reconstruct.targets import load_spec
+
+SMALL = 3000  # iterations: enough to exercise the search, fast
+
+
+@pytest.fixture(scope="module")
+def published():
+    return load_published()
+
+
+@pytest.fixture(scope="module")
+def cohort():
+    return pd.read_csv(DATA / "cohort.csv", keep_default_na=False, na_values=[""])
+
+
+@pytest.fixture(scope="module")
+def regimens():
+    return pd.read_csv(DATA / "regimens.csv")
+
+
+@pytest.fixture(scope="module")
+def card():
+    from helpers import scorecard
+
+    return scorecard.reproduce(DATA / "cohort.csv", DATA / "regimens.csv")
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("default")
+    assert main(["--out", str(out)]) == 0
+    return out
+
+
+# --- the committed files --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["cohort.csv", "regimens.csv", "fidelity.csv", "fidelity.md"])
+def test_committed_files_are_the_default_output(default_run, name):
+    assert (default_run / name).read_bytes() == (DATA / name).read_bytes(), \
+        f"data/{name} differs from `python -m helpers.reconstruct --out DIR`: rerun it into data/"
+
+
+def test_committed_files_validate():
+    assert validate(DATA / "cohort.csv") == []
+    assert validate(DATA / "regimens.csv", kind="regimens", cohort=DATA / "cohort.csv") == []
+
+
+def test_outputs_say_synthetic():
+    assert "SYNTHETIC" in (DATA / "fidelity.md").read_text()
+    assert "synthetic" in (DATA / "RECONSTRUCTION.md").read_text().lower()
+
+
+# --- counts and identities -----------------------------------------------------------------------
+
+def test_every_count_is_reproduced(card):
+    counts = card[card["kind"].isin(["count", "descriptive"]) & card["computed"]]
+    miss = counts[~counts["match"]]
+    # only numbers that no cohort can print (a rounding slip in the paper) may miss
+    bad = [r["id"] for _, r in miss.iterrows() if not infeasible(r, card)]
+    assert not bad, f"counts not reproduced: {bad}"
+
+
+def test_table4_plus_table5_is_table1(cohort):
+    cur, non = subset(cohort, "metastasectomy"), subset(cohort, "no_metastasectomy")
+    assert len(cur) + len(non) == len(cohort)
+    for key in set(TABLE4) & set(TABLE5) & set(TABLE1):
+        both = levels(cur, key).value_counts().add(levels(non, key).value_counts(), fill_value=0)
+        assert both.to_dict() == levels(cohort, key).value_counts().to_dict(), key
+
+
+def test_cross_table_identities(cohort, published):
+    spec = load_spec()
+    cur = subset(cohort, "metastasectomy")
+    assert (cur["primary_resection"] == 1).all()
+    assert (cur["initial_metastatic_sites"] == 1).all()
+    assert (cur["initial_metastatic_lesions"] <= 2).all()
+    assert (cur["presenting"] == "metachronous").sum() == \
+        published.set_index("id").loc["text.3_3.metastasectomy.presenting.metachronous.count", "value"]
+    assert (cohort.loc[cohort["primary_resection"] == 0, "presenting"] == "synchronous").all()
+    assert ((cohort["interval_to_metastasis_months"] == 0) == (cohort["presenting"] == "synchronous")).all()
+    assert (cohort["death"] == (cohort["status"] == "DOD")).all()
+    assert cohort["death"].sum() == spec["deaths"]
+    peri = cur["chemo_peri_metastasectomy"] == 1
+    assert (cur.loc[peri, "chemotherapy"] == 1).all()
+
+
+def test_regimens_agree_with_cohort(cohort, regimens):
+    first = regimens[regimens["line"] == 1].set_index("patient_id")
+    chemo = cohort[cohort["chemotherapy"] == 1].set_index("patient_id")
+    assert set(first.index) == set(chemo.index)
+    assert (chemo.loc[first.index, "first_line_regimen"] == first["regimen"]).all()
+    assert (chemo.loc[first.index, "first_line_response"] == first["best_response"]).all()
+    assert not regimens.duplicated(["patient_id", "regimen"]).any()  # no regimen given twice
+    pfs = regimens.groupby("patient_id")["pfs_months"].sum()
+    over = pfs > cohort.set_index("patient_id").loc[pfs.index, "os_months"] + 1e-9
+    assert over.sum() <= 2, "PFS of a patient's lines should fit in their follow-up"
+
+
+def test_structure_is_exact_for_many_seeds():
+    spec = load_spec()
+    for seed in range(20):
+        s = initial_structure(spec, np.random.default_rng(seed))
+        for tab, lo, hi, keys in (("table4", 0, s.n_cur, list(spec["table4"])),
+                                  ("table5", s.n_cur, s.n, list(spec["table5"]))):
+            for key in keys:
+                got = np.bincount(s.codes[key][lo:hi][s.codes[key][lo:hi] >= 0],
+                                  minlength=len(FACTORS[key].levels))
+                want = [spec[tab][key][lv] for lv in FACTORS[key].levels]
+                assert list(got) == want, (seed, tab, key)
+
+
+# --- determinism and purity ------------------------------------------------------------------------
+
+def test_same_seed_same_bytes(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    main(["--out", str(a), "--seed", "7", "--iterations", str(SMALL), "--no-report"])
+    main(["--out", str(b), "--seed", "7", "--iterations", str(SMALL), "--no-report"])
+    for name in ("cohort.csv", "regimens.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+
+
+def test_other_seeds_differ_and_are_valid(tmp_path):
+    outs = []
+    for seed in (1, 2):
+        d = tmp_path / str(seed)
+        main(["--out", str(d), "--seed", str(seed), "--iterations", str(SMALL), "--no-report"])
+        assert validate(d / "cohort.csv") == []
+        assert validate(d / "regimens.csv", kind="regimens", cohort=d / "cohort.csv") == []
+        outs.append((d / "cohort.csv").read_bytes())
+    assert outs[0] != outs[1]
+
+
+def test_reconstruct_is_picklable():
+    assert pickle.loads(pickle.dumps(api.reconstruct)) is api.reconstruct
+
+
+# --- the fast scorer equals helpers.survival -------------------------------------------------------
+
+def _reference(codes_cohort: pd.DataFrame, time, death, targets) -> dict:
+    """Every scorer target computed with helpers.survival on a cohort DataFrame."""
+    out = {}
+    df = codes_cohort.assign(os_months=time, death=death)
+    for (sub, key) in targets.groupings:
+        d = subset(df, sub)
+        if key == "os":
+            out[(sub, key, 0)] = sv.km_median(d["os_months"], d["death"])
+            out[(sub, key, "s60")] = sv.survival_at(d["os_months"], d["death"], 60.0)[0]
+            continue
+        lv = levels(d, key)
+        for g, name in enumerate(FACTORS[key].levels):
+            m = lv == name
+            out[(sub, key, g)] = sv.km_median(d.loc[m, "os_months"], d.loc[m, "death"])
+        ok = lv.notna()
+        out[(sub, key, "p")] = sv.logrank(d.loc[ok, "os_months"], d.loc[ok, "death"], lv[ok]).p
+    X = cox_design(df).assign(os_months=df["os_months"], death=df["death"])
+    fit = sv.cox(X, "os_months", "death", list(COX_COVARIATES))
+    for c, name in enumerate(COX_COVARIATES):
+        for k, st in enumerate(("hr", "ci_low", "ci_high", "p")):
+            out[("cox", k, c)] = fit.table.loc[name, st]
+    out["followup"] = sv.followup(df["os_months"], df["death"])
+    return out
+
+
+def _compare(cohort_df, s: Structure, time, death, targets):
+    tv = target_values(s.codes, s.n_cur, time, death, targets)
+    ref = _reference(cohort_df, time, death, targets)
+    i = 0
+    for (r, g, _, _, _, _) in targets.tmed:
+        sub, key = targets.groupings[int(r)]
+        want = ref[(sub, key, int(g))]
+        got = tv.loc[i, "value"]
+        assert (np.isnan(want) and np.isnan(got)) or got == pytest.approx(want, rel=1e-12), (sub, key, g)
+        i += 1
+    for (r, _, _, _) in targets.tp:
+        sub, key = targets.groupings[int(r)]
+        assert tv.loc[i, "value"] == pytest.approx(ref[(sub, key, "p")], rel=1e-9, abs=1e-14), (sub, key)
+        i += 1
+    for (st, cv, _, _, _) in targets.tcox:
+        assert tv.loc[i, "value"] == pytest.approx(ref[("cox", int(st), int(cv))], rel=1e-8), (st, cv)
+        i += 1
+    for (r, _, _, _, _) in targets.ts5:
+        sub, key = targets.groupings[int(r)]
+        assert tv.loc[i, "value"] == pytest.approx(100 * ref[(sub, key, "s60")], rel=1e-12)
+        i += 1
+    for (kind, _, _, _) in targets.tscal:
+        if kind == 0:
+            assert tv.loc[i, "value"] == pytest.approx(ref["followup"])
+        i += 1
+
+
+def _structure_of(cohort: pd.DataFrame) -> tuple[Structure, pd.DataFrame]:
+    """Factor codes of a cohort file, patients reordered curative first (the scorer's convention)."""
+    c = cohort.sort_values("metastasectomy_curative", ascending=False, kind="stable").reset_index(drop=True)
+    codes = {}
+    for key in CODED:
+        lv = levels(c, key)
+        codes[key] = np.array([-1 if pd.isna(v) else FACTORS[key].levels.index(v) for v in lv], np.int8)
+    return Structure(int((c["metastasectomy_curative"] == 1).sum()), len(c), codes), c
+
+
+def test_fast_scorer_equals_survival_on_committed_cohort(cohort, published):
+    targets = build_targets(published)
+    s, c = _structure_of(cohort)
+    _compare(c, s, c["os_months"].to_numpy(float), c["death"].to_numpy(float), targets)
+
+
+def test_fast_scorer_equals_survival_on_random_cohorts(cohort, published):
+    targets = build_targets(published)
+    s, c = _structure_of(cohort)
+    rng = np.random.default_rng(5)
+    for k in range(6):
+        time = rng.integers(18, 1589 if k % 2 else 400, len(c)) / 10  # many ties when k is even
+        death = (rng.random(len(c)) < 0.55).astype(float)
+        _compare(c, s, time, death, targets)
+
+
+# --- fidelity --------------------------------------------------------------------------------------
+
+def test_fidelity_floor(card):
+    from helpers import scorecard
+
+    summ = scorecard.summary(card)
+    assert summ.loc[("all", "all"), "percent"] >= api.FIDELITY_FLOOR
+    assert api.COUNTS_EXACT
+
+
+def test_targets_come_from_published(published):
+    targets = build_targets(published)
+    changed = published.copy()
+    changed.loc[changed["id"] == "t1.age.p", "value"] = 0.5
+    assert not np.array_equal(build_targets(changed).tp, targets.tp)
