@@ -102,7 +102,7 @@ def test_scorecard_table_has_every_row_with_its_source():
     card = fake_card()
     out = tables.scorecard_table(card)
     assert len(out) == len(card)
-    assert list(out.columns[:3]) == ["Id", "Source", "Cohort"]
+    assert list(out.columns) == ["Source"] + tables.COMPARE_COLUMNS + ["Cohort", "Id", "How"]
     assert out.set_index("Id").loc["t4.x.median_os", "Cohort"] == "metastasectomy"
     assert out["Match"].tolist() == ["✓", "✗", "✓", "✓", "✓", "–"]
 

@@ -129,8 +129,12 @@ def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: s
     colours = sns.color_palette(PALETTE, n_colors=max(len(groups), 3))
 
     if ax is None:
-        fig = Figure(figsize=(6.4, 4.4 + 0.28 * len(groups)), layout="constrained")
-        gs = fig.add_gridspec(2, 1, height_ratios=[4.0, 0.45 + 0.3 * len(groups)])
+        # fixed margins (not constrained layout): every panel's axes sit at the same place, whatever the labels
+        height, top, bottom, gap = 4.4 + 0.3 * len(groups), 0.35, 0.55, 0.5  # inches
+        fig = Figure(figsize=(6.4, height))
+        usable = height - top - bottom
+        gs = fig.add_gridspec(2, 1, height_ratios=[3.4, 0.35 + 0.3 * len(groups)], left=0.25, right=0.96,
+                              top=1 - top / height, bottom=bottom / height, hspace=2 * gap / (usable - gap))
         ax = fig.add_subplot(gs[0])
         ax_risk = fig.add_subplot(gs[1], sharex=ax)
     else:
@@ -212,9 +216,9 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix == ".svg":
         with mpl.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-            fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None})
+            fig.savefig(path, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
     elif suffix == ".png":
-        fig.savefig(path, format="png", metadata={"Software": None})
+        fig.savefig(path, format="png", metadata={"Software": None}, bbox_inches="tight")
     else:
         raise ValueError(f"save_figure: {path}: use a .png or .svg file name")
     return path

@@ -127,10 +127,12 @@ def compare(card: pd.DataFrame, **filters) -> pd.DataFrame:
 
 
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    """Every published number: Id, Source, Cohort and the :func:`compare` columns, plus How (the method used)."""
+    """Every published number: Source and the :func:`compare` columns, then Cohort, Id (the row's key in
+    ``data/published/``) and How (what was computed)."""
     out = pd.DataFrame(compare(card)).reset_index().rename(columns={"id": "Id"})
-    out.insert(1, "Source", card["source"].to_list())
-    out.insert(2, "Cohort", card["cohort"].to_list())
+    out.insert(0, "Source", card["source"].to_list())
+    out["Cohort"] = card["cohort"].to_list()
+    out["Id"] = out.pop("Id")
     out["How"] = ["" if _missing(h) else str(h) for h in card.get("how", pd.Series([""] * len(card)))]
     return out
 
@@ -222,7 +224,7 @@ class SortableTable:
         )
         return (
             '<div class="sortable-wrap" style="overflow:auto;max-height:80vh">'
-            f'<table id="{tid}" class="sortable-table table">'
+            f'<table id="{tid}" class="sortable-table">'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
             "<script>(function(){"
             f"var t=document.getElementById('{tid}');if(!t)return;"

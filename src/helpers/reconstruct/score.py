@@ -2,8 +2,9 @@
 
 It computes exactly what ``helpers.survival`` computes (R ``survival`` conventions), only faster:
 
-- Kaplan-Meier medians with R's ``quantile.survfit`` rule (midpoint where S equals 0.5 within
-  sqrt(eps), and the "last point" rule), and S(60 months) as ``summary(survfit, times=60)``;
+- Kaplan-Meier medians as ``print.survfit`` (EZR) and ``helpers.survival.km_median``: the first time
+  S <= 0.5 (within sqrt(eps)), or the midpoint up to the next drop where S equals 0.5; S(60 months) as
+  ``summary(survfit, times=60)`` (NaN beyond the last time);
 - log-rank chi-square of ``survdiff`` (hypergeometric variance; groups with zero expected dropped)
   and its p-value (closed forms of the chi-square tail for 1, 2 and 3 df);
 - Breslow Cox fit by R's ``coxfit6`` Newton recipe (start at 0, step-halving, stop when
@@ -32,8 +33,8 @@ SUBSETS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo")
 MAXK = 4  # most levels of a factor
 COX_STATS = ("hr", "ci_low", "ci_high", "p")
 FIVE_YEARS = 60.0
-# loss shaping: a miss costs 1 + alpha * min(distance / scale, CAP)
-CAP = 3.0
+# loss shaping: a miss costs weight * (1 + alpha * log1p(distance / scale)): a pull at every distance
+CAP = 20.0  # scaled distance charged when a value is missing (not reached, not estimable)
 MED_SCALE = 2.0  # months (medians, follow-up)
 P_SCALE = 0.05  # log10 units (p-values)
 COX_SCALE = 0.03  # natural-log units (HR and CI limits; Wald p as p-values)
@@ -209,15 +210,12 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
         for g in range(k):
             send[r, g] = S[g]
             s60[r, g] = s60r[g] if xmax[g] >= FIVE_YEARS else np.nan  # R: nothing beyond the last time
-            y = 1.0 - S[g]
             if np.isnan(x1[g]):
                 med[r, g] = np.nan  # never reached 0.5
-            elif abs(0.5 - y) < tol:
-                med[r, g] = (x1[g] + xmax[g]) / 2  # the curve ends at exactly 0.5
             elif np.isnan(x2[g]):
-                med[r, g] = np.nan
+                med[r, g] = x1[g]  # ends at exactly 0.5: print.survfit takes the time it got there
             else:
-                med[r, g] = (x1[g] + x2[g]) / 2
+                med[r, g] = (x1[g] + x2[g]) / 2  # x1 == x2 unless S sat at exactly 0.5 in between
         if k >= 2:
             nu = 0
             for g in range(k):
@@ -388,6 +386,11 @@ def cox_breslow(time, death, order, X):
 
 
 @nb.njit(cache=True)
+def _soft(x):
+    return math.log1p(x) if x == x else math.log1p(CAP)
+
+
+@nb.njit(cache=True)
 def _dist(x, lo, hi):
     if x < lo:
         return lo - x
@@ -427,16 +430,16 @@ def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha
             if np.isnan(x):
                 hits += 1
             else:
-                loss += w * (1.0 + alpha * min(10.0 * (0.5 - send[r, g] + 0.05), CAP))
+                loss += w * (1.0 + alpha * _soft(10.0 * (0.5 - send[r, g] + 0.05)))
         else:
             if np.isnan(x):
-                loss += w * (1.0 + alpha * CAP)
+                loss += w * (1.0 + alpha * _soft(CAP))
             else:
                 d = _dist(x, tmed[j, 2], tmed[j, 3])
                 if d == 0.0:
                     hits += 1
                 else:
-                    loss += w * (1.0 + alpha * min(d / MED_SCALE, CAP))
+                    loss += w * (1.0 + alpha * _soft(d / MED_SCALE))
     for j in range(tp.shape[0]):
         x = pval[int(tp[j, 0])]
         lo = tp[j, 1]
@@ -446,12 +449,12 @@ def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha
         else:
             lx = math.log10(max(x, 1e-300))
             d = _dist(lx, math.log10(max(lo, 1e-300)), math.log10(hi))
-            loss += tp[j, 3] * (1.0 + alpha * min(d / P_SCALE, CAP))
+            loss += tp[j, 3] * (1.0 + alpha * _soft(d / P_SCALE))
     if tcox.shape[0] > 0:
         for j in range(tcox.shape[0]):
             x = cx[int(tcox[j, 0]), int(tcox[j, 1])]
             if not ok or np.isnan(x):
-                loss += tcox[j, 4] * (1.0 + alpha * CAP)
+                loss += tcox[j, 4] * (1.0 + alpha * _soft(CAP))
                 continue
             lo = tcox[j, 2]
             hi = tcox[j, 3]
@@ -459,14 +462,14 @@ def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha
                 hits += 1
             else:
                 d = _dist(math.log(max(x, 1e-300)), math.log(max(lo, 1e-300)), math.log(hi))
-                loss += tcox[j, 4] * (1.0 + alpha * min(d / COX_SCALE, CAP))
+                loss += tcox[j, 4] * (1.0 + alpha * _soft(d / COX_SCALE))
     for j in range(ts5.shape[0]):
         x = 100.0 * s60[int(ts5[j, 0]), int(ts5[j, 1])]
-        d = _dist(x, ts5[j, 2], ts5[j, 3]) if not np.isnan(x) else 1e9
+        d = _dist(x, ts5[j, 2], ts5[j, 3]) if not np.isnan(x) else 100.0
         if d == 0.0:
             hits += 1
         else:
-            loss += ts5[j, 4] * (1.0 + alpha * min(d / S5_SCALE, CAP))
+            loss += ts5[j, 4] * (1.0 + alpha * _soft(d / S5_SCALE))
     if tscal.shape[0] > 0:
         n = len(srt)
         if n % 2 == 1:
@@ -480,7 +483,7 @@ def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha
             if d < 1e-9:
                 hits += 1
             else:
-                loss += tscal[j, 3] * (1.0 + alpha * min(d / MED_SCALE, CAP))
+                loss += tscal[j, 3] * (1.0 + alpha * _soft(d / MED_SCALE))
     return loss, hits
 
 
@@ -521,7 +524,8 @@ def _bound(row) -> str:
 def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targets:
     """Every time-dependent OS number of ``helpers.published.load()`` as a scorer target.
 
-    Duplicates of one fact (same cohort, factor, level, statistic and value) become one target.
+    Duplicates of one fact (same cohort, factor, level and statistic) become one target, weighted by
+    how often it is printed (the fidelity score counts every printed copy).
     """
     w = {"median_os": 1.0, "p": 1.0, "cox": 1.0, "os_5yr": 1.0, "followup": 1.0}
     w.update(weights or {})
@@ -537,6 +541,7 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
         return groupings.index(key)
 
     seen = set()
+    facts = pub.groupby(["cohort", "factor", "level", "statistic"]).size().to_dict()
     tmed, tp, tcox, ts5, tscal = [], [], [], [], []
     ids = {"median_os": [], "p": [], "cox": [], "os_5yr": [], "followup": []}
     for _, r in pub.iterrows():
@@ -548,31 +553,32 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
         if fact in seen:
             continue
         dec = int(r["decimals"]) if pd.notna(r["decimals"]) else 0
+        dup = float(facts[fact])  # printed more than once (a table and the text): it counts as often
         if st == "median_os" and (fac in FACTORS or fac == "os"):
             lv = 0 if fac == "os" else FACTORS[fac].levels.index(r["level"])
             row = row_of(r["cohort"], fac)
             if bool(r["not_reached"]):
-                tmed.append((row, lv, np.nan, np.nan, 1.0, w["median_os"]))
+                tmed.append((row, lv, np.nan, np.nan, 1.0, w["median_os"] * dup))
             else:
                 lo, hi = interval(r["value"], dec)
-                tmed.append((row, lv, lo, hi, 0.0, w["median_os"]))
+                tmed.append((row, lv, lo, hi, 0.0, w["median_os"] * dup))
             ids["median_os"].append(r["id"])
         elif st == "p" and fac in FACTORS:
             lo, hi = interval(r["value"], dec, _bound(r))
-            tp.append((row_of(r["cohort"], fac), max(lo, 0.0), hi, w["p"]))
+            tp.append((row_of(r["cohort"], fac), max(lo, 0.0), hi, w["p"] * dup))
             ids["p"].append(r["id"])
         elif fac in COX_COVARIATES and st in COX_STATS:
             lo, hi = interval(r["value"], dec, _bound(r))
-            tcox.append((COX_STATS.index(st), list(COX_COVARIATES).index(fac), max(lo, 0.0), hi, w["cox"]))
+            tcox.append((COX_STATS.index(st), list(COX_COVARIATES).index(fac), max(lo, 0.0), hi, w["cox"] * dup))
             ids["cox"].append(r["id"])
         elif st == "os_5yr" and fac == "os":
             lo, hi = interval(r["value"], dec)
-            ts5.append((row_of(r["cohort"], "os"), 0, lo, hi, w["os_5yr"]))
+            ts5.append((row_of(r["cohort"], "os"), 0, lo, hi, w["os_5yr"] * dup))
             ids["os_5yr"].append(r["id"])
         elif fac == "os_months" and st in ("median_followup", "min", "max") and r["cohort"] == "all":
             lo, hi = interval(r["value"], dec)
             kind = {"median_followup": 0, "min": 1, "max": 2}[st]
-            tscal.append((kind, lo, hi, w["followup"]))
+            tscal.append((kind, lo, hi, w["followup"] * dup))
             ids["followup"].append(r["id"])
         else:
             continue
