@@ -12,7 +12,7 @@ help:
 	@echo "make data   regenerate data/cohort.csv and data/regimens.csv (seeded, deterministic)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~30 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks"
-	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs)"
+	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
 
 venv: $(STAMP)
 
@@ -71,6 +71,7 @@ bench: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python book/tools/notebooks.py execute
+	$(BIN)/python book/tools/readme_figure.py docs/figure1d.png
 
 figure: $(STAMP)
 	$(BIN)/python book/tools/readme_figure.py docs/figure1d.png

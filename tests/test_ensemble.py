@@ -191,3 +191,13 @@ def test_plots_draw_one_mark_per_cohort():
     assert points == 2  # only the two cohorts that met the bar
     table = ensemble_plots.power_table(power.factor_power(data.load_cohort(), ["size"], hrs=(2.0,)))
     assert list(table.columns)[-1] == "Power for HR 2 (%)" and 0 < table.iloc[0, -1] < 100
+
+
+def test_banner_names_the_summary_its_hash_and_says_synthetic(tmp_path):
+    import hashlib
+
+    path = tmp_path / "ensemble_summary.csv"
+    path.write_text(ensemble.summary_csv(ensemble.summary_frame(_fake_results())))
+    text = ensemble.banner(path)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in text
+    assert "4 **synthetic reconstructions**" in text and "not patient data" in text

@@ -375,6 +375,18 @@ def load_summary(path: str | Path | None = None) -> pd.DataFrame:
     return df
 
 
+def banner(path: str | Path | None = None) -> str:
+    """The Markdown provenance banner of a page computed from an ensemble summary: which file, its SHA-256,
+    how many cohorts, and that they are synthetic (whatever ``$COHORT`` points to)."""
+    from . import data as _data
+
+    path = SUMMARY_PATH if path is None else Path(path)
+    info = _data.provenance(path)
+    n = load_summary(path)["seed"].nunique()
+    return (f"> **Data.** Computed from `{info['path']}`: {n} **synthetic reconstructions** of the paper's "
+            f"tables, not patient data (this holds whatever `$COHORT` points to); SHA-256 `{info['sha256']}`")
+
+
 def write_results(results: Sequence[CohortResult], out: str | Path) -> Path:
     """Write DIR/ensemble_summary.csv and per seed DIR/seed_<seed>/{cohort,regimens,fidelity}.csv.
 

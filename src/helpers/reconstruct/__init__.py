@@ -6,6 +6,6 @@ censoring and the joint assignment of the factors (``search``) with a fast score
 ``assemble`` writes the tables.  The result is SYNTHETIC: it is not the study's patient data.
 """
 
-from .api import DEFAULT_SEED, reconstruct
+from .api import COUNTS_EXACT, DEFAULT_ITERATIONS, DEFAULT_SEED, FIDELITY_FLOOR, reconstruct
 
-__all__ = ["reconstruct", "DEFAULT_SEED"]
+__all__ = ["reconstruct", "DEFAULT_SEED", "DEFAULT_ITERATIONS", "FIDELITY_FLOOR", "COUNTS_EXACT"]

@@ -3,44 +3,34 @@
 State: integer times in tenths of a month (the paper's medians are all x.x or midpoints of two such),
 the death indicator (the number of deaths is fixed) and the factor codes of ``structure``.  Moves:
 
-- *time*: a small step, a jump onto a printed median (so a death can sit exactly where many groups'
-  medians are), or a uniform draw within the printed follow-up range;
-- *swap times* of two patients (changes the order only);
-- *swap death*: a death and a censoring trade places (keeps 34 deaths);
+- *time*: a new value between the neighbouring times (keeps the order, so log-rank and Cox are
+  unchanged, and moves medians only), preferably onto a printed median; a small step; a jump onto a
+  printed median (so a death can sit exactly where many groups' medians are); or a uniform draw within
+  the printed follow-up range;
+- *swap times* of two patients, mostly neighbours in time (changes the order only);
+- *swap death*: a death and a censoring trade places, mostly neighbours (keeps the number of deaths);
 - *swap a factor* between two patients of the same subset (keeps every count; ``swap_allowed``);
 - *flip era* (the era split has no printed count).
 
 Energy = ``score.evaluate``'s loss.  The temperature falls geometrically over a fixed number of
-iterations, in independent restarts; everything is drawn from one seeded ``numpy`` Generator, so the
-result is a pure function of the seed and the iteration budget.
+iterations, then a polish of small moves starts from the best state; the loop runs in numba
+(``kernel.anneal_chunk``) on random numbers drawn from one seeded ``numpy`` Generator, so the result is a
+pure function of the seed and the iteration budget.
 """
 
 from __future__ import annotations
 
-import math
-
-import numba as nb
 import numpy as np
 
 from helpers.factors import COX_COVARIATES, FACTORS
 
-from .assemble import TENTH, era_allowed, max_year
-from .score import Targets, cox_matrix, evaluate, grouping_matrix
+from .assemble import TENTH, era_allowed
 from .kernel import MIX_ANNEAL, MIX_POLISH, anneal_chunk, refresh
+from .score import Targets, cox_matrix, evaluate, grouping_matrix
 from .structure import CODED, Structure
-
-# factors the search swaps, and how often (relative)
-SWAP_FACTORS = ["age", "sex", "primary_site", "size", "depth", "grade", "presenting", "initial_metastatic_sites",
-                "primary_resection", "chemotherapy", "radiotherapy", "interval", "initial_metastatic_lesions",
-                "chemo_peri_metastasectomy", "first_line_response"]
-
 
 _GRID = np.arange(0, 20001)
 ERA_MAX_T = int(_GRID[era_allowed(_GRID)].max())  # longest follow-up (tenths) compatible with the later era
-
-
-def _era_ok(t_tenths) -> bool:
-    return t_tenths <= ERA_MAX_T
 
 
 class Search:

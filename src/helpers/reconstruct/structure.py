@@ -131,44 +131,18 @@ def initial_structure(spec: dict, rng: np.random.Generator) -> Structure:
 
 
 def swap_allowed(s: Structure, key: str, i: int, j: int) -> bool:
-    """May factor ``key`` swap values between patients ``i`` and ``j`` without breaking an identity?"""
-    c = s.codes
-    if (i < s.n_cur) != (j < s.n_cur):
-        return False  # only within a subset: keeps Tables 4 and 5 (and so Table 1) exact
-    a, b = c[key][i], c[key][j]
-    if a == b:
-        return False
-    cur = i < s.n_cur
-    SYNC, NO = code("presenting", "synchronous"), code("primary_resection", "no")
-    if key == "presenting":
-        if cur:  # the synchronous curative patient must stay in the "<= 6 months" row
-            return c["interval"][i] == c["interval"][j]
-        # unresected primaries must stay synchronous
-        return not ((a == SYNC and c["primary_resection"][i] == NO) or (b == SYNC and c["primary_resection"][j] == NO))
-    if key == "primary_resection":
-        return not cur and c["presenting"][i] == SYNC and c["presenting"][j] == SYNC
-    if key == "interval":
-        return cur and c["presenting"][i] == c["presenting"][j]
-    if key == "chemo_peri_metastasectomy":
-        return cur and c["chemotherapy"][i] == 0 and c["chemotherapy"][j] == 0
-    if key == "chemotherapy":
-        if cur:
-            yes_peri = code("chemo_peri_metastasectomy", "yes")
-            return c["chemo_peri_metastasectomy"][i] != yes_peri and c["chemo_peri_metastasectomy"][j] != yes_peri
-        return True  # Table 5: the first-line response moves with it (see do_swap)
-    if key == "first_line_response":
-        return not cur and a >= 0 and b >= 0
-    if key in ("initial_metastatic_sites",):
-        return not cur
-    if key == "initial_metastatic_lesions":
-        return cur
-    return key in SHARED
+    """May factor ``key`` swap values between patients ``i`` and ``j`` without breaking a count or an
+    identity?  Only within a subset (keeps Tables 4 and 5, so Table 1); unresected primaries stay
+    synchronous; the synchronous curative patient stays in the "<= 6 months" row; chemotherapy around the
+    metastasectomy stays a subset of chemotherapy.  (The rule lives in ``kernel.swap_ok``.)"""
+    from .kernel import swap_ok
+
+    return bool(swap_ok(s.C, CODED.index(key), i, j, s.n_cur))
 
 
 def do_swap(s: Structure, key: str, i: int, j: int) -> None:
-    """Swap ``key`` between patients ``i`` and ``j`` (in place); chemotherapy carries the response along."""
-    c = s.codes
-    c[key][i], c[key][j] = c[key][j], c[key][i]
-    if key == "chemotherapy" and i >= s.n_cur:
-        f = c["first_line_response"]
-        f[i], f[j] = f[j], f[i]
+    """Swap ``key`` between patients ``i`` and ``j`` (in place); palliative chemotherapy carries the
+    first-line response along."""
+    from .kernel import do_swap as _do
+
+    _do(s.C, CODED.index(key), i, j, s.n_cur)
