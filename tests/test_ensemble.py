@@ -201,3 +201,11 @@ def test_banner_names_the_summary_its_hash_and_says_synthetic(tmp_path):
     text = ensemble.banner(path)
     assert hashlib.sha256(path.read_bytes()).hexdigest() in text
     assert "4 **synthetic reconstructions**" in text and "not patient data" in text
+
+
+def test_selection_counts_sets_not_entry_orders():
+    results = _fake_results()[:2]
+    results[0].claims["forward.size_gt10"]["selected"] = "no_metastasectomy+size_gt10"
+    results[1].claims["forward.size_gt10"]["selected"] = "size_gt10+no_metastasectomy"
+    counts = ensemble.selection_counts(ensemble.summary_frame(results))
+    assert counts.to_dict("list") == {"selected": ["size_gt10+no_metastasectomy"], "cohorts": [2], "percent": [100.0]}

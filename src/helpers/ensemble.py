@@ -454,9 +454,16 @@ def claim_shares(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.Dat
 
 
 def selection_counts(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.DataFrame:
-    """How often forward conditional selection picks each set of covariates (most frequent first)."""
+    """How often forward conditional selection ends with each set of covariates (most frequent first).
+    ``selected`` in the summary is in order of entry; a set is named in Table 3's covariate order."""
     use = summary[summary["ok"] & (summary["meets_bar"] if only_meeting_bar else True)]
-    sel = use.loc[use["kind"] == "forward", "selected"].replace("", "(none)")
+    order = list(factors.COX_COVARIATES)
+
+    def as_set(text: str) -> str:
+        names = [n for n in text.split("+") if n]
+        return "+".join(sorted(names, key=order.index)) if names else "(none)"
+
+    sel = use.loc[use["kind"] == "forward", "selected"].map(as_set)
     counts = sel.value_counts().rename_axis("selected").reset_index(name="cohorts")
     counts["percent"] = 100.0 * counts["cohorts"] / max(len(sel), 1)
     return counts.sort_values(["cohorts", "selected"], ascending=[False, True], ignore_index=True)
