@@ -62,9 +62,9 @@ def test_forward_selection_is_recorded(claims):
 
 
 def test_verdict_thresholds():
-    assert ensemble.verdict(100.0) == ensemble.verdict(95.0) == "holds: determined by the tables"
+    assert ensemble.verdict(100.0) == ensemble.verdict(95.0) == "holds — determined by the tables"
     assert ensemble.verdict(94.9) == ensemble.verdict(5.1) == "not determined by the tables"
-    assert ensemble.verdict(5.0) == ensemble.verdict(0.0) == "fails: determined by the tables"
+    assert ensemble.verdict(5.0) == ensemble.verdict(0.0) == "fails — determined by the tables"
 
 
 def _fake_results():

@@ -186,6 +186,14 @@ def test_other_seeds_differ_and_are_valid(tmp_path):
     assert outs[0] != outs[1]
 
 
+def test_study_period_ends_always_occur():
+    spec = load_spec()["metastasis_year"]
+    for seed in (2029, 2039, 2063, 2069, 2085, 2090):  # seeds whose year draw once missed an end
+        cohort, _ = api.reconstruct(seed, SMALL)
+        assert cohort["metastasis_year"].min() == spec["min"], seed
+        assert cohort["metastasis_year"].max() == spec["max"], seed
+
+
 def test_reconstruct_is_picklable():
     assert pickle.loads(pickle.dumps(api.reconstruct)) is api.reconstruct
 

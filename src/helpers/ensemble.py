@@ -416,9 +416,9 @@ def write_results(results: Sequence[CohortResult], out: str | Path) -> Path:
 def verdict(share: float) -> str:
     """Plain verdict from the percent of cohorts in which a claim holds."""
     if share >= HOLDS:
-        return "holds: determined by the tables"
+        return "holds — determined by the tables"
     if share <= FAILS:
-        return "fails: determined by the tables"
+        return "fails — determined by the tables"
     return "not determined by the tables"
 
 

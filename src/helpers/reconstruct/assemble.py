@@ -74,6 +74,21 @@ def spread(n: int, lo: float, hi: float, median: float, n_low: int, cut: float, 
     return np.round(v * step, 6)
 
 
+def _pin_year_range(year, era_lo, era_hi, first_year, last_year, rng) -> None:
+    """Make the printed study period's ends (first and last metastasis year) occur, in place.
+
+    Draws only when an end is missing, so cohorts that already have both are unchanged."""
+    for end, have in ((first_year, year.min()), (last_year, year.max())):
+        if have == end:
+            continue
+        able = np.flatnonzero((era_lo <= end) & (end <= era_hi))
+        # take a patient whose year is not the only one holding the other end
+        able = [p for p in able if not (year[p] in (first_year, last_year) and (year == year[p]).sum() == 1)]
+        if not able:
+            raise ValueError(f"no patient can have metastasis in {end} (the printed study period's end)")
+        year[rng.choice(able)] = end
+
+
 def _place(values: np.ndarray, low_mask: np.ndarray, n_low: int, rng: np.random.Generator) -> np.ndarray:
     """Give the ``n_low`` smallest values to the patients in ``low_mask`` (random order), the rest to others."""
     out = np.empty(len(low_mask))
@@ -201,6 +216,7 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     if np.any(era_hi < era_lo):
         raise ValueError("a patient's era is incompatible with their follow-up")
     year = rng.integers(era_lo, era_hi + 1)
+    _pin_year_range(year, era_lo, era_hi, first_year, last_year, rng)
 
     sites = _sites(s, spec, rng)
     n_sites = sites.sum(1)
