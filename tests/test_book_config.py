@@ -204,3 +204,10 @@ def test_a_broken_notebook_fails_the_build_and_renders_no_traceback(tmp_path):
     assert "this chapter is broken" in run.stdout + run.stderr
     page = book / "_build" / "html" / "notebooks" / "00_broken.html"
     assert not page.exists() or "this chapter is broken" not in page.read_text()
+
+
+def test_citation_points_at_the_configured_repository():
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text())
+    assert cff["repository-code"].rstrip("/") == CONFIG["repository"]["url"].rstrip("/")
+    assert cff["license"] == "MIT"
+    assert any(r.get("doi") == "10.3390/curroncol29040187" for r in cff["references"])

@@ -257,6 +257,8 @@ def run_ensemble(seeds: Iterable[int], iterations: int | None = None, n_jobs: in
     from joblib import Parallel, delayed, parallel_config
     from tqdm.auto import tqdm
 
+    if backend not in ("loky", "dask"):
+        raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}")
     seeds = [int(s) for s in seeds]
     if len(set(seeds)) != len(seeds):
         raise ValueError("seeds must be distinct")
@@ -271,20 +273,20 @@ def run_ensemble(seeds: Iterable[int], iterations: int | None = None, n_jobs: in
             if on_result is not None:
                 on_result(results)
 
-    if backend == "loky":
-        with parallel_config(backend="loky", n_jobs=n_jobs):
-            collect(Parallel(return_as="generator")(tasks))
-    elif backend == "dask":
-        client, own = _dask_client(scheduler)
-        try:
-            with parallel_config(backend="dask", n_jobs=n_jobs):
+    try:
+        if backend == "loky":
+            with parallel_config(backend="loky", n_jobs=n_jobs):
                 collect(Parallel(return_as="generator")(tasks))
-        finally:
-            if own:
-                client.close()
-    else:
-        raise ValueError(f"backend must be 'loky' or 'dask', got {backend!r}")
-    bar.close()
+        else:
+            client, own = _dask_client(scheduler)
+            try:
+                with parallel_config(backend="dask", n_jobs=n_jobs):
+                    collect(Parallel(return_as="generator")(tasks))
+            finally:
+                if own:
+                    client.close()
+    finally:
+        bar.close()
     return results
 
 
