@@ -1,0 +1,29 @@
+"""Run every benchmark in turn and print its figures (``make bench``). Not a test: nothing here asserts.
+
+- ``benchmarks/reconstruct.py``: runtime and fidelity of the reconstruction at several iteration budgets
+- ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
+- ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    failed = []
+    for script in ("reconstruct.py", "book.py", "ensemble.py"):
+        print(f"\n=== benchmarks/{script} ===", flush=True)
+        if subprocess.run([sys.executable, str(HERE / script)], cwd=HERE.parent).returncode:
+            failed.append(script)
+    if failed:
+        print(f"\nfailed: {', '.join(failed)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
