@@ -297,3 +297,18 @@ def test_targets_come_from_published(published):
     changed = published.copy()
     changed.loc[changed["id"] == "t1.age.p", "value"] = 0.5
     assert not np.array_equal(build_targets(changed).tp, targets.tp)
+
+
+def test_reconstruction_validates_through_helpers_data_and_writes_nothing_when_invalid(tmp_path):
+    """Issue 6: the reconstruction validates with the same code as every loader; an invalid table is never written."""
+    from helpers import data
+    from helpers.reconstruct.__main__ import write_tables
+
+    cohort = data.load_cohort(DATA / "cohort.csv")
+    regimens = data.load_regimens(DATA / "regimens.csv", cohort=DATA / "cohort.csv")
+    bad = cohort.copy()
+    bad.loc[4, "os_months"] = -1.0  # line 6 of the file
+    with pytest.raises(data.DataError) as err:
+        write_tables(bad, regimens, tmp_path)
+    assert "os_months" in str(err.value) and ":6:" in str(err.value)
+    assert list(tmp_path.iterdir()) == []

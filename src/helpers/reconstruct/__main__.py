@@ -8,17 +8,31 @@ import os
 import tempfile
 from pathlib import Path
 
+from helpers import data
+
 from .api import DEFAULT_ITERATIONS, DEFAULT_SEED, reconstruct
 from .report import fidelity, write
 
 
 def write_tables(cohort, regimens, out: Path) -> None:
+    """Validate both tables with ``helpers.data`` (the same code every loader and the book use), then write them.
+
+    Nothing is written when either table is invalid (``helpers.data.DataError`` names file, line and column), and
+    each file is replaced atomically only after both have been written in full.
+    """
+    problems = (data.validate_frame(cohort, "cohort", name=str(out / "cohort.csv"))
+                + data.validate_frame(regimens, "regimens", cohort=cohort, name=str(out / "regimens.csv")))
+    if problems:
+        raise data.DataError(out, None, problems)
     out.mkdir(parents=True, exist_ok=True)
+    staged = []
     for name, df in (("cohort.csv", cohort), ("regimens.csv", regimens)):
         fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")  # nothing half-written
         os.close(fd)
         df.to_csv(tmp, index=False, lineterminator="\n")
-        os.replace(tmp, out / name)
+        staged.append((tmp, out / name))
+    for tmp, final in staged:
+        os.replace(tmp, final)
 
 
 def main(argv=None) -> int:
