@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from jupyter_book.config import get_final_config
+from notebook_text import MYST_HEADER
 
 REPO = Path(__file__).resolve().parents[1]
 BOOK = REPO / "book"
@@ -170,19 +171,7 @@ def test_pages_fetch_nothing_from_the_network(built_book):
 
 # ---- a broken notebook fails the build -----------------------------------------------------------
 
-BROKEN = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-    jupytext_version: 1.19.6
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-# Broken
+BROKEN = MYST_HEADER + """# Broken
 
 ```{code-cell} ipython3
 raise RuntimeError("this chapter is broken")

@@ -10,23 +10,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_text import MYST_HEADER
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 SOURCES = sorted(p for p in NOTEBOOKS.glob("*.md") if p.name != "README.md")
-HEADER = """---
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-    format_version: 0.13
-    jupytext_version: 1.19.6
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
-"""
+HEADER = MYST_HEADER
 
 _spec = importlib.util.spec_from_file_location("nbtools", REPO / "book" / "tools" / "notebooks.py")
 nbtools = importlib.util.module_from_spec(_spec)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from helpers import paths
+from notebook_text import MYST_HEADER
 
 REPO = paths.REPO
 BAD = REPO / "tests" / "bad_inputs"
@@ -89,17 +90,7 @@ def test_missing_cohort_file_stops(last_good_site):
     assert _tree(html) == before
 
 
-PAGE = """\
----
-jupytext:
-  text_representation:
-    extension: .md
-    format_name: myst
-kernelspec:
-  display_name: Python 3
-  language: python
-  name: python3
----
+PAGE = MYST_HEADER + """\
 # Page
 
 ```{code-cell} ipython3
