@@ -62,7 +62,7 @@ test: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m helpers.reconstruct --out data
 
-ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 30 min on 2 cores)
+ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 17 min on 2 cores)
 	$(BIN)/python -m helpers.reconstruct --ensemble 100 --out build/ensemble
 	cp build/ensemble/ensemble_summary.csv data/ensemble_summary.csv
 

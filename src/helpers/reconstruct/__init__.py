@@ -1,9 +1,11 @@
 """Reconstruct a synthetic cohort that reproduces the paper's printed statistics.
 
 ``reconstruct(seed)`` is a pure function of its arguments (no global state): stage 1 builds the
-discrete structure with every printed count exact (``structure``), stage 2 searches the event times,
-censoring and the joint assignment of the factors (``search``) with a fast scorer (``score``), and
-``assemble`` writes the tables.  The result is SYNTHETIC: it is not the study's patient data.
+discrete structure with every printed count exact (``structure``); stage 2 searches the order of the
+times, the censoring and the joint assignment of the factors (``search``, ``kernel``, with the rank
+statistics of ``ranks``), then places the values so that the printed medians, rates and follow-up hold
+(``pins``); ``assemble`` writes the tables.  ``score`` holds the targets and the time-based scorer the
+tests check everything against.  The result is SYNTHETIC: it is not the study's patient data.
 """
 
 from .api import COUNTS_EXACT, DEFAULT_ITERATIONS, DEFAULT_SEED, FIDELITY_FLOOR, reconstruct

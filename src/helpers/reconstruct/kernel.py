@@ -1,9 +1,13 @@
-"""The annealing loop, compiled with numba: moves, constraint checks, incremental scoring, undo.
+"""The annealing loop in rank space, compiled with numba: moves, constraint checks, incremental scoring, undo.
 
-It runs a *chunk* of iterations on random numbers drawn by the caller from a seeded
-``numpy.random.Generator``, so the run stays a pure function of the seed.  Only the grouping rows that
-a move touches are recomputed (a factor swap changes its own factor's rows; a time or death move the
-rows that contain the patient), and the Cox model only when its inputs change.
+The state is an order of the patients (``rank``/``order``), the deaths and the factor codes.  The loss
+(:func:`rank_loss`) scores the rank-determined targets (log-rank p, the Cox model, medians not reached)
+by their distance to the printed rounding interval, and the value targets by the heaviest chain of pins
+(``pins.pin_chain``).  :func:`anneal_chunk` runs a *chunk* of iterations on random numbers drawn by the
+caller from a seeded ``numpy.random.Generator``, so the run stays a pure function of the seed.  Only the
+grouping rows a move changes are recomputed (a factor swap its factor's rows; two neighbours in the
+order only the rows that hold both in different groups or with different outcomes), and the Cox model
+(warm-started from the last fit) only when its inputs change.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import math
 import numba as nb
 import numpy as np
 
-from .score import R_TOL, cox_breslow, km_logrank_rows, loss_of
+from .pins import ITEM_COLS, build_items, pin_chain
+from .ranks import five_year_curves, km_ranks
+from .score import cox_fit
 from .structure import CODED
 
 AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, INTERVAL, LESIONS, PERI, FLR, ERA, CUR = (
@@ -25,29 +31,6 @@ YES = 0
 # factors swapped within each subset
 CUR_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, CHEMO, RT, INTERVAL, LESIONS, PERI], np.int64)
 NON_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, FLR], np.int64)
-
-
-# move mixes (cumulative probabilities of time, swap times, swap death, swap factor; rest: flip era) and
-# the share of neighbour swaps, and the share of time moves that keep the order: the main annealing, and the final polish (small moves only)
-MIX_ANNEAL = np.array([0.30, 0.42, 0.54, 0.96, 0.6, 0.4])
-MIX_POLISH = np.array([0.15, 0.25, 0.35, 0.97, 1.0, 1.0])
-
-
-@nb.njit(cache=True)
-def _neighbour(t, death, i, up, other_status):
-    """The patient with the nearest larger (``up``) or smaller time than ``i`` (with the other death
-    status when ``other_status``); -1 if none."""
-    best = -1
-    for j in range(t.shape[0]):
-        if j == i or (other_status and death[j] == death[i]):
-            continue
-        if up:
-            if t[j] > t[i] and (best < 0 or t[j] < t[best]):
-                best = j
-        else:
-            if t[j] < t[i] and (best < 0 or t[j] > t[best]):
-                best = j
-    return best
 
 
 @nb.njit(cache=True)
@@ -112,201 +95,301 @@ def refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i):
 
 
 @nb.njit(cache=True)
-def full_stats(t, death, G, K, X, med, s60, send, pval, cx, has_cox):
-    time = t / 10.0
-    order = np.argsort(time, kind="mergesort")
-    km_logrank_rows(time, death, order, G, K, R_TOL, np.arange(G.shape[0]), med, s60, send, pval)
+def _log(x, base10):
+    return math.log10(max(x, 1e-300)) if base10 else math.log(max(x, 1e-300))
+
+
+@nb.njit(cache=True)
+def _interval_cost(x, lo, hi, w, base10, scale, alpha, cap):
+    """(hits, loss) of a positive statistic ``x`` against its interval ``[lo, hi]``: ``w`` hits, or a miss
+    costing ``w * (1 + alpha * min(d / scale, cap))``, ``d`` the distance in log10 (or natural log) units."""
+    if x >= lo and x <= hi:
+        return w, 0.0
+    lx, llo, lhi = _log(x, base10), _log(lo, base10), _log(hi, base10)
+    d = llo - lx if lx < llo else (lx - lhi if lx > lhi else 0.0)
+    return 0.0, w * (1.0 + alpha * min(d / scale, cap))
+
+
+@nb.njit(cache=True)
+def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, ts5, rows5, lev5,
+              tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale):
+    """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
+    (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
+    a missed value target ``pin_miss``."""
+    n = order.shape[0]
+    loss = 0.0
+    hits = 0.0
+    for j in range(tmed.shape[0]):
+        r = int(tmed[j, 0])
+        g = int(tmed[j, 1])
+        w = tmed[j, 5]
+        if tmed[j, 4] > 0:  # not reached
+            if np.isnan(x1[r, g]):
+                hits += w
+            else:
+                loss += w * (1.0 + alpha * min(10.0 * (0.5 - send[r, g] + 0.05), cap))
+        elif np.isnan(x1[r, g]):
+            loss += w * (1.0 + alpha * cap)
+    for j in range(tp.shape[0]):
+        h, c = _interval_cost(pval[int(tp[j, 0])], tp[j, 1], tp[j, 2], tp[j, 3], True, p_scale, alpha, cap)
+        hits += h
+        loss += c
+    for j in range(tcox.shape[0]):
+        x = cx[int(tcox[j, 0]), int(tcox[j, 1])]
+        if not ok or np.isnan(x):
+            loss += tcox[j, 4] * (1.0 + alpha * cap)
+            continue
+        h, c = _interval_cost(x, tcox[j, 2], tcox[j, 3], tcox[j, 4], False, cox_scale, alpha, cap)
+        hits += h
+        loss += c
+    era_rank = -1
+    for q in range(n):
+        if C[era_row, order[q]] == 1:
+            era_rank = q
+    S5, last5 = five_year_curves(order, death, G, rows5, lev5, n)
+    m, total = build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items)
+    # ``memo``: the last pins and their chain's weight (row 0: m, weight); the same pins need no new chain
+    same = int(memo[0, 0]) == m
+    for q in range(m):
+        if not same:
+            break
+        for z in range(ITEM_COLS):
+            if memo[q + 1, z] != items[q, z]:
+                same = False
+                break
+    if same:
+        top = memo[0, 1]
+    else:
+        top, _, _, _ = pin_chain(items, m, 1.0)
+        memo[0, 0] = m
+        memo[0, 1] = top
+        memo[1:m + 1, :] = items[:m, :]
+    hits += top
+    loss += (total - top) * pin_miss
+    return loss, hits
+
+
+@nb.njit(cache=True)
+def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, cx, cox, beta):
+    km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2)
     ok = True
-    if has_cox:
-        c, ok = cox_breslow(time, death, order, X)
+    if cox:
+        warm = True
+        for a in range(beta.shape[0]):
+            if not abs(beta[a]) < 5.0:
+                warm = False
+        if not warm:
+            beta[:] = 0.0
+        c, ok, b = cox_fit(rank.astype(np.float64), death, order, X, beta)
         cx[:, :] = c
+        if ok:
+            beta[:] = b
     return ok
 
 
 @nb.njit(cache=True)
-def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, cox_bad, n_cur,
-                 tmed, tp, tcox, ts5, tscal, alpha, magnets, lo, hi, era_max, state,
-                 best_t, best_death, best_C, mix):
+def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub, cox_fac, cox_bad, n_cur,
+                 tmed, tp, tcox, ts5, rows5, lev5, tscal, params, state, best_rank, best_death, best_C, mix,
+                 cur_swaps, non_swaps):
     """Run ``len(U)`` annealing iterations in place.  ``state`` = [energy, hits, best_energy, best_hits,
-    cox_ok, accepted].  ``mix``: cumulative probabilities of the move kinds (time, swap times, swap death,
-    swap factor; the rest flips an era) and, in ``mix[4]``, the share of time/death swaps between
-    neighbours in time."""
-    P_TIME, P_SWAPT, P_DEATH, P_FACTOR, P_NEAR, P_VALUE = mix[0], mix[1], mix[2], mix[3], mix[4], mix[5]
-    n = t.shape[0]
+    cox_ok, accepted]; ``params`` = [alpha, era_cap, cap, pin_miss, p_scale, cox_scale]; ``mix``:
+    cumulative probabilities of the moves (swap with a neighbour in rank, swap with anyone, move to a new
+    rank, swap death with censoring, swap a factor; the rest flips an era), then the shares of death swaps
+    and of factor swaps with the nearest patient in the order.  ``cur_swaps``/``non_swaps``: the factors
+    swapped within each subset.  ``U`` has 5 uniform numbers per iteration, ``IJ`` 3 integers."""
+    alpha, era_cap, cap, pin_miss, p_scale, cox_scale = (params[0], params[1], params[2], params[3],
+                                                         params[4], params[5])
+    n = rank.shape[0]
     R = G.shape[0]
     has_cox = tcox.shape[0] > 0
-    med = np.full((R, 4), np.nan)
-    s60 = np.full((R, 4), np.nan)
     send = np.full((R, 4), np.nan)
     pval = np.full(R, np.nan)
+    x1 = np.full((R, 4), np.nan)
+    x2 = np.full((R, 4), np.nan)
     cx = np.full((4, X.shape[1]), np.nan)
-    ok = full_stats(t, death, G, K, X, med, s60, send, pval, cx, has_cox)
-    energy, hits = loss_of(np.sort(t / 10.0), med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha)
-    # saved copies for undo
-    med0 = med.copy()
-    s600 = s60.copy()
+    items = np.zeros((tmed.shape[0] + tscal.shape[0] + n + 1, ITEM_COLS))
+    memo = np.full((items.shape[0] + 1, ITEM_COLS), -1.0)
+    all_rows = np.arange(R)
+    beta = np.zeros(X.shape[1])
+    beta0 = beta.copy()
+    ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, cx, has_cox, beta)
+    energy, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, ts5, rows5,
+                             lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
     send0 = send.copy()
     pval0 = pval.copy()
+    x10 = x1.copy()
+    x20 = x2.copy()
     cx0 = cx.copy()
-    Gi = np.empty(R, np.int8)
-    Gj = np.empty(R, np.int8)
-    Xi = np.empty(X.shape[1])
-    Xj = np.empty(X.shape[1])
+    order0 = order.copy()
+    Gsv = np.empty((2, R), np.int8)  # grouping columns and Cox rows of the (up to 2) patients a move changes
+    Xsv = np.empty((2, X.shape[1]))
+    pts = np.empty(2, np.int64)
     rows = np.empty(R, np.int64)
-    era_rows = np.empty(R, np.int64)
-    n_era = 0
-    for r in range(R):
-        if row_fac[r] == ERA:
-            era_rows[n_era] = r
-            n_era += 1
     accepted = 0
+    P_NEAR, P_ANY, P_INS, P_DEATH, P_FACTOR, P_DNEAR, P_FNEAR = mix[0], mix[1], mix[2], mix[3], mix[4], mix[5], mix[6]
     for it in range(U.shape[0]):
-        u0, u1, u2, u3, u4, u5 = U[it, 0], U[it, 1], U[it, 2], U[it, 3], U[it, 4], U[it, 5]
+        u0, u1, u2 = U[it, 0], U[it, 1], U[it, 2]
         a, b, c = IJ[it, 0], IJ[it, 1], IJ[it, 2]
-        kind = -1
-        i = -1
+        i = a % n
         j = -1
         f = -1
-        old = 0
-        old_era = 0
-        if u0 < P_TIME:  # time of one patient
-            i = a % n
-            old = t[i]
-            if u4 < P_VALUE:  # keep the order: a new value between the neighbouring times
-                below = lo - 1
-                above = hi + 1
-                for q in range(n):
-                    if t[q] < old and t[q] > below:
-                        below = t[q]
-                    if t[q] > old and t[q] < above:
-                        above = t[q]
-                if above - below < 2:
+        kind = -1
+        if u0 < P_INS:  # the order
+            order0[:] = order
+            if u0 < P_NEAR:
+                q = rank[i] + (1 if u1 < 0.5 else -1)
+                if q < 0 or q >= n:
                     continue
-                nm = 0
-                for q in range(magnets.shape[0]):
-                    if magnets[q] > below and magnets[q] < above:
-                        nm += 1
-                if nm > 0 and u1 < 0.6:
-                    pick = b % nm
-                    for q in range(magnets.shape[0]):
-                        if magnets[q] > below and magnets[q] < above:
-                            if pick == 0:
-                                new = magnets[q]
-                                break
-                            pick -= 1
+                j = order[q]
+                kind = 0
+            elif u0 < P_ANY:
+                j = b % n
+                if j == i:
+                    continue
+                kind = 0
+            else:
+                q = b % n
+                p0 = rank[i]
+                if q == p0:
+                    continue
+                if q > p0:
+                    for z in range(p0, q):
+                        order[z] = order[z + 1]
                 else:
-                    new = below + 1 + int(u2 * (above - below - 1))
-            elif u1 < 0.45:
-                step = 1 + int(u2 * u2 * 40)
-                new = old + step if u3 < 0.5 else old - step
-            elif u1 < 0.8 and magnets.shape[0] > 0:
-                new = magnets[b % magnets.shape[0]] + (c % 3) - 1
-            else:
-                new = lo + int(u2 * (hi - lo + 1))
-            new = min(max(new, lo), hi)
-            if new == old:
-                continue
-            old_era = C[ERA, i]
-            t[i] = new
-            if C[ERA, i] == 1 and new > era_max:
-                C[ERA, i] = 0
-            kind = 0
-        elif u0 < P_SWAPT:  # swap two times: a neighbour in time order (fine) or anyone (coarse)
-            i = a % n
-            if u1 < P_NEAR:
-                j = _neighbour(t, death, i, u2 < 0.5, False)
-                if j < 0:
+                    for z in range(p0, q, -1):
+                        order[z] = order[z - 1]
+                order[q] = i
+                for z in range(min(p0, q), max(p0, q) + 1):
+                    rank[order[z]] = z
+                kind = 1
+            if kind == 0:
+                ri = rank[i]
+                rank[i] = rank[j]
+                rank[j] = ri
+                order[rank[i]] = i
+                order[rank[j]] = j
+        elif u0 < P_DEATH:  # a death and a censoring trade places
+            if u1 < P_DNEAR:
+                step = 1 if u2 < 0.5 else -1
+                q = rank[i] + step
+                while q >= 0 and q < n and death[order[q]] == death[i]:
+                    q += step
+                if q < 0 or q >= n:
                     continue
+                j = order[q]
             else:
                 j = b % n
-            if t[i] == t[j]:
-                continue
-            if (C[ERA, i] == 1 and t[j] > era_max) or (C[ERA, j] == 1 and t[i] > era_max):
-                continue
-            tmp = t[i]
-            t[i] = t[j]
-            t[j] = tmp
-            kind = 1
-        elif u0 < P_DEATH:  # a death and a censoring trade places (often neighbours in time)
-            i = a % n
-            if u1 < P_NEAR:
-                j = _neighbour(t, death, i, u2 < 0.5, True)
-                if j < 0:
+                if death[j] == death[i]:
                     continue
-            else:
-                j = b % n
-            if death[i] == death[j]:
-                continue
             tmp2 = death[i]
             death[i] = death[j]
             death[j] = tmp2
             kind = 2
         elif u0 < P_FACTOR:  # swap a factor within a subset
             if u1 < n_cur / n:
-                f = CUR_SWAPS[c % CUR_SWAPS.shape[0]]
+                if cur_swaps.shape[0] == 0:
+                    continue
+                f = cur_swaps[c % cur_swaps.shape[0]]
                 i = a % n_cur
                 j = b % n_cur
             else:
-                f = NON_SWAPS[c % NON_SWAPS.shape[0]]
+                if non_swaps.shape[0] == 0:
+                    continue
+                f = non_swaps[c % non_swaps.shape[0]]
                 i = n_cur + a % (n - n_cur)
                 j = n_cur + b % (n - n_cur)
-            if not swap_ok(C, f, i, j, n_cur):
+            if U[it, 4] < P_FNEAR:  # with the nearest patient in the order who can take the other value
+                step = 1 if u2 < 0.5 else -1
+                q = rank[i] + step
+                j = -1
+                while q >= 0 and q < n:
+                    z = order[q]
+                    if (z < n_cur) == (i < n_cur) and swap_ok(C, f, i, z, n_cur):
+                        j = z
+                        break
+                    q += step
+                if j < 0:
+                    continue
+            elif not swap_ok(C, f, i, j, n_cur):
                 continue
             do_swap(C, f, i, j, n_cur)
             kind = 3
         else:  # flip the era of one patient
-            i = a % n
-            if C[ERA, i] == 0 and t[i] > era_max:
-                continue
-            old_era = C[ERA, i]
             C[ERA, i] = 1 - C[ERA, i]
             kind = 4
         # --- which rows change ---------------------------------------------------------------
-        for r in range(R):
-            Gi[r] = G[r, i]
-            if j >= 0:
-                Gj[r] = G[r, j]
-        for q in range(X.shape[1]):
-            Xi[q] = X[i, q]
-            if j >= 0:
-                Xj[q] = X[j, q]
-        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i)
-        if j >= 0:
-            refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, j)
+        npt = 0
+        for p_ in (i, j):
+            if p_ >= 0:
+                pts[npt] = p_
+                npt += 1
+        for z in range(npt):
+            for r in range(R):
+                Gsv[z, r] = G[r, pts[z]]
+            for q in range(X.shape[1]):
+                Xsv[z, q] = X[pts[z], q]
+            refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, pts[z])
         nr = 0
         cox_dirty = kind <= 2
+        adjacent = kind == 0 and abs(rank[i] - rank[j]) == 1
+        if adjacent and death[i] == death[j]:  # neighbours alike in covariates and outcome: same likelihood
+            cox_dirty = False
+            for q in range(X.shape[1]):
+                if X[i, q] != X[j, q]:
+                    cox_dirty = True
         for r in range(R):
-            touched = False
-            if kind <= 2:
-                touched = Gi[r] >= 0 or G[r, i] >= 0 or (j >= 0 and (Gj[r] >= 0 or G[r, j] >= 0))
+            if adjacent:  # only rows holding both, in different groups or with different outcomes, change
+                touched = G[r, i] >= 0 and G[r, j] >= 0 and (G[r, i] != G[r, j] or death[i] != death[j])
             else:
-                touched = Gi[r] != G[r, i] or (j >= 0 and Gj[r] != G[r, j])
+                touched = kind == 1
+                for z in range(npt):
+                    if kind <= 2:
+                        touched = touched or Gsv[z, r] >= 0
+                    else:
+                        touched = touched or Gsv[z, r] != G[r, pts[z]]
             if touched:
                 rows[nr] = r
                 nr += 1
-        if kind >= 3:
-            for q in range(X.shape[1]):
-                if Xi[q] != X[i, q] or (j >= 0 and Xj[q] != X[j, q]):
-                    cox_dirty = True
-        # --- save, recompute, score -----------------------------------------------------------
+        if kind == 3:
+            for z in range(npt):
+                for q in range(X.shape[1]):
+                    if Xsv[z, q] != X[pts[z], q]:
+                        cox_dirty = True
+        x10[:, :] = x1
+        x20[:, :] = x2
+        if adjacent:  # untouched rows keep their order, but a median patient's rank may have moved
+            ri = float(rank[i])
+            rj = float(rank[j])
+            for r in range(R):
+                if (G[r, i] >= 0) == (G[r, j] >= 0):  # both in (same place in the row's order) or both out
+                    continue
+                for g in range(4):
+                    if x1[r, g] == ri:
+                        x1[r, g] = rj
+                    elif x1[r, g] == rj:
+                        x1[r, g] = ri
+                    if x2[r, g] == ri:
+                        x2[r, g] = rj
+                    elif x2[r, g] == rj:
+                        x2[r, g] = ri
         for q in range(nr):
             r = rows[q]
             for g in range(4):
-                med0[r, g] = med[r, g]
-                s600[r, g] = s60[r, g]
                 send0[r, g] = send[r, g]
             pval0[r] = pval[r]
-        time = t / 10.0
-        order = np.argsort(time, kind="mergesort")
-        km_logrank_rows(time, death, order, G, K, R_TOL, rows[:nr], med, s60, send, pval)
-        ok_new = ok
         if cox_dirty and has_cox:
             cx0[:, :] = cx
-            c2, ok_new = cox_breslow(time, death, order, X)
-            cx[:, :] = c2
-        e, h = loss_of(time[order], med, s60, send, pval, cx, ok_new, tmed, tp, tcox, ts5, tscal, alpha)
+            beta0[:] = beta
+        ok_new = ok
+        if nr > 0 or cox_dirty:
+            ok_new = _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, cx,
+                                 cox_dirty and has_cox, beta)
+            if not (cox_dirty and has_cox):
+                ok_new = ok
+        e, h = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok_new, tmed, tp, tcox, ts5, rows5,
+                         lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
         de = e - energy
-        if de <= 0 or u5 < math.exp(-de / temps[it]):
+        if de <= 0 or U[it, 3] < math.exp(-de / temps[it]):
             energy = e
             hits = h
             ok = ok_new
@@ -314,26 +397,24 @@ def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, 
             if e < state[2]:
                 state[2] = e
                 state[3] = h
-                best_t[:] = t
+                best_rank[:] = rank
                 best_death[:] = death
                 best_C[:, :] = C
         else:
+            x1[:, :] = x10
+            x2[:, :] = x20
             for q in range(nr):
                 r = rows[q]
                 for g in range(4):
-                    med[r, g] = med0[r, g]
-                    s60[r, g] = s600[r, g]
                     send[r, g] = send0[r, g]
                 pval[r] = pval0[r]
             if cox_dirty and has_cox:
                 cx[:, :] = cx0
-            if kind == 0:
-                t[i] = old
-                C[ERA, i] = old_era
-            elif kind == 1:
-                tmp = t[i]
-                t[i] = t[j]
-                t[j] = tmp
+                beta[:] = beta0
+            if kind <= 1:
+                order[:] = order0
+                for z in range(n):
+                    rank[order[z]] = z
             elif kind == 2:
                 tmp2 = death[i]
                 death[i] = death[j]
@@ -341,16 +422,14 @@ def anneal_chunk(U, IJ, temps, t, death, C, G, K, X, row_fac, row_sub, cox_fac, 
             elif kind == 3:
                 do_swap(C, f, i, j, n_cur)
             else:
-                C[ERA, i] = old_era
-            for r in range(R):
-                G[r, i] = Gi[r]
-                if j >= 0:
-                    G[r, j] = Gj[r]
-            for q in range(X.shape[1]):
-                X[i, q] = Xi[q]
-                if j >= 0:
-                    X[j, q] = Xj[q]
+                C[ERA, i] = 1 - C[ERA, i]
+            for z in range(npt):
+                for r in range(R):
+                    G[r, pts[z]] = Gsv[z, r]
+                for q in range(X.shape[1]):
+                    X[pts[z], q] = Xsv[z, q]
     state[0] = energy
     state[1] = hits
     state[4] = 1.0 if ok else 0.0
     state[5] += accepted
+

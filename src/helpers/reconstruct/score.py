@@ -11,9 +11,9 @@ It computes exactly what ``helpers.survival`` computes (R ``survival`` conventio
   ``|1 - loglik_old / loglik_new| <= 1e-9``, at most 20 iterations), Wald p and 95% CI;
 - the observed median follow-up and the range of the times.
 
-Each published number becomes a *target* with its rounding interval; :func:`loss` sums, over the
-targets, 1 for a miss plus a scaled distance to the interval, so that the search is pulled towards
-hits.  ``tests/test_reconstruct.py`` checks that these values equal ``helpers.survival``'s.
+Each published number becomes a *target* with its rounding interval (:func:`build_targets`), which the
+search (``kernel``, ``pins``) scores.  ``tests/test_reconstruct.py`` checks that these values equal
+``helpers.survival``'s, and that the rank-space statistics of ``ranks`` equal these.
 """
 
 from __future__ import annotations
@@ -33,12 +33,7 @@ SUBSETS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo")
 MAXK = 4  # most levels of a factor
 COX_STATS = ("hr", "ci_low", "ci_high", "p")
 FIVE_YEARS = 60.0
-# loss shaping: a miss costs weight * (1 + alpha * min(distance / scale, CAP))
-CAP = 3.0
-MED_SCALE = 2.0  # months (medians, follow-up)
-P_SCALE = 0.05  # log10 units (p-values)
-COX_SCALE = 0.03  # natural-log units (HR and CI limits; Wald p as p-values)
-S5_SCALE = 2.0  # percentage points (5-year OS)
+DUPLICATE_WEIGHT = 1.0  # a fact printed twice counts twice in the fidelity score, so in the loss
 
 
 # --------------------------------------------------------------------------------------------------
@@ -94,6 +89,35 @@ def _solve_small(A, b, m):
 
 
 @nb.njit(cache=True)
+def logrank_p(O, E, V, k):
+    """``survdiff``'s p from observed and expected deaths and the variance matrix of ``k`` groups: groups
+    with no expected death are dropped; NaN for one group, 1 when only one group has any."""
+    if k < 2:
+        return np.nan
+    use = np.zeros(MAXK, np.int64)
+    nu = 0
+    for g in range(k):
+        if E[g] > 0:
+            use[nu] = g
+            nu += 1
+    if nu < 2:
+        return 1.0
+    m = nu - 1
+    A = np.zeros((m, m))
+    bb = np.zeros(m)
+    for a in range(m):
+        ga = use[a + 1]
+        bb[a] = O[ga] - E[ga]
+        for c in range(m):
+            A[a, c] = V[ga, use[c + 1]]
+    xs = _solve_small(A, bb, m)
+    chi2 = 0.0
+    for a in range(m):
+        chi2 += bb[a] * xs[a]
+    return _chi2_sf(chi2, m)
+
+
+@nb.njit(cache=True)
 def km_logrank(time, death, order, G, K, tol):
     """For each grouping row of ``G`` (codes per patient, -1 = left out): per-level KM median, S(60),
     final S, and the log-rank p over the levels."""
@@ -102,13 +126,16 @@ def km_logrank(time, death, order, G, K, tol):
     s60 = np.full((R, MAXK), np.nan)
     send = np.full((R, MAXK), np.nan)
     pval = np.full(R, np.nan)
-    km_logrank_rows(time, death, order, G, K, tol, np.arange(R), med, s60, send, pval)
+    x1 = np.full((R, MAXK), np.nan)
+    x2 = np.full((R, MAXK), np.nan)
+    km_logrank_rows(time, death, order, G, K, tol, np.arange(R), med, s60, send, pval, x1, x2)
     return med, s60, send, pval
 
 
 @nb.njit(cache=True)
-def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
-    """:func:`km_logrank` for the given ``rows`` only, written into the output arrays."""
+def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval, x1o, x2o):
+    """:func:`km_logrank` for the given ``rows`` only, written into the output arrays; ``x1o``/``x2o``
+    get the two times the median is made of (equal unless S sat at exactly 0.5 between them)."""
     n = G.shape[1]
     # blocks of tied times (shared by every row), and sorted copies for contiguous access
     ts = np.empty(n)
@@ -137,7 +164,6 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
     s60r = np.zeros(MAXK)
     d = np.zeros(MAXK)
     rem = np.zeros(MAXK)
-    use = np.zeros(MAXK, np.int64)
     for r in rows:
         k = K[r]
         for g in range(MAXK):
@@ -208,6 +234,8 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
             for g in range(k):
                 nrisk[g] -= rem[g]
         for g in range(k):
+            x1o[r, g] = x1[g]
+            x2o[r, g] = x1[g] if np.isnan(x2[g]) else x2[g]
             send[r, g] = S[g]
             s60[r, g] = s60r[g] if xmax[g] >= FIVE_YEARS else np.nan  # R: nothing beyond the last time
             if np.isnan(x1[g]):
@@ -217,27 +245,7 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
             else:
                 med[r, g] = (x1[g] + x2[g]) / 2  # x1 == x2 unless S sat at exactly 0.5 in between
         if k >= 2:
-            nu = 0
-            for g in range(k):
-                if E[g] > 0:
-                    use[nu] = g
-                    nu += 1
-            if nu >= 2:
-                m = nu - 1
-                A = np.zeros((m, m))
-                bb = np.zeros(m)
-                for a in range(m):
-                    ga = use[a + 1]
-                    bb[a] = O[ga] - E[ga]
-                    for c in range(m):
-                        A[a, c] = V[ga, use[c + 1]]
-                xs = _solve_small(A, bb, m)
-                chi2 = 0.0
-                for a in range(m):
-                    chi2 += bb[a] * xs[a]
-                pval[r] = _chi2_sf(chi2, m)
-            else:
-                pval[r] = 1.0
+            pval[r] = logrank_p(O, E, V, k)
 
 
 @nb.njit(cache=True)
@@ -271,9 +279,11 @@ def _cox_eval(time, death, order, X, beta):
             w = math.exp(risk[i])
             s0 += w
             for a in range(p):
-                s1[a] += w * X[i, a]
-                for b in range(p):
-                    s2[a, b] += w * X[i, a] * X[i, b]
+                wa = w * X[i, a]
+                if wa != 0.0:
+                    s1[a] += wa
+                    for b in range(a + 1):
+                        s2[a, b] += wa * X[i, b]
             if death[i] > 0:
                 nd += 1
                 zsum += risk[i]
@@ -282,11 +292,16 @@ def _cox_eval(time, death, order, X, beta):
             q -= 1
         if nd > 0:
             lik += zsum - nd * math.log(s0)
+            inv = 1.0 / s0
             for a in range(p):
-                U[a] += xd[a] - nd * s1[a] / s0
-                for b in range(p):
-                    I[a, b] += nd * (s2[a, b] / s0 - s1[a] * s1[b] / (s0 * s0))
+                m1 = s1[a] * inv
+                U[a] += xd[a] - nd * m1
+                for b in range(a + 1):
+                    I[a, b] += nd * (s2[a, b] * inv - m1 * s1[b] * inv)
         pos = q
+    for a in range(p):  # the information is symmetric: only its lower triangle was summed
+        for b in range(a):
+            I[b, a] = I[a, b]
     return lik, U, I
 
 
@@ -338,13 +353,21 @@ def _inv(I):
 @nb.njit(cache=True)
 def cox_breslow(time, death, order, X):
     """R's coxfit6 Newton-Raphson; returns (hr, ci_low, ci_high, p) per covariate (4 x p) and ok."""
+    out, ok, _ = cox_fit(time, death, order, X, np.zeros(X.shape[1]))
+    return out, ok
+
+
+@nb.njit(cache=True)
+def cox_fit(time, death, order, X, beta0):
+    """:func:`cox_breslow` started from ``beta0`` (R starts from 0; the search warm-starts from the last
+    fit, which reaches the same maximum); also returns the coefficients."""
     n, p = X.shape
     out = np.full((4, p), np.nan)
-    beta = np.zeros(p)
+    beta = beta0.copy()
     lik0, U, I = _cox_eval(time, death, order, X, beta)
     step, ok = _chol_solve(I, U)
     if not ok:
-        return out, False
+        return out, False, beta
     best = lik0
     newbeta = beta + step
     halving = 0
@@ -367,14 +390,14 @@ def cox_breslow(time, death, order, X):
             best = newlk
             step, ok = _chol_solve(I, U)
             if not ok:
-                return out, False
+                return out, False, beta
             beta = newbeta
             newbeta = newbeta + step
     if not converged:
         best, U, I = _cox_eval(time, death, order, X, beta)
     var, ok = _inv(I)
     if not ok:
-        return out, False
+        return out, False, beta
     for a in range(p):
         se = math.sqrt((var[a, a] + var[a, a]) / 2)
         out[0, a] = math.exp(beta[a])
@@ -382,110 +405,7 @@ def cox_breslow(time, death, order, X):
         out[2, a] = math.exp(beta[a] + Z975 * se)
         z = beta[a] / se
         out[3, a] = math.erfc(abs(z) / math.sqrt(2.0))
-    return out, converged
-
-
-@nb.njit(cache=True)
-def _soft(x):
-    """Scaled distance, capped (a plain log1p pull did worse in benchmarks)."""
-    return min(x, CAP) if x == x else CAP
-
-
-@nb.njit(cache=True)
-def _dist(x, lo, hi):
-    if x < lo:
-        return lo - x
-    if x > hi:
-        return x - hi
-    return 0.0
-
-
-@nb.njit(cache=True)
-def evaluate(time, death, G, K, X, tmed, tp, tcox, ts5, tscal, alpha):
-    """Loss and number of hits of a candidate.
-
-    Target arrays (rows): ``tmed`` (row, level, lo, hi, not_reached, weight), ``tp`` (row, lo, hi, weight),
-    ``tcox`` (stat, covariate, lo, hi, weight), ``ts5`` (row, level, lo, hi, weight) in percent,
-    ``tscal`` (kind 0 median follow-up / 1 min / 2 max, lo, hi, weight).
-    """
-    order = np.argsort(time, kind="mergesort")
-    med, s60, send, pval = km_logrank(time, death, order, G, K, R_TOL)
-    cx = np.full((4, X.shape[1]), np.nan)
-    ok = True
-    if tcox.shape[0] > 0:
-        cx, ok = cox_breslow(time, death, order, X)
-    return loss_of(time[order], med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha)
-
-
-@nb.njit(cache=True)
-def loss_of(srt, med, s60, send, pval, cx, ok, tmed, tp, tcox, ts5, tscal, alpha):
-    """Loss and hits from computed statistics (``srt``: the sorted times)."""
-    loss = 0.0
-    hits = 0
-    for j in range(tmed.shape[0]):
-        r = int(tmed[j, 0])
-        g = int(tmed[j, 1])
-        w = tmed[j, 5]
-        x = med[r, g]
-        if tmed[j, 4] > 0:  # not reached
-            if np.isnan(x):
-                hits += 1
-            else:
-                loss += w * (1.0 + alpha * _soft(10.0 * (0.5 - send[r, g] + 0.05)))
-        else:
-            if np.isnan(x):
-                loss += w * (1.0 + alpha * _soft(CAP))
-            else:
-                d = _dist(x, tmed[j, 2], tmed[j, 3])
-                if d == 0.0:
-                    hits += 1
-                else:
-                    loss += w * (1.0 + alpha * _soft(d / MED_SCALE))
-    for j in range(tp.shape[0]):
-        x = pval[int(tp[j, 0])]
-        lo = tp[j, 1]
-        hi = tp[j, 2]
-        if x >= lo and x <= hi:
-            hits += 1
-        else:
-            lx = math.log10(max(x, 1e-300))
-            d = _dist(lx, math.log10(max(lo, 1e-300)), math.log10(hi))
-            loss += tp[j, 3] * (1.0 + alpha * _soft(d / P_SCALE))
-    if tcox.shape[0] > 0:
-        for j in range(tcox.shape[0]):
-            x = cx[int(tcox[j, 0]), int(tcox[j, 1])]
-            if not ok or np.isnan(x):
-                loss += tcox[j, 4] * (1.0 + alpha * _soft(CAP))
-                continue
-            lo = tcox[j, 2]
-            hi = tcox[j, 3]
-            if x >= lo and x <= hi:
-                hits += 1
-            else:
-                d = _dist(math.log(max(x, 1e-300)), math.log(max(lo, 1e-300)), math.log(hi))
-                loss += tcox[j, 4] * (1.0 + alpha * _soft(d / COX_SCALE))
-    for j in range(ts5.shape[0]):
-        x = 100.0 * s60[int(ts5[j, 0]), int(ts5[j, 1])]
-        d = _dist(x, ts5[j, 2], ts5[j, 3]) if not np.isnan(x) else 100.0
-        if d == 0.0:
-            hits += 1
-        else:
-            loss += ts5[j, 4] * (1.0 + alpha * _soft(d / S5_SCALE))
-    if tscal.shape[0] > 0:
-        n = len(srt)
-        if n % 2 == 1:
-            fu = srt[n // 2]
-        else:
-            fu = (srt[n // 2 - 1] + srt[n // 2]) / 2
-        for j in range(tscal.shape[0]):
-            kind = int(tscal[j, 0])
-            x = fu if kind == 0 else (srt[0] if kind == 1 else srt[n - 1])
-            d = _dist(x, tscal[j, 1], tscal[j, 2])
-            if d < 1e-9:
-                hits += 1
-            else:
-                loss += tscal[j, 3] * (1.0 + alpha * _soft(d / MED_SCALE))
-    return loss, hits
+    return out, converged, beta
 
 
 # --------------------------------------------------------------------------------------------------
@@ -502,7 +422,7 @@ def interval(value: float, decimals: int, bound: str = "") -> tuple[float, float
 
 @dataclass
 class Targets:
-    """Target arrays for :func:`evaluate` and the groupings they refer to."""
+    """Target arrays for the search (``kernel.rank_loss``) and the groupings they refer to."""
 
     groupings: list  # (subset, factor) per row of G; factor "os" = the whole subset
     tmed: np.ndarray
@@ -541,6 +461,7 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
         return groupings.index(key)
 
     seen = set()
+    printed = pub.groupby(["cohort", "factor", "level", "statistic"]).size()
     tmed, tp, tcox, ts5, tscal = [], [], [], [], []
     ids = {"median_os": [], "p": [], "cox": [], "os_5yr": [], "followup": []}
     for _, r in pub.iterrows():
@@ -552,9 +473,8 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
         if fact in seen:
             continue
         dec = int(r["decimals"]) if pd.notna(r["decimals"]) else 0
-        # a fact printed twice (a table and the text) counts twice in the fidelity score, but weighting it
-        # twice made the search worse in benchmarks: every fact weighs 1
-        dup = 1.0
+        # a fact printed twice (a table and the text) counts twice in the fidelity score
+        dup = 1.0 + DUPLICATE_WEIGHT * (printed[fact] - 1)
         if st == "median_os" and (fac in FACTORS or fac == "os"):
             lv = 0 if fac == "os" else FACTORS[fac].levels.index(r["level"])
             row = row_of(r["cohort"], fac)

@@ -1,21 +1,23 @@
-"""Stage 2: simulated annealing over event times, censoring and the joint assignment of the factors.
+"""Stage 2: search the order of the times, the censoring and the joint assignment of the factors; then place
+the values.
 
-State: integer times in tenths of a month (the paper's medians are all x.x or midpoints of two such),
-the death indicator (the number of deaths is fixed) and the factor codes of ``structure``.  Moves:
+Log-rank tests and the Cox model depend only on the order of the times and on which are deaths, so the
+search holds an *order* (ranks ``0 .. n-1``), the death indicator (the number of deaths is fixed) and
+the factor codes of ``structure``.  Moves (``kernel.anneal_chunk``):
 
-- *time*: a new value between the neighbouring times (keeps the order, so log-rank and Cox are
-  unchanged, and moves medians only), preferably onto a printed median; a small step; a jump onto a
-  printed median (so a death can sit exactly where many groups' medians are); or a uniform draw within
-  the printed follow-up range;
-- *swap times* of two patients, mostly neighbours in time (changes the order only);
-- *swap death*: a death and a censoring trade places, mostly neighbours (keeps the number of deaths);
+- *swap two neighbours* in the order (the fine move), or two patients anywhere;
+- *move one patient* to a new rank (the others shift);
+- *swap death*: a death and a censoring trade places, mostly the nearest in the order;
 - *swap a factor* between two patients of the same subset (keeps every count; ``swap_allowed``);
 - *flip era* (the era split has no printed count).
 
-Energy = ``score.evaluate``'s loss.  The temperature falls geometrically over a fixed number of
-iterations, then a polish of small moves starts from the best state; the loop runs in numba
-(``kernel.anneal_chunk``) on random numbers drawn from one seeded ``numpy`` Generator, so the result is a
-pure function of the seed and the iteration budget.
+The loss scores each rank-determined target (log-rank p, Cox, a median not reached) by its distance to
+the printed rounding interval, and the value targets (medians, 5-year rates, follow-up) by the heaviest
+set of pins one placement of values can meet (``pins.pin_chain``).  The temperature falls geometrically
+over a fixed number of iterations; then each factor in turn gets a short annealing of its own swaps
+(the order fixed), which finishes p-values the joint search left just outside their intervals.  Last,
+``pins.place`` turns the best order into times.  Random numbers come from one seeded ``numpy`` Generator,
+so the result is a pure function of the seed and the iteration budget.
 """
 
 from __future__ import annotations
@@ -25,88 +27,129 @@ import numpy as np
 from helpers.factors import COX_COVARIATES, FACTORS
 
 from .assemble import TENTH, era_allowed
-from .kernel import MIX_ANNEAL, MIX_POLISH, anneal_chunk, refresh
-from .score import Targets, cox_matrix, evaluate, grouping_matrix
+from .kernel import CUR_SWAPS, ERA, NON_SWAPS, anneal_chunk
+from .pins import ITEM_COLS, build_items, pin_chain, place
+from .ranks import five_year_curves, km_ranks
+from .score import Targets, cox_matrix, grouping_matrix
 from .structure import CODED, Structure
 
 _GRID = np.arange(0, 20001)
 ERA_MAX_T = int(_GRID[era_allowed(_GRID)].max())  # longest follow-up (tenths) compatible with the later era
+SUBSET_CODE = {"all": 0, "metastasectomy": 1, "no_metastasectomy": 2, "palliative_chemo": 3}
+
+# loss: a missed rank-determined target costs 1 + ALPHA * min(distance / scale, CAP); a missed value target
+# PIN_MISS.  A long, gentle pull (small ALPHA, large CAP) beat a short steep one in benchmarks.
+ALPHA, CAP, PIN_MISS = 0.1, 10.0, 2.0
+P_SCALE, COX_SCALE = 0.05, 0.03  # log10 units (p), natural-log units (Cox HR and limits)
+# move mix (cumulative): neighbour swap, any swap, move to a rank, death swap, factor swap (rest: era flip);
+# then the share of death swaps with the nearest other outcome, and of factor swaps with the nearest patient
+# in the order who can take the other value (a small change of the statistics: the fine tuning)
+MIX = np.array([0.35, 0.40, 0.48, 0.62, 0.97, 0.7, 0.5])
+FACTOR_T0, FACTOR_T1 = 0.3, 0.01  # the per-factor annealing's temperatures
+FACTOR_ONLY = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.7, 0.5])
 
 
-class Search:
-    """Mutable search state with cheap incremental updates of the grouping and Cox matrices."""
+class RankSearch:
+    """Search state: the order, the deaths, the factor codes and the matrices the kernel reads."""
 
-    def __init__(self, s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, alpha: float = 1.0):
+    def __init__(self, s: Structure, order: np.ndarray, death: np.ndarray, targets: Targets):
         self.s = s.copy()
-        s = self.s
-        self.t = t.astype(np.int64).copy()
-        self.death = death.astype(np.float64).copy()
         self.tg = targets
-        self.alpha = alpha
-        self.G, self.K = grouping_matrix(s.codes, s.n_cur, targets.groupings)
-        self.X = cox_matrix(s.codes)
+        self.order = np.asarray(order, np.int64).copy()
+        self.rank = np.empty_like(self.order)
+        self.rank[self.order] = np.arange(len(self.order))
+        self.death = np.asarray(death, np.float64).copy()
         self.row_fac = np.array([-1 if f == "os" else CODED.index(f) for _, f in targets.groupings], np.int64)
         self.row_sub = np.array([SUBSET_CODE[sb] for sb, _ in targets.groupings], np.int64)
         self.cox_fac = np.array([CODED.index(k) for k, _ in COX_COVARIATES.values()], np.int64)
         self.cox_bad = np.array([FACTORS[k].levels.index(b) for k, b in COX_COVARIATES.values()], np.int8)
-        self.energy, self.hits = self.evaluate()
+        self.rows5 = targets.ts5[:, 0].astype(np.int64)
+        self.lev5 = targets.ts5[:, 1].astype(np.int64)
+        self.params = np.array([ALPHA, ERA_MAX_T, CAP, PIN_MISS, P_SCALE, COX_SCALE])
+        self.state = np.array([np.nan, np.nan, np.inf, 0.0, 1.0, 0.0])
+        self.rebuild()
+        self.keep_best()
 
-    def evaluate(self):
+    def rebuild(self) -> None:
+        """Grouping and Cox matrices from the factor codes."""
+        self.G, self.K = grouping_matrix(self.s.codes, self.s.n_cur, self.tg.groupings)
+        self.X = cox_matrix(self.s.codes)
+
+    def keep_best(self) -> None:
+        self.best_rank, self.best_death, self.best_C = self.rank.copy(), self.death.copy(), self.s.C.copy()
+
+    def run(self, U, IJ, temps, mix, cur_swaps=CUR_SWAPS, non_swaps=NON_SWAPS) -> None:
         tg = self.tg
-        return evaluate(self.t / TENTH, self.death, self.G, self.K, self.X, tg.tmed, tg.tp, tg.tcox, tg.ts5,
-                        tg.tscal, self.alpha)
+        anneal_chunk(U, IJ, temps, self.rank, self.order, self.death, self.s.C, self.G, self.K, self.X,
+                     self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, tg.tmed, tg.tp, tg.tcox,
+                     tg.ts5, self.rows5, self.lev5, tg.tscal, self.params, self.state, self.best_rank,
+                     self.best_death, self.best_C, mix, cur_swaps, non_swaps)
 
-    def refresh(self, i: int, j: int) -> None:
-        """Recompute the grouping and Cox columns of patients ``i`` and ``j`` after a factor swap."""
-        refresh(self.G, self.X, self.s.C, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, i)
-        refresh(self.G, self.X, self.s.C, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, j)
+    def energy(self) -> tuple[float, float]:
+        """(loss, hits) of the current state, computed afresh."""
+        st = self.state.copy()
+        self.state[2] = np.inf
+        empty = np.zeros((0, 5))
+        self.run(empty, np.zeros((0, 3), np.int64), np.zeros(0), MIX)
+        out = float(self.state[0]), float(self.state[1])
+        self.state[:] = st
+        return out
+
+    def restore_best(self) -> None:
+        """Continue from the best state seen."""
+        if np.isfinite(self.state[2]):
+            self.rank[:], self.death[:], self.s.C[:, :] = self.best_rank, self.best_death, self.best_C
+            self.order[self.rank] = np.arange(len(self.rank))
+            self.rebuild()
+
+    def times(self) -> np.ndarray:
+        """Times (tenths) that meet the heaviest chain of pins of the current order."""
+        n, tg = len(self.rank), self.tg
+        R = self.G.shape[0]
+        x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
+        pval = np.full(R, np.nan)
+        km_ranks(self.order, self.death, self.G, self.K, np.arange(R), R, send, pval, x1, x2)
+        later = np.flatnonzero(self.s.C[ERA][self.order] == 1)
+        era_rank = int(later.max()) if len(later) else -1
+        S5, last5 = five_year_curves(self.order, self.death, self.G, self.rows5, self.lev5, n)
+        items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
+        m, _ = build_items(x1, x2, tg.tmed, tg.tscal, S5, last5, tg.ts5, n, era_rank, ERA_MAX_T, items)
+        _, pred, w_end, top = pin_chain(items, m, 1.0)
+        v = place(items, m, pred, w_end, top, n, era_rank, ERA_MAX_T, 1)
+        return v[self.rank]
 
 
-SUBSET_CODE = {"all": 0, "metastasectomy": 1, "no_metastasectomy": 2, "palliative_chemo": 3}
-CHEMO = CODED.index("chemotherapy")
+def _chunks(rng, total, chunk, t0, t1):
+    done = 0
+    while done < total:
+        m = min(chunk, total - done)
+        U = rng.random((m, 5))
+        IJ = rng.integers(0, 1 << 30, (m, 3))
+        k = np.arange(done, done + m)
+        yield U, IJ, t0 * (t1 / t0) ** (k / max(total - 1, 1))
+        done += m
 
 
 def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng: np.random.Generator,
-           iterations: int, t0: float = 1.0, t1: float = 0.01, magnets: np.ndarray | None = None,
-           lo: int = 18, hi: int = 1588, alpha: float = 0.5, chunk: int = 8192, polish: int = 0,
-           cycles: int = 1, reheat: float = 0.5):
-    """Annealing in ``cycles`` (geometric cooling ``t0 -> t1``; each later cycle restarts from the best
-    state so far at ``reheat`` times the previous starting temperature), then ``polish`` iterations of
-    small moves at the final temperature; returns the best (structure, times, deaths, energy, hits)."""
-    st = Search(s, t, death, targets, alpha)
-    s = st.s
-    magnets = np.array([], np.int64) if magnets is None else np.asarray(magnets, np.int64)
-    best_t, best_d, best_C = st.t.copy(), st.death.copy(), s.C.copy()
-    state = np.array([st.energy, st.hits, np.inf, 0.0, 1.0, 0.0])
-    tg = targets
-    done = 0
-    total = iterations + polish
-    per = max(iterations // cycles, 1)
-    bounds = [min(c * per, iterations) for c in range(cycles)] + [iterations]
-    while done < total:
-        if done in bounds[1:] and np.isfinite(state[2]):  # a new cycle / the polish: restart from the best
-            st.t[:], st.death[:], s.C[:, :] = best_t, best_d, best_C
-            st.G, st.K = grouping_matrix(s.codes, s.n_cur, tg.groupings)
-            st.X = cox_matrix(s.codes)
-        cyc = min(done // per, cycles - 1) if done < iterations else cycles
-        end = min(bounds[cyc + 1], iterations) if done < iterations else total
-        m = min(chunk, end - done)
-        U = rng.random((m, 6))
-        IJ = rng.integers(0, 1 << 30, (m, 3))
-        k = np.arange(done, done + m)
-        if done < iterations:
-            c0 = t0 * reheat ** cyc
-            k0, k1 = bounds[cyc], bounds[cyc + 1]
-            temps = c0 * (t1 / c0) ** ((k - k0) / max(k1 - k0 - 1, 1))
-            mix = MIX_ANNEAL
-        else:
-            temps = np.full(m, t1)
-            mix = MIX_POLISH
-        anneal_chunk(U, IJ, temps, st.t, st.death, s.C, st.G, st.K, st.X, st.row_fac, st.row_sub, st.cox_fac,
-                     st.cox_bad, s.n_cur, tg.tmed, tg.tp, tg.tcox, tg.ts5, tg.tscal, alpha, magnets, lo, hi,
-                     ERA_MAX_T, state, best_t, best_d, best_C, mix)
-        done += m
-    out = Structure(s.n_cur, s.n, {k: best_C[i].copy() for i, k in enumerate(CODED)})
-    if not np.isfinite(state[2]):  # nothing accepted improved on the start
-        return s.copy(), st.t.copy(), st.death.copy(), state[0], int(state[1])
-    return out, best_t, best_d, float(state[2]), int(state[3])
+           iterations: int, factor_iterations: int = 0, t0: float = 1.0, t1: float = 0.01,
+           factor_t0: float | None = None, factor_t1: float | None = None, chunk: int = 8192):
+    """Anneal from the order of the times ``t`` (``iterations``), then each factor alone
+    (``factor_iterations`` each); returns the best (structure, times in tenths, deaths, loss, hits weighted
+    as the loss weighs them)."""
+    factor_t0 = FACTOR_T0 if factor_t0 is None else factor_t0
+    factor_t1 = FACTOR_T1 if factor_t1 is None else factor_t1
+    st = RankSearch(s, np.argsort(t, kind="stable"), death, targets)
+    for U, IJ, temps in _chunks(rng, iterations, chunk, t0, t1):
+        st.run(U, IJ, temps, MIX)
+    st.restore_best()
+    if factor_iterations > 0:
+        for f in sorted(set(CUR_SWAPS.tolist()) | set(NON_SWAPS.tolist())):
+            cur = np.array([f] if f in CUR_SWAPS else [], np.int64)
+            non = np.array([f] if f in NON_SWAPS else [], np.int64)
+            st.state[2] = st.energy()[0]
+            st.keep_best()
+            for U, IJ, temps in _chunks(rng, factor_iterations, chunk, factor_t0, factor_t1):
+                st.run(U, IJ, temps, FACTOR_ONLY, cur, non)
+            st.restore_best()
+    energy, hits = st.energy()
+    return st.s.copy(), st.times(), st.death.astype(np.int8), energy, int(round(hits))
