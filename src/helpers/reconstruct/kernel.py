@@ -372,11 +372,8 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
                         x2[r, g] = rj
                     elif x2[r, g] == rj:
                         x2[r, g] = ri
-        for q in range(nr):
-            r = rows[q]
-            for g in range(4):
-                send0[r, g] = send[r, g]
-            pval0[r] = pval[r]
+        send0[:, :] = send
+        pval0[:] = pval
         if cox_dirty and has_cox:
             cx0[:, :] = cx
             beta0[:] = beta
@@ -403,11 +400,8 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
         else:
             x1[:, :] = x10
             x2[:, :] = x20
-            for q in range(nr):
-                r = rows[q]
-                for g in range(4):
-                    send[r, g] = send0[r, g]
-                pval[r] = pval0[r]
+            send[:, :] = send0
+            pval[:] = pval0
             if cox_dirty and has_cox:
                 cx[:, :] = cx0
                 beta[:] = beta0
