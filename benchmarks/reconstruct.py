@@ -4,8 +4,8 @@
 
 Budgets are the main annealing's iterations (the schedule adds FACTOR_SHARE of that per factor); the
 schedule is counted in iterations, never in seconds, so each budget gives the same cohort on any machine.
-On this 2-core machine (one core): 350,000 ~ 10 s, the default 600,000 ~ 17 s, 2,100,000 ~ 60 s,
-21,000,000 ~ 10 min.
+On this 2-core machine (one core, the other busy): 350,000 ~ 11 s, the default 600,000 ~ 21 s, 2,100,000 ~ 73 s,
+21,000,000 ~ 12 min.
 Fidelity is judged by helpers.scorecard (EZR-exact statistics).
 """
 
