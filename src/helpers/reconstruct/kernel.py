@@ -111,12 +111,25 @@ def _interval_cost(x, lo, hi, w, base10, scale, alpha, cap):
 
 
 @nb.njit(cache=True)
+def state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev5, era_cap, items):
+    """Every pin of a state (``pins.build_items``): its median ranks ``x1``/``x2``, its 5-year curves and
+    the rank of its last later-era patient.  Returns (number of pins, their targets' weight, that rank)."""
+    n = order.shape[0]
+    era_rank = -1
+    for q in range(n):
+        if C[era_row, order[q]] == 1:
+            era_rank = q
+    S5, last5 = five_year_curves(order, death, G, rows5, lev5, n)
+    m, total = build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items)
+    return m, total, era_rank
+
+
+@nb.njit(cache=True)
 def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, ts5, rows5, lev5,
               tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale):
     """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
     (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
     a missed value target ``pin_miss``."""
-    n = order.shape[0]
     loss = 0.0
     hits = 0.0
     for j in range(tmed.shape[0]):
@@ -142,12 +155,7 @@ def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp,
         h, c = _interval_cost(x, tcox[j, 2], tcox[j, 3], tcox[j, 4], False, cox_scale, alpha, cap)
         hits += h
         loss += c
-    era_rank = -1
-    for q in range(n):
-        if C[era_row, order[q]] == 1:
-            era_rank = q
-    S5, last5 = five_year_curves(order, death, G, rows5, lev5, n)
-    m, total = build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items)
+    m, total, _ = state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev5, era_cap, items)
     # ``memo``: the last pins and their chain's weight (row 0: m, weight); the same pins need no new chain
     same = int(memo[0, 0]) == m
     for q in range(m):

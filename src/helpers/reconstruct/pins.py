@@ -39,6 +39,17 @@ def _med_tenths(lo, hi):
 
 
 @nb.njit(cache=True)
+def _put(items, m, start, end, w_lo, w_hi, w_step, weight, target):
+    items[m, 0] = start
+    items[m, 1] = end
+    items[m, 2] = w_lo
+    items[m, 3] = w_hi
+    items[m, 4] = w_step
+    items[m, 5] = weight
+    items[m, 6] = target
+
+
+@nb.njit(cache=True)
 def build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items):
     """Fill ``items`` with every pin the current order asks for; returns (number of items, weight of all
     the targets they serve).
@@ -60,22 +71,12 @@ def build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items
         ra = int(a)
         rb = int(b)
         if ra == rb:
-            items[m, 0] = 2 * ra
-            items[m, 1] = 2 * ra
-            items[m, 2] = vlo - ra
-            items[m, 3] = vhi - ra
-            items[m, 4] = 0.0
+            _put(items, m, 2 * ra, 2 * ra, vlo - ra, vhi - ra, 0.0, w, j)
         else:  # midpoint: va + vb = 2 x the printed value, vb - va >= rb - ra, as tight as possible
             s = int(round((tmed[j, 2] + tmed[j, 3]) * 10))
             va = (s - (rb - ra)) // 2
             vb = s - va
-            items[m, 0] = 2 * ra
-            items[m, 1] = 2 * rb
-            items[m, 2] = va - ra
-            items[m, 3] = va - ra
-            items[m, 4] = (vb - rb) - (va - ra)
-        items[m, 5] = w
-        items[m, 6] = j
+            _put(items, m, 2 * ra, 2 * rb, va - ra, va - ra, (vb - rb) - (va - ra), w, j)
         m += 1
     # follow-up: median (rank (n-1)/2, or the midpoint of the two middle ranks), min (rank 0), max (rank n-1)
     for j in range(tscal.shape[0]):
@@ -87,20 +88,10 @@ def build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items
             ra = n // 2 - 1
             s = int(round((tscal[j, 1] + tscal[j, 2]) * 10))
             va = (s - 1) // 2
-            items[m, 0] = 2 * ra
-            items[m, 1] = 2 * ra + 2
-            items[m, 2] = va - ra
-            items[m, 3] = va - ra
-            items[m, 4] = (s - va - ra - 1) - (va - ra)
+            _put(items, m, 2 * ra, 2 * ra + 2, va - ra, va - ra, (s - va - ra - 1) - (va - ra), w, 1000 + j)
         else:
             ra = (n - 1) // 2 if kind == 0 else (0 if kind == 1 else n - 1)
-            items[m, 0] = 2 * ra
-            items[m, 1] = 2 * ra
-            items[m, 2] = vlo - ra
-            items[m, 3] = vhi - ra
-            items[m, 4] = 0.0
-        items[m, 5] = w
-        items[m, 6] = 1000 + j
+            _put(items, m, 2 * ra, 2 * ra, vlo - ra, vhi - ra, 0.0, w, 1000 + j)
         m += 1
     # 5-year rates: one cut item per rank k, weighing the targets it meets
     for j in range(ts5.shape[0]):
@@ -112,13 +103,7 @@ def build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items
             if k < last5[j] and x >= ts5[j, 2] and x <= ts5[j, 3]:
                 w += ts5[j, 4]
         if w > 0:
-            items[m, 0] = 2 * k + 1
-            items[m, 1] = 2 * k + 1
-            items[m, 2] = FIVE_YEARS_T - k
-            items[m, 3] = FIVE_YEARS_T - k
-            items[m, 4] = 0.0
-            items[m, 5] = w
-            items[m, 6] = 2000 + k
+            _put(items, m, 2 * k + 1, 2 * k + 1, FIVE_YEARS_T - k, FIVE_YEARS_T - k, 0.0, w, 2000 + k)
             m += 1
     # the era cap: every pin up to the last later-era patient's rank has w <= cap
     if era_rank >= 0:

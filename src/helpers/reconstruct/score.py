@@ -126,16 +126,13 @@ def km_logrank(time, death, order, G, K, tol):
     s60 = np.full((R, MAXK), np.nan)
     send = np.full((R, MAXK), np.nan)
     pval = np.full(R, np.nan)
-    x1 = np.full((R, MAXK), np.nan)
-    x2 = np.full((R, MAXK), np.nan)
-    km_logrank_rows(time, death, order, G, K, tol, np.arange(R), med, s60, send, pval, x1, x2)
+    km_logrank_rows(time, death, order, G, K, tol, np.arange(R), med, s60, send, pval)
     return med, s60, send, pval
 
 
 @nb.njit(cache=True)
-def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval, x1o, x2o):
-    """:func:`km_logrank` for the given ``rows`` only, written into the output arrays; ``x1o``/``x2o``
-    get the two times the median is made of (equal unless S sat at exactly 0.5 between them)."""
+def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
+    """:func:`km_logrank` for the given ``rows`` only, written into the output arrays."""
     n = G.shape[1]
     # blocks of tied times (shared by every row), and sorted copies for contiguous access
     ts = np.empty(n)
@@ -234,8 +231,6 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval, x
             for g in range(k):
                 nrisk[g] -= rem[g]
         for g in range(k):
-            x1o[r, g] = x1[g]
-            x2o[r, g] = x1[g] if np.isnan(x2[g]) else x2[g]
             send[r, g] = S[g]
             s60[r, g] = s60r[g] if xmax[g] >= FIVE_YEARS else np.nan  # R: nothing beyond the last time
             if np.isnan(x1[g]):

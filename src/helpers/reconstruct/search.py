@@ -27,9 +27,9 @@ import numpy as np
 from helpers.factors import COX_COVARIATES, FACTORS
 
 from .assemble import TENTH, era_allowed
-from .kernel import CUR_SWAPS, ERA, NON_SWAPS, anneal_chunk
-from .pins import ITEM_COLS, build_items, pin_chain, place
-from .ranks import five_year_curves, km_ranks
+from .kernel import CUR_SWAPS, ERA, NON_SWAPS, anneal_chunk, state_pins
+from .pins import ITEM_COLS, pin_chain, place
+from .ranks import km_ranks
 from .score import Targets, cox_matrix, grouping_matrix
 from .structure import CODED, Structure
 
@@ -109,11 +109,9 @@ class RankSearch:
         x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
         pval = np.full(R, np.nan)
         km_ranks(self.order, self.death, self.G, self.K, np.arange(R), R, send, pval, x1, x2)
-        later = np.flatnonzero(self.s.C[ERA][self.order] == 1)
-        era_rank = int(later.max()) if len(later) else -1
-        S5, last5 = five_year_curves(self.order, self.death, self.G, self.rows5, self.lev5, n)
         items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-        m, _ = build_items(x1, x2, tg.tmed, tg.tscal, S5, last5, tg.ts5, n, era_rank, ERA_MAX_T, items)
+        m, _, era_rank = state_pins(self.order, self.death, self.s.C, ERA, self.G, x1, x2, tg.tmed, tg.tscal,
+                                    tg.ts5, self.rows5, self.lev5, ERA_MAX_T, items)
         _, pred, w_end, top = pin_chain(items, m, 1.0)
         v = place(items, m, pred, w_end, top, n, era_rank, ERA_MAX_T, 1)
         return v[self.rank]
