@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -43,7 +45,7 @@ def test_rank_statistics_equal_the_scorer_on_distinct_times():
         R = len(K)
         x1, x2, send2 = (np.full((R, 4), np.nan) for _ in range(3))
         pval2 = np.full(R, np.nan)
-        km_ranks(order, death, G, K, np.arange(R), R, send2, pval2, x1, x2)
+        km_ranks(order, death, G, K, np.arange(R), R, send2, pval2, x1, x2, np.zeros((R, 4)), True)
         np.testing.assert_allclose(pval2, pval, rtol=1e-12, equal_nan=True)
         np.testing.assert_allclose(send2, send, rtol=1e-12, equal_nan=True)
         np.testing.assert_array_equal((x1 + x2) / 2, med)  # the median is a rank, or the midpoint of two
@@ -150,3 +152,18 @@ def test_a_midpoint_median_is_placed_as_two_times_averaging_the_printed_value():
     assert top == 2.0
     v = place(items, len(rows), pred, w_end, top_i, 12, -1, 10**6, 1)
     assert v[3] + v[5] == s and v[3] < v[4] < v[5] and v[8] == 900
+
+
+def test_numba_cache_is_keyed_by_every_source_file(tmp_path):
+    import numba
+
+    from helpers import reconstruct
+    from helpers.reconstruct._cache import source_key
+
+    package = Path(reconstruct.__file__).parent
+    assert Path(numba.config.CACHE_DIR).name == f"numba-{source_key(package)}"
+    (tmp_path / "kernel.py").write_text("def f(): return 1\n")
+    (tmp_path / "pins.py").write_text("def g(): return 2\n")
+    before = source_key(tmp_path)
+    (tmp_path / "pins.py").write_text("def g(): return 3\n")  # a callee's file changes, the caller's does not
+    assert source_key(tmp_path) != before

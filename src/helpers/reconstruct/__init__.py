@@ -8,6 +8,12 @@ statistics of ``ranks``), then places the values so that the printed medians, ra
 tests check everything against.  The result is SYNTHETIC: it is not the study's patient data.
 """
 
-from .api import COUNTS_EXACT, DEFAULT_ITERATIONS, DEFAULT_SEED, FIDELITY_FLOOR, reconstruct
+from pathlib import Path
+
+from ._cache import use_source_keyed_cache
+
+use_source_keyed_cache(Path(__file__).parent)  # before the jitted modules are imported
+
+from .api import COUNTS_EXACT  # noqa: E402, DEFAULT_ITERATIONS, DEFAULT_SEED, FIDELITY_FLOOR, reconstruct
 
 __all__ = ["reconstruct", "DEFAULT_SEED", "DEFAULT_ITERATIONS", "FIDELITY_FLOOR", "COUNTS_EXACT"]

@@ -178,8 +178,8 @@ def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp,
 
 
 @nb.njit(cache=True)
-def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, cx, cox, beta):
-    km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2)
+def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncount, recount, cx, cox, beta):
+    km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2, ncount, recount)
     ok = True
     if cox:
         warm = True
@@ -220,11 +220,14 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
     all_rows = np.arange(R)
     beta = np.zeros(X.shape[1])
     beta0 = beta.copy()
-    ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, cx, has_cox, beta)
+    ncount = np.zeros((R, 4))  # group sizes per row: order and death moves keep them
+    ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, ncount, True, cx, has_cox,
+                     beta)
     energy, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, ts5, rows5,
                              lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
     send0 = send.copy()
     pval0 = pval.copy()
+    ncount0 = ncount.copy()
     x10 = x1.copy()
     x20 = x2.copy()
     cx0 = cx.copy()
@@ -382,12 +385,15 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
                         x2[r, g] = ri
         send0[:, :] = send
         pval0[:] = pval
+        recount = kind >= 3
+        if recount:
+            ncount0[:, :] = ncount
         if cox_dirty and has_cox:
             cx0[:, :] = cx
             beta0[:] = beta
         ok_new = ok
         if nr > 0 or cox_dirty:
-            ok_new = _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, cx,
+            ok_new = _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncount, recount, cx,
                                  cox_dirty and has_cox, beta)
             if not (cox_dirty and has_cox):
                 ok_new = ok
@@ -410,6 +416,8 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
             x2[:, :] = x20
             send[:, :] = send0
             pval[:] = pval0
+            if recount:
+                ncount[:, :] = ncount0
             if cox_dirty and has_cox:
                 cx[:, :] = cx0
                 beta[:] = beta0

@@ -85,9 +85,11 @@ def _km2(order, death, Gr, r, n0, n1, send, pval, x1, x2):
 
 
 @nb.njit(cache=True)
-def km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2):
+def km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2, ncount, recount):
     """``score.km_logrank_rows`` for distinct times given by their order (rank ``q`` holds patient
-    ``order[q]``): the ranks the median is made of (``x1``, ``x2``), the final S and the log-rank p."""
+    ``order[q]``): the ranks the median is made of (``x1``, ``x2``), the final S and the log-rank p.
+    ``ncount[r, g]``: the size of each group, counted afresh when ``recount`` (moves in the order keep
+    it; factor swaps and era flips may not)."""
     n = order.shape[0]
     nrisk = np.zeros(MAXK)
     S = np.ones(MAXK)
@@ -107,10 +109,16 @@ def km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2):
             send[r, g] = np.nan
             for h in range(MAXK):
                 V[g, h] = 0.0
-        for q in range(n):
-            g = G[r, order[q]]
-            if g >= 0:
-                nrisk[g] += 1
+        if recount:
+            for q in range(n):
+                g = G[r, order[q]]
+                if g >= 0:
+                    nrisk[g] += 1
+            for g in range(MAXK):
+                ncount[r, g] = nrisk[g]
+        else:
+            for g in range(MAXK):
+                nrisk[g] = ncount[r, g]
         if k == 2:  # the common case, in scalars: O - E and V of the second group
             _km2(order, death, G[r], r, nrisk[0], nrisk[1], send, pval, x1, x2)
             continue

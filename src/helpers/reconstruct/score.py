@@ -244,64 +244,75 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
 
 
 @nb.njit(cache=True)
-def _cox_eval(time, death, order, X, beta):
-    """Breslow log partial likelihood, score and information (as coxfit6)."""
-    n, p = X.shape
-    lik = 0.0
-    U = np.zeros(p)
-    I = np.zeros((p, p))
-    risk = np.zeros(n)
-    for i in range(n):
+def _cox_eval(time, death, order, pats, p, beta, work, U, I):
+    """Breslow log partial likelihood (returned), score ``U`` and information ``I`` (as coxfit6), written
+    into the caller's arrays.  The covariates are 0/1 (``cox_matrix``): patient ``i`` has the bit pattern
+    ``pats[i]``, so a risk score is one of ``2**p`` values, computed once per pattern; ``work`` has
+    ``2 * 2**p + p + p*p`` slots."""
+    n = order.shape[0]
+    npat = 1 << p
+    for pat in range(npat):
         z = 0.0
         for a in range(p):
-            z += X[i, a] * beta[a]
-        risk[i] = z
-    # walk from the largest time down, accumulating risk sets
+            z += ((pat >> a) & 1) * beta[a]
+        work[npat + pat] = z
+        work[pat] = math.exp(z)
+    s1 = work[2 * npat:2 * npat + p]
+    s2 = work[2 * npat + p:2 * npat + p + p * p].reshape((p, p))
+    lik = 0.0
     s0 = 0.0
-    s1 = np.zeros(p)
-    s2 = np.zeros((p, p))
-    xd = np.zeros(p)
+    for a in range(p):
+        s1[a] = 0.0
+        U[a] = 0.0
+        for b in range(p):
+            s2[a, b] = 0.0
+            I[a, b] = 0.0
+    # walk from the largest time down, accumulating risk sets; tied times enter the risk set together
     pos = n - 1
     while pos >= 0:
         t = time[order[pos]]
         q = pos
-        nd = 0.0
-        zsum = 0.0
-        for a in range(p):
-            xd[a] = 0.0
         while q >= 0 and time[order[q]] == t:
-            i = order[q]
-            w = math.exp(risk[i])
+            pat = pats[order[q]]
+            w = work[pat]
             s0 += w
             for a in range(p):
-                wa = w * X[i, a]
-                if wa != 0.0:
-                    s1[a] += wa
+                if (pat >> a) & 1:
+                    s1[a] += w
                     for b in range(a + 1):
-                        s2[a, b] += wa * X[i, b]
-            if death[i] > 0:
-                nd += 1
-                zsum += risk[i]
-                for a in range(p):
-                    xd[a] += X[i, a]
+                        if (pat >> b) & 1:
+                            s2[a, b] += w
             q -= 1
+        nd = 0.0
+        zsum = 0.0
+        for z in range(pos, q, -1):
+            i = order[z]
+            if death[i] > 0:
+                nd += 1.0
+                zsum += work[npat + pats[i]]
         if nd > 0:
             lik += zsum - nd * math.log(s0)
             inv = 1.0 / s0
             for a in range(p):
                 m1 = s1[a] * inv
-                U[a] += xd[a] - nd * m1
+                xd = 0.0
+                for z in range(pos, q, -1):
+                    i = order[z]
+                    if death[i] > 0:
+                        xd += (pats[i] >> a) & 1
+                U[a] += xd - nd * m1
                 for b in range(a + 1):
                     I[a, b] += nd * (s2[a, b] * inv - m1 * s1[b] * inv)
         pos = q
     for a in range(p):  # the information is symmetric: only its lower triangle was summed
         for b in range(a):
             I[b, a] = I[a, b]
-    return lik, U, I
+    return lik
 
 
 @nb.njit(cache=True)
-def _chol_solve(I, U):
+def _chol(I):
+    """Lower Cholesky factor of ``I`` and whether ``I`` is positive definite."""
     p = I.shape[0]
     L = np.zeros((p, p))
     for i in range(p):
@@ -311,22 +322,37 @@ def _chol_solve(I, U):
                 s -= L[i, k] * L[j, k]
             if i == j:
                 if s <= 0:
-                    return np.full(p, np.nan), False
+                    return L, False
                 L[i, i] = math.sqrt(s)
             else:
                 L[i, j] = s / L[j, j]
+    return L, True
+
+
+@nb.njit(cache=True)
+def _chol_back(L, U, x):
+    """Solve ``L L' x = U`` into ``x``."""
+    p = L.shape[0]
     y = np.zeros(p)
     for i in range(p):
         s = U[i]
         for k in range(i):
             s -= L[i, k] * y[k]
         y[i] = s / L[i, i]
-    x = np.zeros(p)
     for i in range(p - 1, -1, -1):
         s = y[i]
         for k in range(i + 1, p):
             s -= L[k, i] * x[k]
         x[i] = s / L[i, i]
+
+
+@nb.njit(cache=True)
+def _chol_solve(I, U):
+    L, ok = _chol(I)
+    x = np.zeros(I.shape[0])
+    if not ok:
+        return np.full(I.shape[0], np.nan), False
+    _chol_back(L, U, x)
     return x, True
 
 
@@ -334,12 +360,16 @@ def _chol_solve(I, U):
 def _inv(I):
     p = I.shape[0]
     out = np.zeros((p, p))
+    L, ok = _chol(I)
+    if not ok:
+        return out, False
+    e = np.zeros(p)
+    x = np.zeros(p)
     for c in range(p):
-        e = np.zeros(p)
+        e[:] = 0.0
         e[c] = 1.0
-        x, ok = _chol_solve(I, e)
-        if not ok:
-            return out, False
+        x[:] = 0.0
+        _chol_back(L, e, x)
         for r in range(p):
             out[r, c] = x[r]
     return out, True
@@ -358,8 +388,18 @@ def cox_fit(time, death, order, X, beta0):
     fit, which reaches the same maximum); also returns the coefficients."""
     n, p = X.shape
     out = np.full((4, p), np.nan)
+    pats = np.zeros(n, np.int64)
+    for i in range(n):
+        for a in range(p):
+            if X[i, a] == 1.0:
+                pats[i] |= 1 << a
+            elif X[i, a] != 0.0:
+                return out, False, beta0.copy()  # _cox_eval takes 0/1 covariates only
+    work = np.empty(2 * (1 << p) + p + p * p)
+    U = np.empty(p)
+    I = np.empty((p, p))
     beta = beta0.copy()
-    lik0, U, I = _cox_eval(time, death, order, X, beta)
+    lik0 = _cox_eval(time, death, order, pats, p, beta, work, U, I)
     step, ok = _chol_solve(I, U)
     if not ok:
         return out, False, beta
@@ -368,7 +408,7 @@ def cox_fit(time, death, order, X, beta0):
     halving = 0
     converged = False
     for it in range(1, 21):
-        newlk, U, I = _cox_eval(time, death, order, X, newbeta)
+        newlk = _cox_eval(time, death, order, pats, p, newbeta, work, U, I)
         finite = np.isfinite(newlk)
         if finite and abs(1 - best / newlk) <= 1e-9:
             best = newlk
@@ -389,7 +429,7 @@ def cox_fit(time, death, order, X, beta0):
             beta = newbeta
             newbeta = newbeta + step
     if not converged:
-        best, U, I = _cox_eval(time, death, order, X, beta)
+        best = _cox_eval(time, death, order, pats, p, beta, work, U, I)
     var, ok = _inv(I)
     if not ok:
         return out, False, beta

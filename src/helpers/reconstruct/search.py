@@ -108,7 +108,7 @@ class RankSearch:
         R = self.G.shape[0]
         x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
         pval = np.full(R, np.nan)
-        km_ranks(self.order, self.death, self.G, self.K, np.arange(R), R, send, pval, x1, x2)
+        km_ranks(self.order, self.death, self.G, self.K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
         items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
         m, _, era_rank = state_pins(self.order, self.death, self.s.C, ERA, self.G, x1, x2, tg.tmed, tg.tscal,
                                     tg.ts5, self.rows5, self.lev5, ERA_MAX_T, items)
