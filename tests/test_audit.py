@@ -1,11 +1,13 @@
 """helpers.audit: every family of checks on a constructed case that passes and one that fails."""
 
+import math
 import subprocess
 import sys
 from fractions import Fraction
 
 import pandas as pd
 import pytest
+from scipy.stats import norm
 
 from helpers import audit
 from helpers.audit import CONSISTENT, INCONSISTENT, OTHER_RULE
@@ -331,3 +333,21 @@ def test_metastatic_site_checks():
     assert c["text.sites.metastasectomy"]["verdict"] == INCONSISTENT
     c = by_id(audit.text_checks(_sites("2", lung="8")))  # 10 site-patients from 4 single + 1 multi: at most 9
     assert c["text.sites.total"]["verdict"] == INCONSISTENT
+
+
+def test_coefficient_box_contains_the_truth_and_is_narrow():
+    beta, se, z = 0.9, 0.4, 1.959963984540054
+    printed = [(float(f"{math.exp(beta):.2f}"), 2), (float(f"{math.exp(beta - z * se):.3f}"), 3),
+               (float(f"{math.exp(beta + z * se):.3f}"), 3)]
+    p = 2 * norm.sf(beta / se)
+    box = audit.coefficient_box(*printed, (float(f"{p:.3f}"), 3, ""))
+    assert box["beta"][0] <= beta <= box["beta"][1] and box["se"][0] <= se <= box["se"][1]
+    assert box["beta"][1] - box["beta"][0] < 0.005 and box["se"][1] - box["se"][0] < 0.001
+    assert audit.coefficient_box(*printed, (0.5, 1, "")) is None  # a p the HR and CI cannot give
+
+
+def test_coefficient_boxes_of_table3():
+    boxes = audit.coefficient_boxes().set_index("covariate")
+    assert list(boxes.index) == ["size_gt10", "synchronous", "sites_gt1", "no_metastasectomy"]
+    assert (boxes.beta_width > 0).all() and (boxes.beta_width < 0.002).all()
+    assert (boxes.se_width > 0).all() and (boxes.se_width < 0.002).all()

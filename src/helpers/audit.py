@@ -554,6 +554,59 @@ def hazard_ratio_checks(pub: pd.DataFrame) -> list[dict]:
     return out
 
 
+def coefficient_box(hr: tuple[float, int], lo: tuple[float, int], hi: tuple[float, int],
+                    p: tuple[float, int, str], level: float = CONFIDENCE) -> dict:
+    """The (β, SE) a printed HR, CI and Wald p leave possible: each printed number, read as its rounding
+    interval, is a linear constraint on (β, SE) (``β ± z·SE`` for the limits, ``|β| / SE`` for p), so the
+    extremes of β and SE are linear programmes. ``hr``, ``lo``, ``hi``: (value, decimals); ``p``: (value,
+    decimals, bound). Returns beta/se (min, max), or None when the numbers admit no (β, SE)."""
+    from scipy.optimize import linprog
+
+    z = norm.ppf(0.5 + level / 2)
+    B = [math.log(max(x, 1e-300)) for x in interval(*hr)]
+    L = [math.log(max(x, 1e-300)) for x in interval(*lo)]
+    U = [math.log(max(x, 1e-300)) for x in interval(*hi)]
+    P = interval(p[0], p[1], bound=p[2])
+    A, b = [[-1, 0], [1, 0], [-1, z], [1, -z], [-1, -z], [1, z]], [-B[0], B[1], -L[0], L[1], -U[0], U[1]]
+    sign = 1.0 if B[0] >= 0 else -1.0 if B[1] <= 0 else 0.0
+    if sign:  # |β| / SE between the z values of the p interval's ends (linear once the sign of β is known)
+        z_lo, z_hi = norm.isf(min(P[1], 1.0) / 2), norm.isf(max(P[0], 1e-300) / 2)
+        A += [[-sign, z_lo], [sign, -z_hi]]
+        b += [0.0, 0.0]
+    out = {}
+    for name, k in (("beta", 0), ("se", 1)):
+        ends = []
+        for direction in (1.0, -1.0):
+            c = [0.0, 0.0]
+            c[k] = direction
+            r = linprog(c, A_ub=A, b_ub=b, bounds=[(None, None), (1e-9, None)], method="highs")
+            if r.status != 0:
+                return None
+            ends.append(float(r.x[k]))
+        out[name] = (ends[0], ends[1])
+    return out
+
+
+def coefficient_boxes(pub: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`coefficient_box` for each covariate of Table 3: how precisely the printed numbers pin down its
+    coefficient and standard error (``data/RECONSTRUCTION.md`` uses it to show why Table 3 is hard to
+    reproduce by search)."""
+    pub = published.load() if pub is None else pub
+    rows = []
+    for cov, g in _where(pub, source="Table 3").groupby("factor", sort=False):
+        v = {r["statistic"]: r for _, r in g.iterrows()}
+        if not {"hr", "ci_low", "ci_high", "p"} <= set(v):
+            continue
+        box = coefficient_box(*[(v[s]["value"], int(v[s]["decimals"])) for s in ("hr", "ci_low", "ci_high")],
+                              (v["p"]["value"], int(v["p"]["decimals"]), v["p"]["bound"]))
+        if box is None:
+            rows.append((cov, np.nan, np.nan, np.nan, np.nan))
+        else:
+            rows.append((cov, *box["beta"], *box["se"]))
+    out = pd.DataFrame(rows, columns=["covariate", "beta_min", "beta_max", "se_min", "se_max"])
+    return out.assign(beta_width=out.beta_max - out.beta_min, se_width=out.se_max - out.se_min)
+
+
 METHODS_SELECTION = "forward conditional stepwise"  # the Methods' words
 METHODS_SOFTWARE = "EZR"
 # Variable selection EZR's Cox regression dialog offers, as the project records it (issue 2: "forward conditional"
