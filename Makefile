@@ -10,7 +10,7 @@ help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
 	@echo "make test   set up .venv and run the whole test suite (unit tests + nbval)"
 	@echo "make data   regenerate data/cohort.csv and data/regimens.csv (seeded, deterministic)"
-	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~30 min on 2 cores)"
+	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
 
@@ -62,7 +62,7 @@ test: $(STAMP)
 data: $(STAMP)
 	$(BIN)/python -m helpers.reconstruct --out data
 
-ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 17 min on 2 cores)
+ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 26 min on 2 cores)
 	$(BIN)/python -m helpers.reconstruct --ensemble 100 --out build/ensemble
 	cp build/ensemble/ensemble_summary.csv data/ensemble_summary.csv
 
