@@ -248,7 +248,7 @@ def _cox_eval(time, death, order, pats, p, beta, work, U, I):
     """Breslow log partial likelihood (returned), score ``U`` and information ``I`` (as coxfit6), written
     into the caller's arrays.  The covariates are 0/1 (``cox_matrix``): patient ``i`` has the bit pattern
     ``pats[i]``, so a risk score is one of ``2**p`` values, computed once per pattern; ``work`` has
-    ``2 * 2**p + p + p*p`` slots."""
+    ``2 * 2**p + 2*p + p*p`` slots."""
     n = order.shape[0]
     npat = 1 << p
     for pat in range(npat):
@@ -259,6 +259,7 @@ def _cox_eval(time, death, order, pats, p, beta, work, U, I):
         work[pat] = math.exp(z)
     s1 = work[2 * npat:2 * npat + p]
     s2 = work[2 * npat + p:2 * npat + p + p * p].reshape((p, p))
+    xd = work[2 * npat + p + p * p:2 * npat + 2 * p + p * p]  # covariate sums of the deaths at one time
     lik = 0.0
     s0 = 0.0
     for a in range(p):
@@ -285,22 +286,21 @@ def _cox_eval(time, death, order, pats, p, beta, work, U, I):
             q -= 1
         nd = 0.0
         zsum = 0.0
+        for a in range(p):
+            xd[a] = 0.0
         for z in range(pos, q, -1):
             i = order[z]
             if death[i] > 0:
                 nd += 1.0
                 zsum += work[npat + pats[i]]
+                for a in range(p):
+                    xd[a] += (pats[i] >> a) & 1
         if nd > 0:
             lik += zsum - nd * math.log(s0)
             inv = 1.0 / s0
             for a in range(p):
                 m1 = s1[a] * inv
-                xd = 0.0
-                for z in range(pos, q, -1):
-                    i = order[z]
-                    if death[i] > 0:
-                        xd += (pats[i] >> a) & 1
-                U[a] += xd - nd * m1
+                U[a] += xd[a] - nd * m1
                 for b in range(a + 1):
                     I[a, b] += nd * (s2[a, b] * inv - m1 * s1[b] * inv)
         pos = q
@@ -368,7 +368,6 @@ def _inv(I):
     for c in range(p):
         e[:] = 0.0
         e[c] = 1.0
-        x[:] = 0.0
         _chol_back(L, e, x)
         for r in range(p):
             out[r, c] = x[r]
@@ -395,7 +394,7 @@ def cox_fit(time, death, order, X, beta0):
                 pats[i] |= 1 << a
             elif X[i, a] != 0.0:
                 return out, False, beta0.copy()  # _cox_eval takes 0/1 covariates only
-    work = np.empty(2 * (1 << p) + p + p * p)
+    work = np.empty(2 * (1 << p) + 2 * p + p * p)
     U = np.empty(p)
     I = np.empty((p, p))
     beta = beta0.copy()
