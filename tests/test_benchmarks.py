@@ -1,0 +1,48 @@
+"""The benchmark scripts' pure parts (the scripts themselves print figures and are not tests)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_miss_rates_share_per_number_rarest_first():
+    mr = _load("miss_rates")
+    cards = pd.DataFrame({
+        "id": ["a", "b", "c"] * 4,
+        "kind": ["time", "count", "time"] * 4,
+        "printed": ["0.021", "N.A.", "<0.001"] * 4,
+        "explanation": [""] * 12,
+        "match": [True, True, False, True, False, False, False, False, False, True, True, False],
+        "seed": [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4],
+    })
+    rates = mr.miss_rates(cards)
+    assert list(rates.index) == ["c", "b", "a"]
+    assert rates.loc["a", "share"] == pytest.approx(0.75)
+    assert rates.loc["b", "share"] == pytest.approx(0.5)
+    assert rates.loc["c", "share"] == pytest.approx(0.0)
+    assert rates.loc["b", "printed"] == "N.A." and rates.loc["c", "kind"] == "time"
+
+
+def test_miss_rates_card_is_the_fidelity_report_of_one_seed():
+    mr = _load("miss_rates")
+    card = mr.card(2022, 2000)
+    committed = pd.read_csv(BENCH.parent / "data" / "fidelity.csv")
+    assert list(card["id"]) == list(committed["id"])
+    assert (card["seed"] == 2022).all() and card["match"].dtype == bool
+    printed = dict(zip(card["id"], card["printed"]))
+    assert printed["t1.size.p"] == "<0.001"
+    assert printed["t1.depth.superficial.median_os"] == "N.A."
+    assert printed["t4.primary_site.retroperitoneum.median_os"] == "76.05"
