@@ -27,8 +27,7 @@ def card(seed: int, iterations: int) -> pd.DataFrame:
     with tempfile.TemporaryDirectory() as d:
         write_tables(cohort, regimens, Path(d))
         out = report.fidelity(Path(d) / "cohort.csv", Path(d) / "regimens.csv")
-    printed = ["N.A." if r.not_reached else ("<" if r.bound == "<" else "") + f"{r.value:g}" for r in out.itertuples()]
-    return out[["id", "kind", "match", "explanation"]].assign(printed=printed, seed=seed)
+    return out[["id", "kind", "match", "explanation"]].assign(printed=out.apply(report.printed, axis=1), seed=seed)
 
 
 def miss_rates(cards: pd.DataFrame) -> pd.DataFrame:

@@ -25,6 +25,13 @@ RATE_STATS = ("percent", "orr", "dcr")
 COUNT_STATS = ("n", "count", "cr", "pr", "sd", "pd")
 
 
+def printed(row) -> str:
+    """A published number as the paper prints it: "N.A." for a median not reached, "<" for a bound."""
+    if row["not_reached"]:
+        return "N.A."
+    return ("<" if row["bound"] == "<" else "") + f"{row['value']:g}"
+
+
 def infeasible(row: pd.Series, card: pd.DataFrame) -> bool:
     """A printed rate that no cohort can reproduce: the counts it is computed from are all reproduced,
     yet their exact ratio misses the printed value by a slip of at most one unit in the last digit."""
@@ -97,8 +104,7 @@ def write(card: pd.DataFrame, out: Path, seed: int, iterations: int) -> None:
     lines += ["", f"## Misses ({len(miss)})", "",
               "| id | printed | reproduced | why |", "|---|---:|---:|---|"]
     for _, r in miss.iterrows():
-        printed = "N.A." if r["not_reached"] else (("<" if r["bound"] == "<" else "") + f"{r['value']:g}")
         rep = "–" if pd.isna(r["reproduced"]) else f"{r['reproduced']:.5g}"
-        lines.append(f"| `{r['id']}` | {printed} | {rep} | {r['explanation']} |")
+        lines.append(f"| `{r['id']}` | {printed(r)} | {rep} | {r['explanation']} |")
     lines.append("")
     (out / "fidelity.md").write_text("\n".join(lines), encoding="utf-8")
