@@ -12,8 +12,6 @@ Fidelity is judged by helpers.scorecard (EZR-exact statistics), as in data/fidel
 from __future__ import annotations
 
 import argparse
-import tempfile
-from pathlib import Path
 
 import pandas as pd
 
@@ -21,12 +19,9 @@ import pandas as pd
 def card(seed: int, iterations: int) -> pd.DataFrame:
     """The fidelity scorecard of one seed's cohort: one row per printed number."""
     from helpers.reconstruct import api, report
-    from helpers.reconstruct.__main__ import write_tables
+    from helpers.reconstruct.__main__ import fidelity_as_written
 
-    cohort, regimens = api.reconstruct(seed, iterations)
-    with tempfile.TemporaryDirectory() as d:
-        write_tables(cohort, regimens, Path(d))
-        out = report.fidelity(Path(d) / "cohort.csv", Path(d) / "regimens.csv")
+    out = fidelity_as_written(*api.reconstruct(seed, iterations))
     return out[["id", "kind", "match", "explanation"]].assign(printed=out.apply(report.printed, axis=1), seed=seed)
 
 

@@ -12,13 +12,11 @@ Fidelity is judged by helpers.scorecard (EZR-exact statistics).
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
-from pathlib import Path
 
 from helpers import scorecard
 from helpers.reconstruct import api
-from helpers.reconstruct.__main__ import write_tables
+from helpers.reconstruct.__main__ import fidelity_as_written
 
 
 def run(seed: int, iterations: int) -> dict:
@@ -26,10 +24,7 @@ def run(seed: int, iterations: int) -> dict:
     w0 = time.perf_counter()
     cohort, regimens = api.reconstruct(seed, iterations)
     cpu, wall = time.process_time() - t0, time.perf_counter() - w0
-    with tempfile.TemporaryDirectory() as d:
-        write_tables(cohort, regimens, Path(d))
-        card = scorecard.reproduce(Path(d) / "cohort.csv", Path(d) / "regimens.csv")
-    summ = scorecard.summary(card)
+    summ = scorecard.summary(fidelity_as_written(cohort, regimens))
     return {"seed": seed, "iterations": iterations, "cpu_s": cpu, "wall_s": wall,
             "all_pct": summ.loc[("all", "all"), "percent"], "all": int(summ.loc[("all", "all"), "matched"]),
             "total": int(summ.loc[("all", "all"), "total"]),

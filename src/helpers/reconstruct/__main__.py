@@ -35,6 +35,13 @@ def write_tables(cohort, regimens, out: Path) -> None:
         os.replace(tmp, final)
 
 
+def fidelity_as_written(cohort, regimens):
+    """The fidelity card of the tables as ``--out`` writes them (judged on the CSV files, in a temporary folder)."""
+    with tempfile.TemporaryDirectory() as d:
+        write_tables(cohort, regimens, Path(d))
+        return fidelity(Path(d) / "cohort.csv", Path(d) / "regimens.csv")
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m helpers.reconstruct", description=__doc__)
     p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, fidelity.*")
