@@ -16,6 +16,7 @@ from helpers.paths import DATA
 from helpers.published import load as load_published
 from helpers.reconstruct import api
 from helpers.reconstruct.__main__ import main
+from helpers.reconstruct.assemble import approval_violations
 from helpers.reconstruct.report import infeasible
 from helpers.reconstruct.score import build_targets, target_values
 from helpers.reconstruct.structure import CODED, Structure, initial_structure
@@ -150,6 +151,20 @@ def test_regimens_agree_with_cohort(cohort, regimens):
     pfs = regimens.groupby("patient_id")["pfs_months"].sum()
     over = pfs > cohort.set_index("patient_id").loc[pfs.index, "os_months"] + 1e-9
     assert over.sum() <= 2, "PFS of a patient's lines should fit in their follow-up"
+
+
+def test_no_drug_before_its_approval(cohort, regimens):
+    assert approval_violations(cohort, regimens).empty
+
+
+def test_approval_violations_finds_a_line_before_approval():
+    cohort = pd.DataFrame({"patient_id": ["P01", "P02"], "metastasis_year": [2008, 2016], "os_months": [30.0, 30.0]})
+    regimens = pd.DataFrame({"patient_id": ["P01", "P01", "P02"], "line": [1, 2, 1],
+                             "regimen": ["DXR", "ERB", "ERB"], "pfs_months": [3.0, 2.0, 5.0]})
+    late = approval_violations(cohort, regimens)
+    assert list(zip(late["patient_id"], late["regimen"])) == [("P01", "ERB")]  # 2009 + 28/12 < Feb 2016
+    cohort.loc[0, "metastasis_year"] = 2014  # eribulin can start by 2015 + 28/12 months
+    assert approval_violations(cohort, regimens).empty
 
 
 def test_structure_is_exact_for_many_seeds():

@@ -29,6 +29,11 @@ RESPONSES = ["CR", "PR", "SD", "PD"]
 # Usual place of each regimen in the sequence of lines (domain knowledge, not a published number):
 # anthracyclines first, gemcitabine-docetaxel next, the drugs approved for second line later.
 LINE_RANK = {"DXR": 0, "DXR+IFM": 0, "GEM+DOC": 1, "PAZ": 2, "TRB": 2, "ERB": 2}
+# When each later drug became available for soft-tissue sarcoma in Japan, as a calendar year with its month
+# (domain knowledge, not a published number): pazopanib September 2012, trabectedin September 2015, eribulin
+# February 2016.  No patient receives a drug whose approval came after their follow-up could have ended.
+APPROVAL = {"PAZ": 2012 + 8 / 12, "TRB": 2015 + 8 / 12, "ERB": 2016 + 1 / 12}
+MIN_ROOM = 6  # months a patient's follow-up must reach past a later drug's approval to be given it
 FOLLOWUP_END = 2022.0  # last visits before the paper was written (submitted Feb 2022): an assumption
 TENTH = 10  # times are held as integers in tenths of a month
 
@@ -215,8 +220,13 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     era_hi = np.minimum(np.where(c["era"] == 0, ERA_SPLIT, last_year), ymax)
     if np.any(era_hi < era_lo):
         raise ValueError("a patient's era is incompatible with their follow-up")
-    year = rng.integers(era_lo, era_hi + 1)
-    _pin_year_range(year, era_lo, era_hi, first_year, last_year, rng)
+    regimens, first_reg, first_resp = _regimens(s, os_tenths, death, spec, rng, era_hi)
+    year_lo = np.maximum(era_lo, approval_years(regimens, os_tenths, n))
+    # where the PFS could not be shortened enough, the era's latest year comes closest (approval_violations
+    # lists the line)
+    year_lo = np.minimum(year_lo, era_hi)
+    year = rng.integers(year_lo, era_hi + 1)
+    _pin_year_range(year, year_lo, era_hi, first_year, last_year, rng)
 
     sites = _sites(s, spec, rng)
     n_sites = sites.sum(1)
@@ -236,8 +246,6 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     alive = np.flatnonzero(death == 0)
     ned_order = alive[np.lexsort((-os_tenths[alive], ~cur[alive]))]  # curative first, longest follow-up first
     status[ned_order[: spec["status"]["NED"]]] = "NED"
-
-    regimens, first_reg, first_resp = _regimens(s, os_tenths, death, spec, rng)
 
     ids = [f"P{k + 1:02d}" for k in range(n)]
     perm = rng.permutation(n)  # patient ids in random order (curative patients are not listed first)
@@ -263,31 +271,82 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     return cohort, regimens[REGIMEN_COLUMNS]
 
 
-def _fit_pfs_into_os(reg: pd.DataFrame, os_tenths: np.ndarray, spec: dict) -> None:
-    """Shorten PFS so that a patient's lines fit within their follow-up, without moving any value across
-    its regimen's median (which keeps every median PFS)."""
+def _rooms(reg: pd.DataFrame, os_tenths: np.ndarray, era_hi: np.ndarray) -> dict:
+    """Per patient, ``(line, room)``: the lines from ``line`` on must take at most ``room`` months of PFS.
+    All lines fit in the follow-up; a later drug's line must be able to start after its approval
+    (``APPROVAL``) if metastasis came late in the latest year the patient's era allows."""
+    rooms = {}
+    for p, idx in reg.groupby("patient_id").indices.items():
+        os_ = os_tenths[p] / TENTH
+        lines = reg["line"].to_numpy()[idx]
+        mine = [(1, os_)]
+        for line, r in zip(lines, reg["regimen"].to_numpy()[idx]):
+            if r in APPROVAL:
+                mine.append((int(line), os_ - 12 * (APPROVAL[r] - 1 - era_hi[p]) - 0.1))
+        rooms[p] = mine
+    return rooms
+
+
+def _fit_pfs(reg: pd.DataFrame, rooms: dict, spec: dict) -> None:
+    """Shorten PFS so that each patient's lines from ``line`` on take at most ``room`` months (``_rooms``),
+    without moving any value across its regimen's median (which keeps every median PFS)."""
     med = reg["regimen"].map(spec["table2_pfs"]).to_numpy()
     pfs = reg["pfs_months"].to_numpy().copy()
+    line = reg["line"].to_numpy()
     for p, idx in reg.groupby("patient_id").indices.items():
-        excess = round(pfs[idx].sum() - os_tenths[p] / TENTH, 6)
-        for i in sorted(idx, key=lambda q: -pfs[q]):
-            if excess <= 0:
-                break
-            floor = med[i] + 0.1 if pfs[i] > med[i] else (med[i] if pfs[i] == med[i] else 0.1)
-            cut = min(excess, round(pfs[i] - floor, 6))
-            if cut > 0:
-                pfs[i] = round(pfs[i] - cut, 1)
-                excess = round(excess - cut, 6)
+        for first, room in sorted(rooms[p], key=lambda x: -x[0]):  # the shortest tails first
+            tail = [i for i in idx if line[i] >= first]
+            excess = round(pfs[tail].sum() - room, 6)
+            for i in sorted(tail, key=lambda q: -pfs[q]):
+                if excess <= 0:
+                    break
+                floor = med[i] + 0.1 if pfs[i] > med[i] else (med[i] if pfs[i] == med[i] else 0.1)
+                cut = min(excess, round(pfs[i] - floor, 6))
+                if cut > 0:
+                    pfs[i] = round(pfs[i] - cut, 1)
+                    excess = round(excess - cut, 6)
     reg["pfs_months"] = pfs
 
 
-def _plan_lines(chemo, k, first_reg, later, os_tenths, rng, tries: int = 20):
+def _earliest_years(reg: pd.DataFrame, os_months: np.ndarray) -> np.ndarray:
+    """Per line (``reg`` sorted by patient and line; ``os_months`` the patient's follow-up on each line), the
+    earliest metastasis year from which it can start after its drug's approval (``APPROVAL``; NaN for the
+    older drugs): metastasis at the end of that year, and the line as late as the PFS of it and of the lines
+    after it allow (gaps between lines are possible; PFS ends at progression)."""
+    tail = reg["pfs_months"][::-1].groupby(reg["patient_id"][::-1]).cumsum()[::-1].to_numpy()
+    latest_start = os_months - tail
+    return np.floor(reg["regimen"].map(APPROVAL).to_numpy(dtype=float) - 1 - latest_start / 12) + 1
+
+
+def approval_years(reg: pd.DataFrame, os_tenths: np.ndarray, n: int) -> np.ndarray:
+    """Per patient (index), the earliest metastasis year that lets each of their lines start after its drug's
+    approval (0: no later drug)."""
+    reg = reg.sort_values(["patient_id", "line"])
+    years = _earliest_years(reg, os_tenths[reg["patient_id"].to_numpy()] / TENTH)
+    out = np.zeros(n, int)
+    for p, y in zip(reg["patient_id"].to_numpy(), years):
+        if not np.isnan(y):
+            out[p] = max(out[p], int(y))
+    return out
+
+
+def approval_violations(cohort: pd.DataFrame, regimens: pd.DataFrame) -> pd.DataFrame:
+    """Regimen lines that could not have started after their drug's approval in Japan (``APPROVAL``), even with
+    metastasis at the end of its year and every gap between lines as late as the follow-up allows."""
+    c = cohort.set_index("patient_id")
+    reg = regimens.sort_values(["patient_id", "line"])
+    years = _earliest_years(reg, c.loc[reg["patient_id"], "os_months"].to_numpy())
+    return reg[c.loc[reg["patient_id"], "metastasis_year"].to_numpy() < years]
+
+
+def _plan_lines(chemo, k, first_reg, later, os_tenths, rng, can, tries: int = 20):
     """Later regimen lines per patient: ``k`` (descending) lines go to the longest survivors able to
-    take them (distinct regimens, none repeating the first line), tokens from the largest pools first."""
+    take them (distinct regimens, none repeating the first line, ``can(p, r)``), tokens from the largest
+    pools first."""
     for _ in range(tries):
         noisy = os_tenths[chemo] * rng.uniform(0.6, 1.4, len(chemo))
         pats = list(chemo[np.argsort(-noisy, kind="stable")])
-        cap = {p: 1 + sum(1 for r in later if later[r] > 0 and r != first_reg[p]) for p in pats}
+        cap = {p: 1 + sum(1 for r in later if later[r] > 0 and r != first_reg[p] and can(p, r)) for p in pats}
         lines = {}
         for kk in k:
             p = next((q for q in pats if q not in lines and cap[q] >= kk), None)
@@ -300,7 +359,7 @@ def _plan_lines(chemo, k, first_reg, later, os_tenths, rng, tries: int = 20):
         plan = {}
         ok = True
         for p in sorted(lines, key=lambda q: -lines[q]):
-            opts = [r for r in left if left[r] > 0 and r != first_reg[p]]
+            opts = [r for r in left if left[r] > 0 and r != first_reg[p] and can(p, r)]
             if len(opts) < lines[p] - 1:
                 ok = False
                 break
@@ -315,8 +374,21 @@ def _plan_lines(chemo, k, first_reg, later, os_tenths, rng, tries: int = 20):
     return None
 
 
-def _regimens(s: Structure, os_tenths, death, spec, rng):
-    """Regimen lines (patient index, line, regimen, response, PFS) and each patient's first line."""
+def _regimens(s: Structure, os_tenths, death, spec, rng, era_hi):
+    """Regimen lines (patient index, line, regimen, response, PFS) and each patient's first line.  A later
+    drug goes only to a patient whose follow-up can reach ``MIN_ROOM`` months past its approval
+    (``APPROVAL``), with metastasis in the latest year their era allows (``era_hi``).  Should no plan
+    respect the approvals, one that ignores them is made rather than none (``approval_violations``
+    finds its lines; tests/test_reconstruct.py asserts there are none in the committed cohort)."""
+    reach = era_hi + 1 + os_tenths / TENTH / 12  # the latest calendar time each patient can be followed to
+    try:
+        return _plan_regimens(s, os_tenths, death, spec, rng, era_hi,
+                              lambda p, r: r not in APPROVAL or reach[p] - APPROVAL[r] >= MIN_ROOM / 12)
+    except ValueError:
+        return _plan_regimens(s, os_tenths, death, spec, rng, era_hi + 100, lambda p, r: True)
+
+
+def _plan_regimens(s: Structure, os_tenths, death, spec, rng, era_hi, can):
     n, nc = s.n, s.n_cur
     c = s.codes
     chemo = np.flatnonzero(c["chemotherapy"] == 0)
@@ -338,11 +410,12 @@ def _regimens(s: Structure, os_tenths, death, spec, rng):
             pd_ = c["first_line_response"][p] == code("first_line_response", "PD")
             need.setdefault(r, [0, 0])[1 if pd_ else 0] += 1
         ok = all(need[r][1] <= pools[r].count("PD") and need[r][0] <= pools[r].count("PR") + pools[r].count("SD")
-                 for r in need)
+                 for r in need) and all(can(p, r) for p, r in zip(pall, t))
         if ok:
             break
     else:
-        raise ValueError("first-line responses cannot be matched to Table 2's response counts")
+        raise ValueError("first-line responses cannot be matched to Table 2's response counts and the drugs'"
+                         " approval years")
     for p, r in zip(pall, t):
         want = ["PD"] if c["first_line_response"][p] == code("first_line_response", "PD") else ["PR", "SD"]
         k = next(i for i, x in enumerate(pools[r]) if x in want)
@@ -352,13 +425,20 @@ def _regimens(s: Structure, os_tenths, death, spec, rng):
     remaining.sort(key=lambda r: (LINE_RANK[r], -len(pools[r])))
     if len(remaining) < len(cur_chemo):
         raise ValueError("fewer regimen lines than patients with chemotherapy")
-    for p, r in zip(rng.permutation(cur_chemo), remaining[: len(cur_chemo)]):
+    firsts = remaining[: len(cur_chemo)]
+    for _ in range(10000):
+        order = rng.permutation(cur_chemo)
+        if all(can(p, r) for p, r in zip(order, firsts)):
+            break
+    else:
+        raise ValueError("no curative patient's follow-up reaches the approval of their first-line drug")
+    for p, r in zip(order, firsts):
         first_reg[p] = r
         first_resp[p] = pools[r].pop(int(rng.integers(len(pools[r]))))
     # lines per patient: longer survivors received more lines
     later = {r: len(pools[r]) for r in pools}
     for k in _line_counts(spec, len(chemo), rng):
-        plan = _plan_lines(chemo, k, first_reg, later, os_tenths, rng)
+        plan = _plan_lines(chemo, k, first_reg, later, os_tenths, rng, can)
         if plan is not None:
             break
     else:
@@ -374,7 +454,7 @@ def _regimens(s: Structure, os_tenths, death, spec, rng):
     for r, target in spec["table2_pfs"].items():
         idx = reg.index[reg["regimen"] == r]
         reg.loc[idx, "pfs_months"] = _pfs_values(reg.loc[idx], target, rng)
-    _fit_pfs_into_os(reg, os_tenths, spec)
+    _fit_pfs(reg, _rooms(reg, os_tenths, era_hi), spec)
     reg["pfs_event"] = 1
     # a patient still alive is censored on the last line if it outlasted the regimen's median
     last = reg["line"] == reg["n_lines"]
