@@ -167,6 +167,22 @@ def test_approval_violations_finds_a_line_before_approval():
     assert approval_violations(cohort, regimens).empty
 
 
+def test_regimens_without_a_plan_that_respects_approvals_still_come(monkeypatch):
+    from helpers.reconstruct import assemble
+
+    plan = assemble._plan_regimens
+
+    def strict_fails(s, os_tenths, death, spec, rng, era_hi, can):
+        if era_hi is not None:
+            raise ValueError("no plan respects the approvals")
+        return plan(s, os_tenths, death, spec, rng, era_hi, can)
+
+    monkeypatch.setattr(assemble, "_plan_regimens", strict_fails)
+    cohort, regimens = api.reconstruct(7, SMALL)
+    assert len(regimens) == load_spec()["regimen_lines"]
+    assert set(regimens["patient_id"]) == set(cohort.loc[cohort["chemotherapy"] == 1, "patient_id"])
+
+
 def test_structure_is_exact_for_many_seeds():
     spec = load_spec()
     for seed in range(20):

@@ -271,17 +271,18 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     return cohort, regimens[REGIMEN_COLUMNS]
 
 
-def _rooms(reg: pd.DataFrame, os_tenths: np.ndarray, era_hi: np.ndarray) -> dict:
+def _rooms(reg: pd.DataFrame, os_tenths: np.ndarray, era_hi: np.ndarray | None) -> dict:
     """Per patient, ``(line, room)``: the lines from ``line`` on must take at most ``room`` months of PFS.
     All lines fit in the follow-up; a later drug's line must be able to start after its approval
-    (``APPROVAL``) if metastasis came late in the latest year the patient's era allows."""
+    (``APPROVAL``) if metastasis came late in the latest year the patient's era allows (``era_hi``; None:
+    approvals ignored)."""
     rooms = {}
     for p, idx in reg.groupby("patient_id").indices.items():
         os_ = os_tenths[p] / TENTH
         lines = reg["line"].to_numpy()[idx]
         mine = [(1, os_)]
         for line, r in zip(lines, reg["regimen"].to_numpy()[idx]):
-            if r in APPROVAL:
+            if era_hi is not None and r in APPROVAL:
                 mine.append((int(line), os_ - 12 * (APPROVAL[r] - 1 - era_hi[p]) - 0.1))
         rooms[p] = mine
     return rooms
@@ -385,10 +386,12 @@ def _regimens(s: Structure, os_tenths, death, spec, rng, era_hi):
         return _plan_regimens(s, os_tenths, death, spec, rng, era_hi,
                               lambda p, r: r not in APPROVAL or reach[p] - APPROVAL[r] >= MIN_ROOM / 12)
     except ValueError:
-        return _plan_regimens(s, os_tenths, death, spec, rng, era_hi + 100, lambda p, r: True)
+        return _plan_regimens(s, os_tenths, death, spec, rng, None, lambda p, r: True)
 
 
 def _plan_regimens(s: Structure, os_tenths, death, spec, rng, era_hi, can):
+    """``_regimens`` with the drugs a patient can take given by ``can(p, r)``; ``era_hi`` None: approvals
+    ignored."""
     n, nc = s.n, s.n_cur
     c = s.codes
     chemo = np.flatnonzero(c["chemotherapy"] == 0)
