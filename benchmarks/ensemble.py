@@ -20,14 +20,14 @@ from helpers.reconstruct import api
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--n", type=int, default=4, help="cohorts to run (default 4)")
-    p.add_argument("--iterations", type=int, default=None, help="search budget (default: the standard schedule)")
+    p.add_argument("--iterations", type=int, default=None, help="search budget (default: the ensemble's, api.ENSEMBLE_ITERATIONS)")
     p.add_argument("--jobs", type=int, default=-1, help="workers (default: all cores)")
     p.add_argument("--start", type=int, default=None, help="first seed (default: the reconstruction's default)")
     p.add_argument("--target-minutes", type=float, default=30.0)
     a = p.parse_args(argv)
 
     seeds = ensemble.ensemble_seeds(a.n, a.start)
-    iters = api.DEFAULT_ITERATIONS if a.iterations is None else a.iterations
+    iters = api.ENSEMBLE_ITERATIONS if a.iterations is None else a.iterations
     workers = os.cpu_count() if a.jobs == -1 else a.jobs
     print(f"{a.n} cohorts, seeds {seeds[0]}..{seeds[-1]}, {iters} iterations each, {workers} workers "
           f"(load average before: {os.getloadavg()[0]:.2f})")

@@ -1,5 +1,5 @@
 """Which printed numbers the reconstruction misses, and how often: each number's share of seeds that
-reproduce it at the default budget (prints a table; not a test).
+reproduce it at the ensemble's budget (prints a table; not a test).
 
     .venv/bin/python benchmarks/miss_rates.py [--seeds 2022 2023 ...] [--iterations 900000] [--jobs -1]
 
@@ -40,7 +40,7 @@ def main() -> None:
 
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--seeds", type=int, nargs="+", default=list(range(api.DEFAULT_SEED, api.DEFAULT_SEED + 12)))
-    p.add_argument("--iterations", type=int, default=api.DEFAULT_ITERATIONS)
+    p.add_argument("--iterations", type=int, default=api.ENSEMBLE_ITERATIONS)
     p.add_argument("--jobs", type=int, default=-1)
     a = p.parse_args()
     cards = pd.concat(Parallel(n_jobs=a.jobs)(delayed(card)(s, a.iterations) for s in a.seeds), ignore_index=True)

@@ -210,7 +210,7 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     from .reconstruct import api
 
     start, cpu = time.perf_counter(), time.process_time()
-    iters = api.DEFAULT_ITERATIONS if iterations is None else int(iterations)
+    iters = api.ENSEMBLE_ITERATIONS if iterations is None else int(iterations)
     floor, counts_exact = bar = fidelity_bar()
     try:
         cohort, regimens = api.reconstruct(int(seed), iters)
@@ -235,7 +235,7 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
 
 def ensemble_seeds(n: int, start: int | None = None) -> list[int]:
     """The default seeds: ``n`` consecutive integers from the reconstruction's default seed (so the
-    first member is the book's own cohort)."""
+    first member is the book's own cohort's seed, searched with the ensemble's shorter budget)."""
     from .reconstruct import api
 
     if n < 1:

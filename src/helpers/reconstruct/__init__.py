@@ -14,6 +14,8 @@ from ._cache import use_source_keyed_cache
 
 use_source_keyed_cache(Path(__file__).parent)  # before the jitted modules are imported
 
-from .api import COUNTS_EXACT  # noqa: E402, DEFAULT_ITERATIONS, DEFAULT_SEED, FIDELITY_FLOOR, reconstruct
+from .api import (  # noqa: E402
+    COUNTS_EXACT, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, FIDELITY_FLOOR, reconstruct)
 
-__all__ = ["reconstruct", "DEFAULT_SEED", "DEFAULT_ITERATIONS", "FIDELITY_FLOOR", "COUNTS_EXACT"]
+__all__ = ["reconstruct", "DEFAULT_SEED", "DEFAULT_ITERATIONS", "ENSEMBLE_ITERATIONS", "FIDELITY_FLOOR",
+           "COUNTS_EXACT"]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from helpers import data
 
-from .api import DEFAULT_ITERATIONS, DEFAULT_SEED, reconstruct
+from .api import DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, reconstruct
 from .report import fidelity, write
 
 
@@ -47,7 +47,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, fidelity.*")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--iterations", type=int, default=None,
-                   help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}; the schedule is counted in iterations)")
+                   help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}, about 25 minutes; with --ensemble "
+                        f"{ENSEMBLE_ITERATIONS:,}; the schedule is counted in iterations)")
     p.add_argument("--no-report", action="store_true", help="skip fidelity.csv / fidelity.md")
     from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: issue 7, see helpers.ensemble
 
