@@ -5,7 +5,8 @@
 Budgets are the main annealing's iterations (the schedule adds FACTOR_SHARE of that per factor); the
 schedule is counted in iterations, never in seconds, so each budget gives the same cohort on any machine.
 On this 2-core machine (one core, the other busy): 350,000 ~ 13 s, the ensemble's 900,000 ~ 30 s, 1,650,000
-~ 54 s, 16,500,000 ~ 10 min, the default 50,000,000 ~ 25 min.
+~ 54 s, 16,500,000 ~ 10 min, the default 50,000,000 ~ 25 min (one chain: the default command runs
+DEFAULT_CHAINS of them, one per core, and keeps the best).
 Fidelity is judged by helpers.scorecard (EZR-exact statistics).
 """
 

@@ -234,8 +234,8 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
 # --------------------------------------------------------------------------------------------------
 
 def ensemble_seeds(n: int, start: int | None = None) -> list[int]:
-    """The default seeds: ``n`` consecutive integers from the reconstruction's default seed (so the
-    first member is the book's own cohort's seed, searched with the ensemble's shorter budget)."""
+    """The default seeds: ``n`` consecutive integers from the reconstruction's default seed (the first
+    seeds are those of the book's own cohort's chains, searched here with the ensemble's shorter budget)."""
     from .reconstruct import api
 
     if n < 1:
