@@ -234,8 +234,23 @@ def test_best_of_chains_writes_the_chain_that_matches_most(tmp_path):
     made_by = (tmp_path / "fidelity.md").read_text().splitlines()[4]
     assert f"Seeds 5, 6, 7 reproduced {matched[0]}, {matched[1]}, {matched[2]} of the printed" in made_by
     assert f"seed {5 + k}'s cohort is written" in made_by
+    # the report is the winner's card as judged in its worker; it equals a fresh judgement of the written files
+    from helpers.reconstruct.report import fidelity, write
+
+    again = tmp_path / "again"
+    again.mkdir()
+    write(fidelity(tmp_path / "cohort.csv", tmp_path / "regimens.csv"), again, 5, SMALL, 3, 5 + k, matched)
+    for name in ("fidelity.csv", "fidelity.md"):
+        assert (tmp_path / name).read_bytes() == (again / name).read_bytes()
     with pytest.raises(ValueError, match="chains"):
         api.best_of_chains(5, SMALL, chains=0)
+
+
+def test_chains_is_refused_with_ensemble(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--out", str(tmp_path), "--ensemble", "2", "--chains", "2"])
+    assert "--chains applies to the single cohort" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
 
 
 def test_study_period_ends_always_occur():

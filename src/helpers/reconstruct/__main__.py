@@ -26,13 +26,14 @@ def main(argv=None) -> int:
     ensemble.add_arguments(p)
     a = p.parse_args(argv)
     if a.ensemble is not None:
+        if a.chains is not None:
+            p.error("--chains applies to the single cohort; every --ensemble member is one search")
         return ensemble.main(a)
     best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs)
     write_tables(best.cohort, best.regimens, a.out)
-    if not a.no_report:
+    if not a.no_report:  # best.card was judged on these very bytes (report.fidelity_as_written)
         iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations
-        write(fidelity(a.out / "cohort.csv", a.out / "regimens.csv"), a.out, a.seed, iterations, best.chains,
-              best.seed, best.matched)
+        write(best.card, a.out, a.seed, iterations, best.chains, best.seed, best.matched)
     return 0
 
 

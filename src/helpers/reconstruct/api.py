@@ -94,25 +94,26 @@ def reconstruct(seed: int = DEFAULT_SEED, iterations: int | None = None) -> tupl
 
 
 class Best(NamedTuple):
-    """The chosen chain of :func:`best_of_chains`: its tables, its seed, and every chain's matched count."""
+    """The chosen chain of :func:`best_of_chains`: its tables, its fidelity card (as written), its seed, and
+    every chain's matched count."""
 
     cohort: pd.DataFrame
     regimens: pd.DataFrame
+    card: pd.DataFrame
     seed: int
     chains: int
-    matched: list[int] | None  # per chain, in seed order (None for a single chain: not scored)
+    matched: list[int]  # per chain, in seed order
 
 
-def _chain(seed: int, iterations: int | None, score: bool):
-    cohort, regimens = reconstruct(seed, iterations)
-    if not score:
-        return cohort, regimens, None
+def _chain(seed: int, iterations: int | None):
+    """One search, judged by the fidelity report of its tables as ``--out`` writes them."""
     from helpers import scorecard
 
     from .report import fidelity_as_written
 
+    cohort, regimens = reconstruct(seed, iterations)
     card = fidelity_as_written(cohort, regimens)
-    return cohort, regimens, int(scorecard.summary(card).loc[("all", "all"), "matched"])
+    return cohort, regimens, card, int(scorecard.summary(card).loc[("all", "all"), "matched"])
 
 
 def best_of_chains(seed: int = DEFAULT_SEED, iterations: int | None = None, chains: int | None = None,
@@ -124,12 +125,13 @@ def best_of_chains(seed: int = DEFAULT_SEED, iterations: int | None = None, chai
     if chains < 1:
         raise ValueError(f"chains must be at least 1, got {chains}")
     if chains == 1:
-        cohort, regimens, _ = _chain(seed, iterations, score=False)
-        return Best(cohort, regimens, seed, 1, None)
-    from joblib import Parallel, cpu_count, delayed
+        runs = [_chain(seed, iterations)]
+    else:
+        from joblib import Parallel, cpu_count, delayed
 
-    workers = min(chains, cpu_count() if n_jobs < 0 else max(n_jobs, 1))
-    runs = Parallel(n_jobs=workers)(delayed(_chain)(seed + k, iterations, True) for k in range(chains))
-    matched = [m for _, _, m in runs]
+        workers = min(chains, cpu_count() if n_jobs < 0 else max(n_jobs, 1))
+        runs = Parallel(n_jobs=workers)(delayed(_chain)(seed + k, iterations) for k in range(chains))
+    matched = [m for *_, m in runs]
     k = int(np.argmax(matched))  # the first maximum: the lowest seed on a tie
-    return Best(runs[k][0], runs[k][1], seed + k, chains, matched)
+    cohort, regimens, card, _ = runs[k]
+    return Best(cohort, regimens, card, seed + k, chains, matched)
