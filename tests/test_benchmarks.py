@@ -46,3 +46,33 @@ def test_miss_rates_card_is_the_fidelity_report_of_one_seed():
     assert printed["t1.size.p"] == "<0.001"
     assert printed["t1.depth.superficial.median_os"] == "N.A."
     assert printed["t4.primary_site.retroperitoneum.median_os"] == "76.05"
+
+
+def test_end_state_moves_change_the_state_and_keep_its_counts():
+    """benchmarks/end_state.py: every move it enumerates is a move of the search (it changes the state,
+    keeps every count and the number of deaths), and Table 3 moves only with its own inputs."""
+    import numpy as np
+
+    from helpers.reconstruct.kernel import DEPTH, ERA, SITES
+
+    es = _load("end_state")
+    st = es.end_state(5, 3000)
+    table = es.survey(st)
+    assert set(table["kind"]) == {"insert", "death", "factor", "era"}
+    for mv in table["move"].iloc[::7]:
+        new = es.applied(st, mv)
+        assert sorted(new.order) == list(range(len(st.order)))
+        assert new.death.sum() == st.death.sum()
+        changed = (new.rank != st.rank).any() or (new.death != st.death).any() or (new.s.C != st.s.C).any()
+        assert changed, mv
+        if mv[0] == "insert":
+            assert new.rank[mv[1]] == mv[2]
+        if mv[0] == "factor":
+            cur = np.arange(len(st.rank)) < st.s.n_cur
+            for part in (cur, ~cur):
+                assert sorted(new.s.C[mv[1], part]) == sorted(st.s.C[mv[1], part])
+    factor = table["move"].map(lambda m: m[1] if m[0] == "factor" else -1)
+    assert not table.loc[(factor == DEPTH) | (table["kind"] == "era"), "cox_changed"].any()
+    assert table.loc[factor == SITES, "cox_changed"].all()
+    assert table.loc[table["kind"] == "death", "cox_changed"].any()
+    assert ERA not in set(factor)

@@ -1,0 +1,132 @@
+"""Is the search's end state a local optimum by matches?  Every single move from one seed's end state,
+scored by the search's own weighted matches (prints counts; not a test).
+
+    .venv/bin/python benchmarks/end_state.py [--seed 2023] [--iterations 900000] [--pairs 0]
+
+The moves are those of the search (``search.py``): insertions within six ranks, death swaps within eight,
+every allowed swap of every factor, and every era flip, about 5,500 in all.  For each, the script counts
+whether it gains, keeps or loses weighted matches (``RankSearch.energy``), and whether the moves that lose
+nothing change the Cox model (Table 3).  ``--pairs K`` also combines each of the K moves that lose one
+weighted match with every single move, and counts the pairs that gain.
+data/RECONSTRUCTION.md reports the figures for the two chains of the default command (seeds 2022 and 2023 at
+50,000,000 iterations; 25 minutes each to reach the end state, then about 3 s for the single moves and
+10 minutes for 200 pairs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import pandas as pd
+
+
+def end_state(seed: int, iterations: int):
+    """The search state ``api.search`` ends in: its times are distinct and increase along the ranks, so
+    their order is the searched order."""
+    from helpers.published import load as load_published
+    from helpers.reconstruct import api
+    from helpers.reconstruct.score import build_targets
+    from helpers.reconstruct.search import RankSearch
+
+    s, t, death, *_ = api.search(seed, iterations)
+    return RankSearch(s, np.argsort(t, kind="stable"), death, build_targets(load_published()))
+
+
+def moves(st, reach: int = 6, death_reach: int = 8) -> list[tuple]:
+    """The search's moves from ``st``: ("insert", patient, rank), ("death", dead, censored),
+    ("factor", f, i, j) and ("era", patient)."""
+    from helpers.reconstruct.kernel import ERA, swap_ok
+
+    n, out = len(st.rank), []
+    for a in range(n):
+        out += [("insert", a, q) for q in range(max(0, st.rank[a] - reach), min(n, st.rank[a] + reach + 1))
+                if q != st.rank[a]]
+    for i in np.flatnonzero(st.death == 1):
+        out += [("death", int(i), int(j)) for j in np.flatnonzero(st.death == 0)
+                if abs(st.rank[i] - st.rank[j]) <= death_reach]
+    for f in range(st.s.C.shape[0]):
+        if f != ERA:
+            out += [("factor", f, i, j) for i in range(n) for j in range(i + 1, n) if swap_ok(st.s.C, f, i, j, st.s.n_cur)]
+    return out + [("era", a) for a in range(n)]
+
+
+def applied(st, move):
+    """A new search state: ``st`` after ``move``."""
+    from helpers.reconstruct.kernel import ERA, do_swap
+    from helpers.reconstruct.search import RankSearch
+
+    order, death, s = st.order.tolist(), st.death.copy(), st.s.copy()
+    kind = move[0]
+    if kind == "insert":
+        order.remove(move[1])
+        order.insert(move[2], move[1])
+    elif kind == "death":
+        death[[move[1], move[2]]] = death[[move[2], move[1]]]
+    elif kind == "factor":
+        do_swap(s.C, *move[1:], s.n_cur)
+    else:
+        s.C[ERA, move[1]] = 1 - s.C[ERA, move[1]]
+    return RankSearch(s, np.array(order), death, st.tg)
+
+
+def cox(st) -> np.ndarray:
+    """Table 3 of a search state: HR, lower and upper limit per covariate."""
+    from helpers.reconstruct.score import cox_fit
+
+    out, _, _ = cox_fit(st.rank.astype(np.float64), st.death, st.order, st.X, np.zeros(st.X.shape[1]))
+    return np.asarray(out[:3])
+
+
+def survey(st) -> pd.DataFrame:
+    """One row per move: its kind, the change of weighted matches, and whether it changes Table 3."""
+    hits0, cox0 = st.energy()[1], cox(st)
+    rows = []
+    for mv in moves(st):
+        new = applied(st, mv)
+        rows.append((mv, mv[0], new.energy()[1] - hits0, not np.allclose(cox(new), cox0, rtol=0, atol=1e-12)))
+    return pd.DataFrame(rows, columns=["move", "kind", "d_hits", "cox_changed"])
+
+
+def pair_gains(st, table: pd.DataFrame, k: int) -> int:
+    """Pairs (a move that loses one weighted match, then any single move) that gain, of the first ``k``."""
+    hits0 = st.energy()[1]
+    first = table[np.isclose(table["d_hits"], -1)]["move"].head(k)
+    gains = 0
+    for a in first:
+        mid = applied(st, a)
+        for b in moves(mid):
+            gains += applied(mid, b).energy()[1] > hits0 + 1e-9
+    return gains
+
+
+def main() -> None:
+    from helpers.reconstruct import api
+
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--seed", type=int, default=api.DEFAULT_SEED + 1)
+    p.add_argument("--iterations", type=int, default=api.ENSEMBLE_ITERATIONS)
+    p.add_argument("--pairs", type=int, default=0)
+    a = p.parse_args()
+    t0 = time.perf_counter()
+    st = end_state(a.seed, a.iterations)
+    print(f"seed {a.seed}, {a.iterations:,} iterations: end state in {time.perf_counter() - t0:.0f} s, "
+          f"{st.energy()[1]:.0f} weighted matches")
+    t0 = time.perf_counter()
+    table = survey(st)
+    d = table["d_hits"]
+    neutral = table[np.isclose(d, 0)]
+    print(f"{len(table):,} single moves in {time.perf_counter() - t0:.0f} s: {int((d > 1e-9).sum())} gain, "
+          f"{len(neutral)} keep every match ({int(neutral['cox_changed'].sum())} of them change Table 3), "
+          f"{int((d < -1e-9).sum())} lose")
+    print("losses:", ", ".join(f"{-v:g}: {n}" for v, n in d[d < -1e-9].round(6).value_counts().sort_index(
+        ascending=False).head(6).items()), "...")
+    if a.pairs:
+        t0 = time.perf_counter()
+        print(f"pairs of the first {a.pairs} one-match losses with every single move: "
+              f"{pair_gains(st, table, a.pairs)} gain ({time.perf_counter() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
