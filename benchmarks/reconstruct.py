@@ -17,7 +17,7 @@ import time
 
 from helpers import scorecard
 from helpers.reconstruct import api
-from helpers.reconstruct.__main__ import fidelity_as_written
+from helpers.reconstruct.report import fidelity_as_written
 
 
 def run(seed: int, iterations: int) -> dict:

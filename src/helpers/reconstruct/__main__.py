@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from .api import DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, best_of_chains
-from .report import fidelity, fidelity_as_written, write, write_tables  # noqa: F401 (re-exported)
+from .report import write, write_tables
 
 
 def main(argv=None) -> int:
