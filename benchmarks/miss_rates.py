@@ -19,9 +19,8 @@ import pandas as pd
 def card(seed: int, iterations: int) -> pd.DataFrame:
     """The fidelity scorecard of one seed's cohort: one row per printed number."""
     from helpers.reconstruct import api, report
-    from helpers.reconstruct.report import fidelity_as_written
 
-    out = fidelity_as_written(*api.reconstruct(seed, iterations))
+    out = report.fidelity_as_written(*api.reconstruct(seed, iterations))
     return out[["id", "kind", "match", "explanation"]].assign(printed=out.apply(report.printed, axis=1), seed=seed)
 
 
