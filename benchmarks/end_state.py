@@ -79,14 +79,27 @@ def cox(st) -> np.ndarray:
     return np.asarray(out[:3])
 
 
+def without_cox(st):
+    """The same state scored without Table 3's targets (and their repeats in the text)."""
+    import copy
+
+    from helpers.reconstruct.search import RankSearch
+
+    tg = copy.copy(st.tg)
+    tg.tcox = st.tg.tcox[:0]
+    return RankSearch(st.s, st.order, st.death, tg)
+
+
 def survey(st) -> pd.DataFrame:
-    """One row per move: its kind, the change of weighted matches, and whether it changes Table 3."""
-    hits0, cox0 = st.energy()[1], cox(st)
+    """One row per move: its kind, the change of weighted matches (``d_hits``), the change of those outside
+    Table 3 (``d_other``), and whether it changes Table 3."""
+    hits0, other0, cox0 = st.energy()[1], without_cox(st).energy()[1], cox(st)
     rows = []
     for mv in moves(st):
         new = applied(st, mv)
-        rows.append((mv, mv[0], new.energy()[1] - hits0, not np.allclose(cox(new), cox0, rtol=0, atol=1e-12)))
-    return pd.DataFrame(rows, columns=["move", "kind", "d_hits", "cox_changed"])
+        rows.append((mv, mv[0], new.energy()[1] - hits0, without_cox(new).energy()[1] - other0,
+                     not np.allclose(cox(new), cox0, rtol=0, atol=1e-12)))
+    return pd.DataFrame(rows, columns=["move", "kind", "d_hits", "d_other", "cox_changed"])
 
 
 def pair_gains(st, table: pd.DataFrame, k: int) -> int:
@@ -120,6 +133,11 @@ def main() -> None:
     print(f"{len(table):,} single moves in {time.perf_counter() - t0:.0f} s: {int((d > 1e-9).sum())} gain, "
           f"{len(neutral)} keep every match ({int(neutral['cox_changed'].sum())} of them change Table 3), "
           f"{int((d < -1e-9).sum())} lose")
+    free = table[np.isclose(table["d_other"], 0) & table["cox_changed"]]
+    print(f"{len(free)} change Table 3 and keep every other match; their change of Table 3's own matches: "
+          + ", ".join(f"{v:g}: {n}" for v, n in free["d_hits"].round(6).value_counts().sort_index(
+              ascending=False).items()))
+    print(f"{int((table['d_other'] > 1e-9).sum())} gain a match outside Table 3")
     print("losses:", ", ".join(f"{-v:g}: {n}" for v, n in d[d < -1e-9].round(6).value_counts().sort_index(
         ascending=False).head(6).items()), "...")
     if a.pairs:

@@ -76,3 +76,7 @@ def test_end_state_moves_change_the_state_and_keep_its_counts():
     assert table.loc[factor == SITES, "cox_changed"].all()
     assert table.loc[table["kind"] == "death", "cox_changed"].any()
     assert ERA not in set(factor)
+    # a move that leaves Table 3 alone changes the matches outside it and nothing else
+    still = ~table["cox_changed"]
+    np.testing.assert_allclose(table.loc[still, "d_other"], table.loc[still, "d_hits"], atol=1e-9)
+    assert (table["d_other"] != table["d_hits"]).any()
