@@ -81,13 +81,11 @@ def cox(st) -> np.ndarray:
 
 def without_cox(st):
     """The same state scored without Table 3's targets (and their repeats in the text)."""
-    import copy
+    from dataclasses import replace
 
     from helpers.reconstruct.search import RankSearch
 
-    tg = copy.copy(st.tg)
-    tg.tcox = st.tg.tcox[:0]
-    return RankSearch(st.s, st.order, st.death, tg)
+    return RankSearch(st.s, st.order, st.death, replace(st.tg, tcox=st.tg.tcox[:0]))
 
 
 def survey(st) -> pd.DataFrame:
