@@ -6,11 +6,13 @@ scored by the search's own weighted matches (prints counts; not a test).
 The moves are those of the search (``search.py``): insertions within six ranks, death swaps within eight,
 every allowed swap of every factor, and every era flip, about 5,500 in all.  For each, the script counts
 whether it gains, keeps or loses weighted matches (``RankSearch.energy``), and whether the moves that lose
-nothing change the Cox model (Table 3).  ``--pairs K`` also combines each of the K moves that lose one
-weighted match with every single move, and counts the pairs that gain.
+nothing change the Cox model (Table 3).  It scores each move a second time without Table 3's targets and
+counts the moves that change Table 3 but keep every match outside it: what they cost is Table 3's own
+matches.  ``--pairs K`` also combines each of the K moves that lose one weighted match with every single
+move, and counts the pairs that gain.
 data/RECONSTRUCTION.md reports the figures for the two chains of the default command (seeds 2022 and 2023 at
-50,000,000 iterations; 25 minutes each to reach the end state, then about 3 s for the single moves and
-10 minutes for 200 pairs).
+50,000,000 iterations): 25 minutes each to reach the end state, then about 6 s for the single moves and
+10 minutes for 200 pairs.
 """
 
 from __future__ import annotations
