@@ -1,7 +1,7 @@
 """Is the search's end state a local optimum by matches?  Every single move from one seed's end state,
 scored by the search's own weighted matches (prints counts; not a test).
 
-    .venv/bin/python benchmarks/end_state.py [--seed 2023] [--iterations 900000] [--pairs 0]
+    .venv/bin/python benchmarks/end_state.py [--seed 2023] [--iterations 900000] [--pairs 0] [--combos 3]
 
 The moves are those of the search (``search.py``): insertions within six ranks, death swaps within eight,
 every allowed swap of every factor, and every era flip, about 5,500 in all.  For each, the script counts
@@ -9,15 +9,19 @@ whether it gains, keeps or loses weighted matches (``RankSearch.energy``), and w
 nothing change the Cox model (Table 3).  It scores each move a second time without Table 3's targets and
 counts the moves that change Table 3 but keep every match outside it: what they cost is Table 3's own
 matches.  ``--pairs K`` also combines each of the K moves that lose one weighted match with every single
-move, and counts the pairs that gain.
+move, and counts the pairs that gain.  ``--combos K`` (default 3; 0 skips it) treats Table 3 as a
+closest-vector problem: it adds the effects on Table 3's coefficients and standard errors of every
+combination of up to K of the moves that keep every other match, predicts Table 3's matches from the sums,
+and applies the ``--verify`` (2,000) best predicted combinations exactly.
 data/RECONSTRUCTION.md reports the figures for the two chains of the default command (seeds 2022 and 2023 at
 50,000,000 iterations): 25 minutes each to reach the end state, then about 6 s for the single moves and
-10 minutes for 200 pairs.
+10 minutes for 200 pairs, and 4 to 16 s for the combinations of up to 3 or 4.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 
 import numpy as np
@@ -81,6 +85,55 @@ def cox(st) -> np.ndarray:
     return np.asarray(out[:3])
 
 
+def coefficients(st) -> np.ndarray:
+    """β and SE of Table 3's covariates (``COX_COVARIATES`` order), read back from the HR and the CI."""
+    from helpers.reconstruct.score import Z975
+
+    hr, lo, hi = cox(st)
+    return np.r_[np.log(hr), (np.log(hi) - np.log(lo)) / (2 * Z975)]
+
+
+def table3_matches(v: np.ndarray, tcox: np.ndarray) -> np.ndarray:
+    """Weighted Table 3 matches (the search's ``tcox`` targets) of coefficient vectors ``v`` (..., 8), as
+    ``coefficients`` gives them: HR, CI limits and Wald p computed from β and SE."""
+    from scipy.special import ndtr
+
+    from helpers.reconstruct.score import Z975
+
+    b, se = v[..., :4], v[..., 4:]
+    stats = np.stack([np.exp(b), np.exp(b - Z975 * se), np.exp(b + Z975 * se), 2 * ndtr(-np.abs(b / se))], -2)
+    out = np.zeros(v.shape[:-1])
+    for stat, cov, lo, hi, w in tcox:
+        x = stats[..., int(stat), int(cov)]
+        out += w * ((x >= lo) & (x <= hi))
+    return out
+
+
+def combos(st, table: pd.DataFrame, k: int, verify: int) -> tuple[int, float, int]:
+    """Combinations of up to ``k`` moves that change Table 3 and keep every other match, their effects on
+    ``coefficients`` added: (how many, the most Table 3 matches a sum predicts, how many of the ``verify``
+    best predicted gain weighted matches when applied exactly)."""
+    from helpers.reconstruct.kernel import swap_ok
+
+    free = list(table[np.isclose(table["d_other"], 0) & table["cox_changed"]]["move"])
+    v0 = coefficients(st)
+    effect = np.array([coefficients(applied(st, mv)) - v0 for mv in free]).reshape(-1, 8)
+    subsets = [c for size in range(1, k + 1) for c in itertools.combinations(range(len(free)), size)]
+    if not subsets:
+        return 0, float("nan"), 0
+    predicted = table3_matches(np.array([v0 + effect[list(c)].sum(0) for c in subsets]), st.tg.tcox)
+    hits0, gains = st.energy()[1], 0
+    for i in np.argsort(-predicted, kind="stable")[:verify]:
+        new = st
+        for mv in (free[j] for j in subsets[i]):
+            if mv[0] == "factor" and not swap_ok(new.s.C, *mv[1:], new.s.n_cur):
+                break  # an earlier swap of the combination took this one's place
+            new = applied(new, mv)
+        else:
+            gains += new.energy()[1] > hits0 + 1e-9
+    return len(subsets), float(predicted.max()), gains
+
+
 def without_cox(st):
     """The same state scored without Table 3's targets (and their repeats in the text)."""
     from dataclasses import replace
@@ -121,6 +174,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=api.DEFAULT_SEED + 1)
     p.add_argument("--iterations", type=int, default=api.ENSEMBLE_ITERATIONS)
     p.add_argument("--pairs", type=int, default=0)
+    p.add_argument("--combos", type=int, default=3)
+    p.add_argument("--verify", type=int, default=2000)
     a = p.parse_args()
     t0 = time.perf_counter()
     st = end_state(a.seed, a.iterations)
@@ -144,6 +199,14 @@ def main() -> None:
         t0 = time.perf_counter()
         print(f"pairs of the first {a.pairs} one-match losses with every single move: "
               f"{pair_gains(st, table, a.pairs)} gain ({time.perf_counter() - t0:.0f} s)")
+    if a.combos:
+        t0 = time.perf_counter()
+        now = table3_matches(coefficients(st), st.tg.tcox)
+        n, best, gains = combos(st, table, a.combos, a.verify)
+        print(f"{n:,} combinations of up to {a.combos} moves that change Table 3 and keep every other match: "
+              f"their added effects predict at most {best:g} of Table 3's weighted matches (the end state has "
+              f"{now:g}); of the {min(a.verify, n):,} best predicted, {gains} gain when applied "
+              f"({time.perf_counter() - t0:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -48,16 +48,22 @@ def test_miss_rates_card_is_the_fidelity_report_of_one_seed():
     assert printed["t4.primary_site.retroperitoneum.median_os"] == "76.05"
 
 
-def test_end_state_moves_change_the_state_and_keep_its_counts():
+@pytest.fixture(scope="module")
+def surveyed():
+    """benchmarks/end_state.py, a short search's end state, and its survey of single moves."""
+    es = _load("end_state")
+    st = es.end_state(5, 3000)
+    return es, st, es.survey(st)
+
+
+def test_end_state_moves_change_the_state_and_keep_its_counts(surveyed):
     """benchmarks/end_state.py: every move it enumerates is a move of the search (it changes the state,
     keeps every count and the number of deaths), and Table 3 moves only with its own inputs."""
     import numpy as np
 
     from helpers.reconstruct.kernel import DEPTH, ERA, SITES
 
-    es = _load("end_state")
-    st = es.end_state(5, 3000)
-    table = es.survey(st)
+    es, st, table = surveyed
     assert set(table["kind"]) == {"insert", "death", "factor", "era"}
     for mv in table["move"].iloc[::7]:
         new = es.applied(st, mv)
@@ -80,3 +86,28 @@ def test_end_state_moves_change_the_state_and_keep_its_counts():
     still = ~table["cox_changed"]
     np.testing.assert_allclose(table.loc[still, "d_other"], table.loc[still, "d_hits"], atol=1e-9)
     assert (table["d_other"] != table["d_hits"]).any()
+
+
+def test_end_state_combos_predict_table3_as_the_search_counts_it(surveyed):
+    """benchmarks/end_state.py --combos: Table 3's matches predicted from β and SE are those the search
+    counts, and a combination of one move predicts exactly what the move does."""
+    import numpy as np
+
+    from helpers.reconstruct.kernel import SIZE
+    from helpers.reconstruct.score import cox_fit
+
+    es, st, table = surveyed
+    t3 = st.energy()[1] - es.without_cox(st).energy()[1]
+    assert es.table3_matches(es.coefficients(st), st.tg.tcox) == pytest.approx(t3)
+    # boxes around the search's own HR, CI limits and p: every one is met, and none after a move of size
+    out, _, _ = cox_fit(st.rank.astype(float), st.death, st.order, st.X, np.zeros(st.X.shape[1]))
+    own = np.array([(stat, cov, x - 1e-9, x + 1e-9, 1.0) for (stat, cov), x in np.ndenumerate(np.asarray(out))])
+    assert es.table3_matches(es.coefficients(st), own) == len(own) == 16
+    size = table[table["move"].map(lambda m: m[:2] == ("factor", SIZE))]["move"].iloc[0]
+    assert es.table3_matches(es.coefficients(es.applied(st, size)), own) == 0
+    free = table[np.isclose(table["d_other"], 0) & table["cox_changed"]]
+    assert len(free) > 0
+    n, best, gains = es.combos(st, table, 1, verify=len(free))
+    assert n == len(free)
+    assert best == pytest.approx(t3 + free["d_hits"].max())
+    assert gains == int((free["d_hits"] > 1e-9).sum())
