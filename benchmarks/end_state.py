@@ -77,19 +77,13 @@ def applied(st, move):
     return RankSearch(s, np.array(order), death, st.tg)
 
 
-def cox(st) -> np.ndarray:
-    """Table 3 of a search state: HR, lower and upper limit per covariate."""
-    from helpers.reconstruct.score import cox_fit
+def coefficients(st) -> np.ndarray:
+    """Table 3 of a search state as β and SE of its covariates (``COX_COVARIATES`` order); SE is read back
+    from the CI limits."""
+    from helpers.reconstruct.score import Z975, cox_fit
 
     out, _, _ = cox_fit(st.rank.astype(np.float64), st.death, st.order, st.X, np.zeros(st.X.shape[1]))
-    return np.asarray(out[:3])
-
-
-def coefficients(st) -> np.ndarray:
-    """β and SE of Table 3's covariates (``COX_COVARIATES`` order), read back from the HR and the CI."""
-    from helpers.reconstruct.score import Z975
-
-    hr, lo, hi = cox(st)
+    hr, lo, hi = np.asarray(out[:3])
     return np.r_[np.log(hr), (np.log(hi) - np.log(lo)) / (2 * Z975)]
 
 
@@ -115,9 +109,10 @@ def combos(st, table: pd.DataFrame, k: int, verify: int) -> tuple[int, float, in
     best predicted gain weighted matches when applied exactly)."""
     from helpers.reconstruct.kernel import swap_ok
 
-    free = list(table[np.isclose(table["d_other"], 0) & table["cox_changed"]]["move"])
+    free = table[np.isclose(table["d_other"], 0) & table["cox_changed"]]
     v0 = coefficients(st)
-    effect = np.array([coefficients(applied(st, mv)) - v0 for mv in free]).reshape(-1, 8)
+    effect = np.array(list(free["coefficients"])).reshape(-1, 8) - v0
+    free = list(free["move"])
     subsets = [c for size in range(1, k + 1) for c in itertools.combinations(range(len(free)), size)]
     if not subsets:
         return 0, float("nan"), 0
@@ -145,14 +140,15 @@ def without_cox(st):
 
 def survey(st) -> pd.DataFrame:
     """One row per move: its kind, the change of weighted matches (``d_hits``), the change of those outside
-    Table 3 (``d_other``), and whether it changes Table 3."""
-    hits0, other0, cox0 = st.energy()[1], without_cox(st).energy()[1], cox(st)
+    Table 3 (``d_other``), Table 3 after it (``coefficients``), and whether it changed."""
+    hits0, other0, cox0 = st.energy()[1], without_cox(st).energy()[1], coefficients(st)
     rows = []
     for mv in moves(st):
         new = applied(st, mv)
-        rows.append((mv, mv[0], new.energy()[1] - hits0, without_cox(new).energy()[1] - other0,
-                     not np.allclose(cox(new), cox0, rtol=0, atol=1e-12)))
-    return pd.DataFrame(rows, columns=["move", "kind", "d_hits", "d_other", "cox_changed"])
+        coef = coefficients(new)
+        rows.append((mv, mv[0], new.energy()[1] - hits0, without_cox(new).energy()[1] - other0, coef,
+                     not np.allclose(coef, cox0, rtol=0, atol=1e-12)))
+    return pd.DataFrame(rows, columns=["move", "kind", "d_hits", "d_other", "coefficients", "cox_changed"])
 
 
 def pair_gains(st, table: pd.DataFrame, k: int) -> int:
