@@ -90,12 +90,9 @@ def coefficients(st) -> np.ndarray:
 def table3_matches(v: np.ndarray, tcox: np.ndarray) -> np.ndarray:
     """Weighted Table 3 matches (the search's ``tcox`` targets) of coefficient vectors ``v`` (..., 8), as
     ``coefficients`` gives them: HR, CI limits and Wald p computed from β and SE."""
-    from scipy.special import ndtr
+    from helpers.survival import wald_summary
 
-    from helpers.reconstruct.score import Z975
-
-    b, se = v[..., :4], v[..., 4:]
-    stats = np.stack([np.exp(b), np.exp(b - Z975 * se), np.exp(b + Z975 * se), 2 * ndtr(-np.abs(b / se))], -2)
+    stats = np.stack(wald_summary(v[..., :4], v[..., 4:]), -2)
     out = np.zeros(v.shape[:-1])
     for stat, cov, lo, hi, w in tcox:
         x = stats[..., int(stat), int(cov)]

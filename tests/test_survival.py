@@ -229,3 +229,14 @@ def test_selection_considered_table_explains_each_step():
     first = c[c.check == 1]  # the first entry check: score tests at beta = 0 are the univariate score tests
     for r in first.itertuples():
         assert r.statistic == pytest.approx(sv.cox(d, "os_months", "death", [r.covariate]).score_test["statistic"])
+
+
+def test_wald_summary_matches_r_summary_coxph():
+    """HR, 95% CI and Wald p from coefficients and SEs, as R computes them (exp(b), exp(b -+ qnorm(.975) se),
+    2 pnorm(-|b/se|)); values from R 4."""
+    hr, lo, hi, p = sv.wald_summary(np.array([1.0, -0.3]), np.array([0.5, 0.2]))
+    np.testing.assert_allclose(hr, [2.7182818, 0.7408182], rtol=1e-7)
+    np.testing.assert_allclose(lo, [1.0202197, 0.5005775], rtol=1e-7)
+    np.testing.assert_allclose(hi, [7.242613, 1.096357], rtol=1e-6)
+    np.testing.assert_allclose(p, [0.04550026, 0.13361440], rtol=1e-6)
+    assert sv.wald_summary(np.inf, 1.0)[:3] == (np.inf, np.inf, np.inf)

@@ -5,7 +5,8 @@ EZR's choices are the defaults here; R's own defaults are reachable by keyword.
 - Kaplan-Meier: :func:`km_curve`, :func:`km_median`, :func:`km_median_ci`, :func:`survival_at`
   (``survfit``, ``summary.survfit``, ``quantile.survfit``; Greenwood variance; log-log CIs by default as in EZR).
 - Log-rank: :func:`logrank` (``survdiff``, 2 or more groups).
-- Cox: :func:`cox` (``coxph``; Breslow ties by default as in EZR, Efron available), :func:`ph_test` (``cox.zph``).
+- Cox: :func:`cox` (``coxph``; Breslow ties by default as in EZR, Efron available), :func:`ph_test` (``cox.zph``),
+  :func:`wald_summary` (HR, CI limits and p from coefficients and standard errors).
 - Variable selection: :func:`forward_conditional` (SPSS ``FSTEP(COND)``) and :func:`backward_wald`
   (EZR's backward elimination on Wald p).
 - Follow-up: :func:`followup` (observed median and reverse Kaplan-Meier).
@@ -52,8 +53,8 @@ CONF_TYPES = ("log-log", "log", "plain")
 
 __all__ = [
     "km_curve", "km_median", "km_median_ci", "survival_at", "logrank", "LogRankResult",
-    "cox", "CoxResult", "ph_test", "PHTestResult", "forward_conditional", "backward_wald", "Selection",
-    "followup",
+    "cox", "CoxResult", "wald_summary", "ph_test", "PHTestResult", "forward_conditional", "backward_wald",
+    "Selection", "followup",
 ]
 
 
@@ -534,13 +535,9 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
             warnings.warn(f"Loglik converged before variable {names}; coefficient may be infinite "
                           "(as R's coxph warns)", stacklevel=2)
     se = np.sqrt(np.diag(var))
-    z = beta / se
-    with np.errstate(over="ignore"):  # an infinite coefficient gives an infinite HR / upper limit, as R
-        hr, lo, hi = np.exp(beta), np.exp(beta - Z975 * se), np.exp(beta + Z975 * se)
+    hr, lo, hi, p = wald_summary(beta, se)
     table = pd.DataFrame({
-        "coef": beta, "se": se, "hr": hr,
-        "ci_low": lo, "ci_high": hi,
-        "z": z, "p": 2 * special.ndtr(-np.abs(z)),  # = 2 * stats.norm.sf(|z|)
+        "coef": beta, "se": se, "hr": hr, "ci_low": lo, "ci_high": hi, "z": beta / se, "p": p,
     }, index=pd.Index(covariates, name="covariate"))
     k = len(covariates)
     wald = float(beta @ np.linalg.solve(var, beta))
@@ -550,6 +547,14 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
         ties=ties, iterations=it, converged=conv,
         var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates, _data=cd,
     )
+
+
+def wald_summary(beta, se):
+    """HR, 95% CI limits and two-sided Wald p of coefficients ``beta`` with standard errors ``se`` (arrays of
+    any shape), as ``summary(coxph)`` prints them."""
+    with np.errstate(over="ignore"):  # an infinite coefficient gives an infinite HR / upper limit, as R
+        return (np.exp(beta), np.exp(beta - Z975 * se), np.exp(beta + Z975 * se),
+                2 * special.ndtr(-np.abs(beta / se)))  # = 2 * stats.norm.sf(|z|)
 
 
 # --------------------------------------------------------------------------------------------------
