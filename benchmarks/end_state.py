@@ -106,7 +106,7 @@ def combos(st, table: pd.DataFrame, k: int, verify: int) -> tuple[int, float, in
     best predicted gain weighted matches when applied exactly)."""
     from helpers.reconstruct.kernel import swap_ok
 
-    free = table[np.isclose(table["d_other"], 0) & table["cox_changed"]]
+    free = table3_only(table)
     v0 = coefficients(st)
     effect = np.array(list(free["coefficients"])).reshape(-1, 8) - v0
     free = list(free["move"])
@@ -148,6 +148,11 @@ def survey(st) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["move", "kind", "d_hits", "d_other", "coefficients", "cox_changed"])
 
 
+def table3_only(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``survey`` whose move changes Table 3 and keeps every match outside it."""
+    return table[np.isclose(table["d_other"], 0) & table["cox_changed"]]
+
+
 def pair_gains(st, table: pd.DataFrame, k: int) -> int:
     """Pairs (a move that loses one weighted match, then any single move) that gain, of the first ``k``."""
     hits0 = st.energy()[1]
@@ -181,7 +186,7 @@ def main() -> None:
     print(f"{len(table):,} single moves in {time.perf_counter() - t0:.0f} s: {int((d > 1e-9).sum())} gain, "
           f"{len(neutral)} keep every match ({int(neutral['cox_changed'].sum())} of them change Table 3), "
           f"{int((d < -1e-9).sum())} lose")
-    free = table[np.isclose(table["d_other"], 0) & table["cox_changed"]]
+    free = table3_only(table)
     print(f"{len(free)} change Table 3 and keep every other match; their change of Table 3's own matches: "
           + ", ".join(f"{v:g}: {n}" for v, n in free["d_hits"].round(6).value_counts().sort_index(
               ascending=False).items()))
