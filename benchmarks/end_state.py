@@ -2,6 +2,7 @@
 scored by the search's own weighted matches (prints counts; not a test).
 
     .venv/bin/python benchmarks/end_state.py [--seed 2023] [--iterations 900000] [--pairs 0] [--combos 3]
+                                             [--window 7] [--window-deaths]
 
 The moves are those of the search (``search.py``): insertions within six ranks, death swaps within eight,
 every allowed swap of every factor, and every era flip, about 5,500 in all.  For each, the script counts
@@ -12,10 +13,14 @@ matches.  ``--pairs K`` also combines each of the K moves that lose one weighted
 move, and counts the pairs that gain.  ``--combos K`` (default 3; 0 skips it) treats Table 3 as a
 closest-vector problem: it adds the effects on Table 3's coefficients and standard errors of every
 combination of up to K of the moves that keep every other match, predicts Table 3's matches from the sums,
-and applies the ``--verify`` (2,000) best predicted combinations exactly.
+and applies the ``--verify`` (2,000) best predicted combinations exactly.  ``--window L`` (default 7; 0
+skips it) tries every permutation of every ``L`` consecutive patients in the order (``--window-deaths``:
+and every placement of their deaths on those ranks), a neighbourhood holding every combination of swaps
+and insertions within ``L`` ranks, and counts the permutations that gain.
 data/RECONSTRUCTION.md reports the figures for the two chains of the default command (seeds 2022 and 2023 at
 50,000,000 iterations): 25 minutes each to reach the end state, then about 6 s for the single moves and
-10 minutes for 200 pairs, and 4 to 16 s for the combinations of up to 3 or 4.
+10 minutes for 200 pairs, 4 to 16 s for the combinations of up to 3 or 4, and 21 s (L = 7), 146 s (L = 8)
+or 7.5 minutes (L = 7 with the deaths) for the windows.
 """
 
 from __future__ import annotations
@@ -165,6 +170,35 @@ def pair_gains(st, table: pd.DataFrame, k: int) -> int:
     return gains
 
 
+def window_gains(st, length: int, deaths: bool = False) -> tuple[int, int]:
+    """Every permutation of every ``length`` consecutive patients in the order of ``st`` (with ``deaths``,
+    also every placement of the window's deaths on its ranks): (how many were scored, how many gain
+    weighted matches)."""
+    from helpers.reconstruct.search import RankSearch
+
+    st = RankSearch(st.s, st.order, st.death, st.tg)  # a copy: the windows are tried in place
+    hits0, n = st.energy()[1], len(st.order)
+    tried = gains = 0
+    for w in range(n - length + 1):
+        ranks = np.arange(w, w + length)
+        base = st.order[ranks].copy()
+        dead = st.death[base].copy()
+        placements = [None]  # the deaths stay with their patients
+        if deaths:  # the window's deaths on each choice of its ranks
+            placements = [np.isin(np.arange(length), c).astype(float)
+                          for c in itertools.combinations(range(length), int(dead.sum()))]
+        for perm in itertools.permutations(base):
+            who = np.array(perm)
+            st.order[ranks], st.rank[who] = who, ranks
+            for d in placements:
+                if d is not None:
+                    st.death[who] = d
+                tried += 1
+                gains += st.energy()[1] > hits0 + 1e-9
+        st.order[ranks], st.rank[base], st.death[base] = base, ranks, dead
+    return tried, gains
+
+
 def main() -> None:
     from helpers.reconstruct import api
 
@@ -174,6 +208,8 @@ def main() -> None:
     p.add_argument("--pairs", type=int, default=0)
     p.add_argument("--combos", type=int, default=3)
     p.add_argument("--verify", type=int, default=2000)
+    p.add_argument("--window", type=int, default=7)
+    p.add_argument("--window-deaths", action="store_true")
     a = p.parse_args()
     t0 = time.perf_counter()
     st = end_state(a.seed, a.iterations)
@@ -204,6 +240,12 @@ def main() -> None:
         print(f"{n:,} combinations of up to {a.combos} moves that change Table 3 and keep every other match: "
               f"their added effects predict at most {best:g} of Table 3's weighted matches (the end state has "
               f"{now:g}); of the {min(a.verify, n):,} best predicted, {gains} gain when applied "
+              f"({time.perf_counter() - t0:.0f} s)")
+    if a.window:
+        t0 = time.perf_counter()
+        tried, gains = window_gains(st, a.window, a.window_deaths)
+        print(f"{tried:,} permutations of {a.window} consecutive patients"
+              f"{' with their deaths placed every way' if a.window_deaths else ''}: {gains} gain "
               f"({time.perf_counter() - t0:.0f} s)")
 
 

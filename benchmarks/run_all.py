@@ -4,8 +4,9 @@
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)
-- ``benchmarks/end_state.py``: whether any single move from one seed's end state, or any combination of up to
-  three that keep the matches outside Table 3, gains a match
+- ``benchmarks/end_state.py``: whether any single move from one seed's end state, any combination of up to
+  three that keep the matches outside Table 3, or any permutation of seven neighbours in the order gains a
+  match
 """
 
 from __future__ import annotations

@@ -111,3 +111,25 @@ def test_end_state_combos_predict_table3_as_the_search_counts_it(surveyed):
     assert n == len(free)
     assert best == pytest.approx(t3 + free["d_hits"].max())
     assert gains == int((free["d_hits"] > 1e-9).sum())
+
+
+def test_end_state_window_of_two_is_every_swap_of_neighbours(surveyed):
+    """benchmarks/end_state.py --window: the permutations of two neighbours are the swaps of neighbours, so
+    they gain where a swap of neighbours (an insertion one rank later) gains; the state is left as it was."""
+    import math
+
+    import numpy as np
+
+    es, st, table = surveyed
+    later = table["move"].map(lambda m: m[0] == "insert" and m[2] == st.rank[m[1]] + 1)
+    worse = es.applied(st, table.loc[later & (table["d_hits"] < 0), "move"].iloc[0])  # swapping back gains
+    order, death, n = worse.order.copy(), worse.death.copy(), len(worse.order)
+    hits = worse.energy()[1]
+    swaps = [es.applied(worse, ("insert", int(order[r]), r + 1)).energy()[1] > hits + 1e-9 for r in range(n - 1)]
+    tried, gains = es.window_gains(worse, 2)
+    assert tried == 2 * (n - 1)
+    assert gains == sum(swaps) >= 1
+    tried, _ = es.window_gains(worse, 3, deaths=True)
+    assert tried == sum(6 * math.comb(3, int(death[order[w:w + 3]].sum())) for w in range(n - 2))
+    assert (worse.order == order).all() and (worse.death == death).all()
+    assert (worse.rank[worse.order] == np.arange(n)).all()
