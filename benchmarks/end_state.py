@@ -2,7 +2,7 @@
 scored by the search's own weighted matches (prints counts; not a test).
 
     .venv/bin/python benchmarks/end_state.py [--seed 2023] [--iterations 900000] [--pairs 0] [--combos 3]
-                                             [--window 7] [--window-deaths]
+                                             [--window 7] [--window-deaths] [--decompose 0]
 
 The moves are those of the search (``search.py``): insertions within six ranks, death swaps within eight,
 every allowed swap of every factor, and every era flip, about 5,500 in all.  For each, the script counts
@@ -16,11 +16,15 @@ combination of up to K of the moves that keep every other match, predicts Table 
 and applies the ``--verify`` (2,000) best predicted combinations exactly.  ``--window L`` (default 7; 0
 skips it) tries every permutation of every ``L`` consecutive patients in the order (``--window-deaths``:
 and every placement of their deaths on those ranks), a neighbourhood holding every combination of swaps
-and insertions within ``L`` ranks, and counts the permutations that gain.
+and insertions within ``L`` ranks, and counts the permutations that gain.  ``--decompose R`` (default 0)
+splits the targets into those that depend only on the order, the deaths, Table 3's covariates and the era,
+and those of the other factors (each a function of the order and its own column; ``split_targets``), and
+runs ``R`` rounds that search the order against its own side alone and then re-fit the other factors with
+the order fixed (``decompose``): a compound move that no single move, pair or window holds.
 data/RECONSTRUCTION.md reports the figures for the two chains of the default command (seeds 2022 and 2023 at
 50,000,000 iterations): 25 minutes each to reach the end state, then about 6 s for the single moves and
 10 minutes for 200 pairs, 4 to 16 s for the combinations of up to 3 or 4, and 21 s (L = 7), 146 s (L = 8)
-or 7.5 minutes (L = 7 with the deaths) for the windows.
+or 7.5 minutes (L = 7 with the deaths) for the windows, and about 4 minutes for 8 rounds of --decompose.
 """
 
 from __future__ import annotations
@@ -199,6 +203,79 @@ def window_gains(st, length: int, deaths: bool = False) -> tuple[int, int]:
     return tried, gains
 
 
+def split_targets(tg):
+    """``tg`` split by what its targets depend on: ``(order, factors)``.  ``factors`` holds the rows of the
+    swapped factors that are not Table 3 covariates (age, sex, primary site, depth, grade, resection,
+    chemotherapy, radiotherapy, interval, lesions, perioperative chemotherapy, first-line response, and the
+    palliative-chemotherapy subset, whose membership follows chemotherapy); each of them depends on the
+    order and on its own column only.  ``order`` holds the rest: Table 3, the rows of its covariates, the
+    whole groups, the 5-year rates and the follow-up, all functions of the order, the deaths, Table 3's
+    covariates and the era (whose flips move the placement cap of every pin)."""
+    from dataclasses import replace
+
+    from helpers.reconstruct.structure import CODED
+
+    names = {CODED[f] for f in _factor_side()}
+    side = np.array([fac in names or sub == "palliative_chemo" for sub, fac in tg.groupings])
+    m, p = side[tg.tmed[:, 0].astype(int)], side[tg.tp[:, 0].astype(int)]
+
+    def ids(keep_m, keep_p, rest):  # the published ids, kept aligned with the target rows
+        return {"median_os": list(np.array(tg.ids["median_os"], object)[keep_m]),
+                "p": list(np.array(tg.ids["p"], object)[keep_p]),
+                **{k: (v if rest else []) for k, v in tg.ids.items() if k not in ("median_os", "p")}}
+
+    order = replace(tg, tmed=tg.tmed[~m], tp=tg.tp[~p], ids=ids(~m, ~p, True))
+    factors = replace(tg, tmed=tg.tmed[m], tp=tg.tp[p], tcox=tg.tcox[:0], ts5=tg.ts5[:0], tscal=tg.tscal[:0],
+                      ids=ids(m, p, False))
+    return order, factors
+
+
+def matches(st, tg) -> float:
+    """Weighted matches of the state ``st`` scored against the targets ``tg``."""
+    from helpers.reconstruct.search import RankSearch
+
+    return RankSearch(st.s, st.order, st.death, tg).energy()[1]
+
+
+def _factor_side() -> list[int]:
+    """The swapped factors that are not Table 3 covariates."""
+    from helpers.reconstruct.kernel import CUR_SWAPS, NON_SWAPS, PRES, SITES, SIZE
+
+    return sorted(set(CUR_SWAPS.tolist() + NON_SWAPS.tolist()) - {SIZE, PRES, SITES})
+
+
+def decompose(st, rounds: int, order_iterations: int, factor_iterations: int, seed: int = 0) -> list[tuple]:
+    """Rounds of a search split along ``split_targets``.  Each round anneals the order, the deaths, Table 3's
+    covariates and the era against the order-side targets alone (temperature 0.05 to 0.005), then the other
+    factors, the order fixed, against every target (0.3 to 0.005: the per-factor stage's moves).  The round's
+    state is kept when it matches at least as many weighted numbers as the kept one.  Returns per round
+    (order-side, factor-side and all weighted matches) after each half; ``st`` is left as it was."""
+    from helpers.reconstruct.kernel import CUR_SWAPS, NON_SWAPS, PRES, SITES, SIZE
+    from helpers.reconstruct.search import FACTOR_ONLY, MIX, RankSearch, _chunks
+
+    side, factors = split_targets(st.tg)
+    rng = np.random.default_rng(seed)
+    cur, non = (np.intersect1d(sw, _factor_side()) for sw in (CUR_SWAPS, NON_SWAPS))
+
+    def anneal(x, tg, n, t0, mix, cur, non):
+        x = RankSearch(x.s, x.order, x.death, tg)
+        x.state[2] = x.energy()[0]
+        x.keep_best()
+        for U, IJ, temps in _chunks(rng, n, 8192, t0, 0.005):
+            x.run(U, IJ, temps, mix, cur, non)
+        x.restore_best()
+        return x
+
+    kept, out = st, []
+    for _ in range(rounds):
+        a = anneal(kept, side, order_iterations, 0.05, MIX, np.array([SIZE, PRES]), np.array([SIZE, PRES, SITES]))
+        b = anneal(a, st.tg, factor_iterations, 0.3, FACTOR_ONLY, cur, non)
+        out.append(tuple(matches(x, tg) for x in (a, b) for tg in (side, factors, st.tg)))
+        if out[-1][-1] >= matches(kept, st.tg) - 1e-9:
+            kept = b
+    return out
+
+
 def main() -> None:
     from helpers.reconstruct import api
 
@@ -210,6 +287,8 @@ def main() -> None:
     p.add_argument("--verify", type=int, default=2000)
     p.add_argument("--window", type=int, default=7)
     p.add_argument("--window-deaths", action="store_true")
+    p.add_argument("--decompose", type=int, default=0)
+    p.add_argument("--decompose-iterations", type=int, nargs=2, default=(1_000_000, 2_000_000))
     a = p.parse_args()
     t0 = time.perf_counter()
     st = end_state(a.seed, a.iterations)
@@ -247,6 +326,16 @@ def main() -> None:
         print(f"{tried:,} permutations of {a.window} consecutive patients"
               f"{' with their deaths placed every way' if a.window_deaths else ''}: {gains} gain "
               f"({time.perf_counter() - t0:.0f} s)")
+    if a.decompose:
+        t0 = time.perf_counter()
+        side, factors = split_targets(st.tg)
+        print(f"order side {matches(st, side):.0f}, factor side {matches(st, factors):.0f} weighted matches; rounds of "
+              f"{a.decompose_iterations[0]:,} iterations of the order side alone, then {a.decompose_iterations[1]:,} "
+              "of the other factors (order side / factor side / all):")
+        for r, row in enumerate(decompose(st, a.decompose, *a.decompose_iterations)):
+            print(f"  round {r}: {row[0]:.0f} / {row[1]:.0f} / {row[2]:.0f}, then {row[3]:.0f} / {row[4]:.0f} / "
+                  f"{row[5]:.0f}")
+        print(f"  ({time.perf_counter() - t0:.0f} s)")
 
 
 if __name__ == "__main__":

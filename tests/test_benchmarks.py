@@ -133,3 +133,46 @@ def test_end_state_window_of_two_is_every_swap_of_neighbours(surveyed):
     assert tried == sum(6 * math.comb(3, int(death[order[w:w + 3]].sum())) for w in range(n - 2))
     assert (worse.order == order).all() and (worse.death == death).all()
     assert (worse.rank[worse.order] == np.arange(n)).all()
+
+
+def test_end_state_split_targets_by_what_they_depend_on(surveyed):
+    """benchmarks/end_state.py --decompose: the two sides share out the targets; a swap of a factor on the
+    factor side leaves the order side's loss and matches exactly as they were, and the factor-side half of a
+    round changes nothing on the order side."""
+    import numpy as np
+
+    from helpers.reconstruct.kernel import SIZE
+    from helpers.reconstruct.search import RankSearch
+
+    es, st, table = surveyed
+    side, factors = es.split_targets(st.tg)
+    for name in ("tmed", "tp"):
+        a, b = getattr(side, name), getattr(factors, name)
+        assert len(a) > 0 and len(b) > 0
+        rows = [sorted(map(tuple, np.nan_to_num(x, nan=-1.0))) for x in (np.r_[a, b], getattr(st.tg, name))]
+        assert rows[0] == rows[1]
+    assert len(side.tcox) == len(st.tg.tcox) and len(factors.tcox) == len(factors.ts5) == len(factors.tscal) == 0
+    for part in (side, factors):  # the published ids stay aligned with their rows
+        assert [len(part.ids[k]) for k in ("median_os", "p", "cox")] == [len(part.tmed), len(part.tp), len(part.tcox)]
+    assert "t5.depth.p" in factors.ids["p"] and "t5.size.p" in side.ids["p"]
+
+    def order_side(x):
+        return RankSearch(x.s, x.order, x.death, side).energy()
+
+    kind = table["move"].map(lambda m: m[1] if m[0] == "factor" else -1)
+    swaps = table.loc[kind.isin(es._factor_side()), "move"]
+    assert len(swaps) > 100
+    before, changed = order_side(st), 0
+    for mv in swaps.iloc[::3]:
+        new = es.applied(st, mv)
+        assert order_side(new) == before, mv
+        changed += es.matches(new, factors) != es.matches(st, factors)
+    assert changed > 0
+    assert any(order_side(es.applied(st, mv)) != before for mv in table.loc[kind == SIZE, "move"].iloc[:20])
+
+    order, death, C = st.order.copy(), st.death.copy(), st.s.C.copy()
+    rounds = es.decompose(st, 2, 3000, 3000)
+    assert len(rounds) == 2 and all(r[0] == r[3] for r in rounds)
+    # one placement serves both sides' pins, so together they meet at most what each meets alone
+    assert all(r[2] <= r[0] + r[1] + 1e-9 and r[5] <= r[3] + r[4] + 1e-9 for r in rounds)
+    assert (st.order == order).all() and (st.death == death).all() and (st.s.C == C).all()
