@@ -238,10 +238,13 @@ def matches(st, tg) -> float:
 
 
 def _factor_side() -> list[int]:
-    """The swapped factors that are not Table 3 covariates."""
-    from helpers.reconstruct.kernel import CUR_SWAPS, NON_SWAPS, PRES, SITES, SIZE
+    """The swapped factors that are not Table 3 covariates (``helpers.factors.COX_COVARIATES``)."""
+    from helpers.factors import COX_COVARIATES
+    from helpers.reconstruct.kernel import CUR_SWAPS, NON_SWAPS
+    from helpers.reconstruct.structure import CODED
 
-    return sorted(set(CUR_SWAPS.tolist() + NON_SWAPS.tolist()) - {SIZE, PRES, SITES})
+    cox = {CODED.index(key) for key, _ in COX_COVARIATES.values()}
+    return sorted(set(CUR_SWAPS.tolist() + NON_SWAPS.tolist()) - cox)
 
 
 def decompose(st, rounds: int, order_iterations: int, factor_iterations: int, seed: int = 0) -> list[tuple]:
@@ -250,12 +253,14 @@ def decompose(st, rounds: int, order_iterations: int, factor_iterations: int, se
     factors, the order fixed, against every target (0.3 to 0.005: the per-factor stage's moves).  The round's
     state is kept when it matches at least as many weighted numbers as the kept one.  Returns per round
     (order-side, factor-side and all weighted matches) after each half; ``st`` is left as it was."""
-    from helpers.reconstruct.kernel import CUR_SWAPS, NON_SWAPS, PRES, SITES, SIZE
+    from helpers.reconstruct.kernel import CUR_SWAPS, NON_SWAPS
     from helpers.reconstruct.search import FACTOR_ONLY, MIX, RankSearch, _chunks
 
     side, factors = split_targets(st.tg)
     rng = np.random.default_rng(seed)
+    # each subset's swapped factors: Table 3's covariates move with the order, the rest with the re-fit
     cur, non = (np.intersect1d(sw, _factor_side()) for sw in (CUR_SWAPS, NON_SWAPS))
+    cur_cox, non_cox = (np.setdiff1d(sw, _factor_side()) for sw in (CUR_SWAPS, NON_SWAPS))
 
     def anneal(x, tg, n, t0, mix, cur, non):
         x = RankSearch(x.s, x.order, x.death, tg)
@@ -266,13 +271,13 @@ def decompose(st, rounds: int, order_iterations: int, factor_iterations: int, se
         x.restore_best()
         return x
 
-    kept, out = st, []
+    kept, kept_hits, out = st, matches(st, st.tg), []
     for _ in range(rounds):
-        a = anneal(kept, side, order_iterations, 0.05, MIX, np.array([SIZE, PRES]), np.array([SIZE, PRES, SITES]))
+        a = anneal(kept, side, order_iterations, 0.05, MIX, cur_cox, non_cox)
         b = anneal(a, st.tg, factor_iterations, 0.3, FACTOR_ONLY, cur, non)
         out.append(tuple(matches(x, tg) for x in (a, b) for tg in (side, factors, st.tg)))
-        if out[-1][-1] >= matches(kept, st.tg) - 1e-9:
-            kept = b
+        if out[-1][-1] >= kept_hits - 1e-9:
+            kept, kept_hits = b, out[-1][-1]
     return out
 
 
