@@ -24,16 +24,19 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# make book [COHORT=my_cohort.csv] [REGIMENS=my_regimens.csv]   (paths absolute or relative to this directory)
+# make book [COHORT=my_cohort.csv] [REGIMENS=my_regimens.csv] [PRIMARY_TREATMENT=my_primary.csv]
+# (paths absolute or relative to this directory).
 # Validates the input first and stops before rendering anything if it is invalid; builds into a staging
 # directory and replaces $(BOOK)/_build/html only when the whole build succeeded, so _build keeps the last
-# good site.  The notebooks read the files from $COHORT / $REGIMENS (helpers.paths).  COHORT without
-# REGIMENS builds with no regimen file: the sections that need one say so and skip themselves.
+# good site.  The notebooks read the files from $COHORT / $REGIMENS / $PRIMARY_TREATMENT (helpers.paths).
+# COHORT without REGIMENS (or PRIMARY_TREATMENT) builds without that file: what needs it says so and skips itself.
 BOOK     ?= book
 COHORT   ?=
 REGIMENS ?=
+PRIMARY_TREATMENT ?=
 BOOK_COHORT   = $(if $(COHORT),$(abspath $(COHORT)),$(CURDIR)/data/cohort.csv)
 BOOK_REGIMENS = $(if $(REGIMENS),$(abspath $(REGIMENS)),$(if $(COHORT),,$(CURDIR)/data/regimens.csv))
+BOOK_PRIMARY  = $(if $(PRIMARY_TREATMENT),$(abspath $(PRIMARY_TREATMENT)),$(if $(COHORT),,$(CURDIR)/data/primary_treatment.csv))
 
 book: $(STAMP)
 	@set -eu; \
@@ -43,10 +46,14 @@ book: $(STAMP)
 	  $(BIN)/python -m helpers.data validate "$(BOOK_REGIMENS)" --kind regimens --cohort "$(BOOK_COHORT)" \
 	    || fail "invalid regimens file"; \
 	fi; \
+	if [ -n "$(BOOK_PRIMARY)" ]; then \
+	  $(BIN)/python -m helpers.data validate "$(BOOK_PRIMARY)" --kind primary_treatment --cohort "$(BOOK_COHORT)" \
+	    || fail "invalid primary-treatment file"; \
+	fi; \
 	mkdir -p "$(BOOK)/_build"; \
 	stage=$$(mktemp -d "$(BOOK)/_build/.staging.XXXXXX"); \
 	trap 'rm -rf "$$stage"' EXIT INT TERM; \
-	COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" \
+	COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" \
 	  $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going \
 	  || fail "the book build failed"; \
 	test -f "$$stage/_build/html/index.html" || fail "the build wrote no index.html"; \
@@ -54,7 +61,7 @@ book: $(STAMP)
 	if [ -d "$(BOOK)/_build/html" ]; then mv "$(BOOK)/_build/html" "$(BOOK)/_build/.html.old"; fi; \
 	mv "$$stage/_build/html" "$(BOOK)/_build/html"; \
 	rm -rf "$(BOOK)/_build/.html.old"; \
-	echo "make book: built $(BOOK)/_build/html from $(BOOK_COHORT)$(if $(BOOK_REGIMENS), and $(BOOK_REGIMENS))"
+	echo "make book: built $(BOOK)/_build/html from $(BOOK_COHORT)$(if $(BOOK_REGIMENS), and $(BOOK_REGIMENS))$(if $(BOOK_PRIMARY), and $(BOOK_PRIMARY))"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

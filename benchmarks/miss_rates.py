@@ -20,7 +20,8 @@ def card(seed: int, iterations: int) -> pd.DataFrame:
     """The fidelity scorecard of one seed's cohort: one row per printed number."""
     from helpers.reconstruct import api, report
 
-    out = report.fidelity_as_written(*api.reconstruct(seed, iterations))
+    cohort, regimens = api.reconstruct(seed, iterations)
+    out = report.fidelity_as_written(cohort, regimens, api.primary_treatment_of(cohort))
     return out[["id", "kind", "match", "explanation"]].assign(printed=out.apply(report.printed, axis=1), seed=seed)
 
 

@@ -25,7 +25,7 @@ def run(seed: int, iterations: int) -> dict:
     w0 = time.perf_counter()
     cohort, regimens = api.reconstruct(seed, iterations)
     cpu, wall = time.process_time() - t0, time.perf_counter() - w0
-    summ = scorecard.summary(fidelity_as_written(cohort, regimens))
+    summ = scorecard.summary(fidelity_as_written(cohort, regimens, api.primary_treatment_of(cohort)))
     return {"seed": seed, "iterations": iterations, "cpu_s": cpu, "wall_s": wall,
             "all_pct": summ.loc[("all", "all"), "percent"], "all": int(summ.loc[("all", "all"), "matched"]),
             "total": int(summ.loc[("all", "all"), "total"]),

@@ -21,6 +21,7 @@ from helpers import data, paths
 BAD = Path(__file__).parent / "bad_inputs"
 VALID_COHORT = BAD / "valid_cohort.csv"
 VALID_REGIMENS = BAD / "valid_regimens.csv"
+VALID_PRIMARY = BAD / "valid_primary_treatment.csv"
 
 # file -> (line, column, words that must appear in the message); line None = a problem of the whole file
 CASES = {
@@ -56,6 +57,18 @@ CASES = {
     "regimens_duplicate_line.csv": (7, "line", "each line number once per patient"),
     "regimens_patient_not_in_cohort.csv": (3, "patient_id", "value 'P99' — expected a patient_id of the cohort file"),
     "regimens_patient_without_chemotherapy.csv": (5, "patient_id", "value 'P04' — expected a patient with chemotherapy 1"),
+    "primary_treatment_bad_regimen.csv": (6, "perioperative_chemo_primary_regimen",
+                                          "value 'GEM+DOC' — expected one of DXR+IFM, other or empty"),
+    "primary_treatment_chemo_for_synchronous.csv": (3, "perioperative_chemo_primary",
+                                                    "value '0' — expected empty (it is given only when presenting is metachronous"),
+    "primary_treatment_chemo_missing.csv": (4, "perioperative_chemo_primary",
+                                            "expected 0 or 1 because presenting is metachronous"),
+    "primary_treatment_regimen_without_chemo.csv": (4, "perioperative_chemo_primary_regimen",
+                                                    "value 'DXR+IFM' — expected empty because perioperative_chemo_primary is not 1"),
+    "primary_treatment_resection_without_recurrence.csv": (2, "local_recurrence_resection",
+                                                           "value '1' — expected empty (it is given only when local_recurrence is 1"),
+    "primary_treatment_missing_patient.csv": (None, None, "no line for 1 patient of the cohort file tests/bad_inputs/valid_cohort.csv (P04)"),
+    "primary_treatment_patient_not_in_cohort.csv": (5, "patient_id", "value 'P99' — expected a patient_id of the cohort file"),
     "empty.csv": (None, None, "file is empty"),
     "header_only.csv": (None, None, "header only"),
     "not_csv.csv": (None, None, "not CSV text"),
@@ -78,6 +91,10 @@ def test_columns_follow_issue_3_order():
     assert data.COHORT_COLUMNS[-3:] == ["os_months", "death", "status"]
     assert len(data.COHORT_COLUMNS) == 30 == len(set(data.COHORT_COLUMNS))
     assert data.REGIMEN_COLUMNS == ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
+    # the primary-treatment file's columns are the published factors they reproduce
+    from helpers import scorecard
+    assert data.PRIMARY_TREATMENT_COLUMNS[0] == "patient_id"
+    assert data.PRIMARY_TREATMENT_COLUMNS[1:] == sorted(scorecard.NO_COLUMN, key=data.PRIMARY_TREATMENT_COLUMNS.index)
 
 
 def test_valid_files_pass():
@@ -87,6 +104,9 @@ def test_valid_files_pass():
     assert out.returncode == 0 and out.stdout.startswith("OK ") and "5 patients" in out.stdout
     out = _cli("validate", str(VALID_REGIMENS), "--cohort", str(VALID_COHORT))
     assert out.returncode == 0 and out.stdout.startswith("OK ") and "6 regimens" in out.stdout
+    assert data.validate(VALID_PRIMARY, cohort=VALID_COHORT) == []
+    out = _cli("validate", str(VALID_PRIMARY), "--cohort", str(VALID_COHORT))
+    assert out.returncode == 0 and "valid primary_treatment file, 5 patients" in out.stdout
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -229,6 +249,27 @@ def test_regimens_available_follows_the_cohort(monkeypatch):
     assert not data.regimens_available()
 
 
+def test_primary_treatment_loads_and_follows_the_cohort(monkeypatch):
+    p = data.load_primary_treatment(VALID_PRIMARY, cohort=VALID_COHORT)
+    assert list(p.columns) == data.PRIMARY_TREATMENT_COLUMNS and len(p) == 5
+    assert p["perioperative_chemo_primary"].tolist()[:1] == [1] and p["perioperative_chemo_primary"].isna().sum() == 2
+    assert p["perioperative_chemo_primary_regimen"].dropna().tolist() == ["DXR+IFM", "other"]
+    monkeypatch.setenv("COHORT", str(VALID_COHORT))
+    monkeypatch.delenv("PRIMARY_TREATMENT", raising=False)
+    assert not data.primary_treatment_available()  # another cohort: the synthetic file does not describe it
+    with pytest.raises(data.DataError, match="no primary-treatment file"):
+        data.load_primary_treatment()
+    assert "primary-treatment file" in data.primary_treatment_missing_note()
+    monkeypatch.setenv("PRIMARY_TREATMENT", str(VALID_PRIMARY))
+    assert data.primary_treatment_available() and len(data.load_primary_treatment()) == 5
+    with pytest.raises(data.DataError, match="P04"):
+        data.load_primary_treatment(BAD / "primary_treatment_missing_patient.csv")  # checked against $COHORT
+    monkeypatch.delenv("COHORT")
+    monkeypatch.delenv("PRIMARY_TREATMENT")
+    assert data.primary_treatment_available()  # the synthetic cohort has its synthetic file
+    assert data.is_synthetic_default(data.primary_treatment_path_or_none(), "primary_treatment")
+
+
 def test_provenance_and_banner(monkeypatch, tmp_path):
     info = data.provenance(VALID_COHORT)
     assert info == {"path": "tests/bad_inputs/valid_cohort.csv",
@@ -236,6 +277,10 @@ def test_provenance_and_banner(monkeypatch, tmp_path):
     own = data.cohort_banner(VALID_COHORT, VALID_REGIMENS)
     assert info["sha256"] in own and "not the project's synthetic data" in own and "5 patients" in own
     assert "synthetic reconstruction" not in own and "6 regimens" in own
+    assert "Primary-tumour treatment" not in own  # the synthetic file does not go with another cohort
+    own = data.cohort_banner(VALID_COHORT, VALID_REGIMENS, VALID_PRIMARY)
+    assert "Primary-tumour treatment from `tests/bad_inputs/valid_primary_treatment.csv`" in own
+    assert "synthetic reconstruction" not in own
     # the default files are announced as synthetic
     fake = tmp_path / "data"
     fake.mkdir()
@@ -252,7 +297,7 @@ def test_provenance_and_banner(monkeypatch, tmp_path):
 def test_readme_documents_every_column():
     readme = (paths.DATA / "README.md").read_text()
     assert "SYNTHETIC" in readme and "RECONSTRUCTION.md" in readme
-    for column in data.COHORT_COLUMNS + data.REGIMEN_COLUMNS:
+    for column in data.COHORT_COLUMNS + data.REGIMEN_COLUMNS + data.PRIMARY_TREATMENT_COLUMNS:
         assert f"`{column}`" in readme, column
 
 

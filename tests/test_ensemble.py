@@ -130,6 +130,8 @@ def test_cli_writes_summary_and_per_seed_tables(tmp_path):
             card = pd.read_csv(d / "fidelity.csv")
             assert int(card["match"].sum()) == r.matched
             assert len(pd.read_csv(d / "cohort.csv")) == 61
+            assert len(pd.read_csv(d / "primary_treatment.csv")) == 61
+            assert card["computed"].all()  # each member is scored on the same printed numbers as the book's cohort
 
 
 def test_scheduler_needs_the_dask_backend(tmp_path):

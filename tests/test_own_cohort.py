@@ -82,6 +82,16 @@ def test_invalid_regimens_stop_before_rendering(last_good_site):
     assert _tree(html) == before
 
 
+def test_invalid_primary_treatment_stops_before_rendering(last_good_site):
+    html, before = last_good_site
+    out = _make_book(f"COHORT={VALID_COHORT}", f"PRIMARY_TREATMENT={BAD / 'primary_treatment_chemo_for_synchronous.csv'}")
+    both = out.stdout + out.stderr
+    assert out.returncode != 0
+    assert "primary_treatment_chemo_for_synchronous.csv:3: column perioperative_chemo_primary: value '0'" in both
+    assert "invalid primary-treatment file" in both and "Traceback" not in both
+    assert _tree(html) == before
+
+
 def test_missing_cohort_file_stops(last_good_site):
     html, before = last_good_site
     out = _make_book("COHORT=/nonexistent/cohort.csv")
@@ -97,7 +107,8 @@ PAGE = MYST_HEADER + """\
 import os
 from IPython.display import Markdown
 from helpers import data
-print("COHORT=" + os.environ["COHORT"], "regimens_available=" + str(data.regimens_available()))
+print("COHORT=" + os.environ["COHORT"], "regimens_available=" + str(data.regimens_available()),
+      "primary_treatment_available=" + str(data.primary_treatment_available()))
 print("rows=" + str(len(data.load_cohort())))
 %s
 Markdown(data.cohort_banner())
@@ -132,10 +143,21 @@ def test_own_cohort_build_uses_the_file_and_replaces_the_site(tmp_path):
     page = (html / "index.html").read_text()
     assert f"COHORT={VALID_COHORT}" in page  # exported as an absolute path to the notebook kernel
     assert "regimens_available=False" in page  # COHORT without REGIMENS: no regimen file
+    assert "primary_treatment_available=False" in page  # nor the synthetic primary-treatment file
     assert "rows=5" in page
     assert hashlib.sha256(VALID_COHORT.read_bytes()).hexdigest() in page
     assert not (html / "SENTINEL.txt").exists()  # the old site was replaced as a whole
     assert _no_staging_left(book / "_build")
+
+
+def test_own_cohort_build_with_a_primary_treatment_file(tmp_path):
+    book = _tiny_book(tmp_path)
+    primary = BAD / "valid_primary_treatment.csv"
+    out = _make_book(f"BOOK={book}", f"COHORT={VALID_COHORT}", f"PRIMARY_TREATMENT={primary}")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    page = (book / "_build" / "html" / "index.html").read_text()
+    assert "primary_treatment_available=True" in page and "regimens_available=False" in page
+    assert hashlib.sha256(primary.read_bytes()).hexdigest() in page  # named in the banner
 
 
 def test_failed_build_keeps_the_last_good_site(tmp_path):

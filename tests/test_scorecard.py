@@ -18,6 +18,7 @@ import pytest
 
 from helpers import scorecard
 from helpers.published import COLUMNS
+from helpers.data import DataError
 from helpers.scorecard import matches
 
 COHORT = """\
@@ -182,10 +183,46 @@ def test_without_regimens_and_uncomputable_rows():
                     row("text.sex", "Text", "all", "sex", "male", "count", "6"))
     card = scorecard.reproduce(cohort(), None, published_numbers=pub).set_index("id")
     assert card.loc["t2.DXR.n", "how"] == "no regimen file" and card.loc["text.lines", "how"] == "no regimen file"
-    assert "no cohort column" in card.loc["text.peri", "how"]
+    assert card.loc["text.peri", "how"].startswith("no primary-treatment file (no cohort column")
     assert list(card["computed"]) == [False, False, False, True]
     assert card.loc[~card["computed"], "reproduced"].isna().all() and not card.loc[~card["computed"], "match"].any()
     assert card.loc["text.sex", "match"]
+
+
+def primary():
+    """A primary-treatment file for COHORT: perioperative chemotherapy for 3 of its 11 metachronous patients (2 with
+    DXR+IFM), and 2 of its 4 local recurrences resected."""
+    c = cohort()
+    p = pd.DataFrame({"patient_id": c["patient_id"]})
+    meta = c["presenting"] == "metachronous"
+    p["perioperative_chemo_primary"] = pd.Series(pd.NA, index=c.index, dtype="Int64").mask(meta, 0)
+    p.loc[p["patient_id"].isin(["T1", "T2", "T4"]), "perioperative_chemo_primary"] = 1
+    p["perioperative_chemo_primary_regimen"] = p["patient_id"].map({"T1": "DXR+IFM", "T2": "other", "T4": "DXR+IFM"})
+    lr = c["local_recurrence"] == 1
+    p["local_recurrence_resection"] = pd.Series(pd.NA, index=c.index, dtype="Int64").mask(lr.fillna(False), 0)
+    p.loc[p["patient_id"].isin(["T2", "T13"]), "local_recurrence_resection"] = 1
+    return p
+
+
+def test_primary_treatment_facts(tmp_path):
+    pub = published(row("text.peri", "Text", "all", "perioperative_chemo_primary", "", "count", "3"),
+                    row("text.peri.pct", "Text", "all", "perioperative_chemo_primary", "", "percent", "27.3"),  # 3/11
+                    row("text.peri.pct.x", "Text", "all", "perioperative_chemo_primary", "", "percent", "27.2"),
+                    row("text.peri.ai", "Text", "all", "perioperative_chemo_primary_regimen", "DXR+IFM", "count", "2"),
+                    row("text.lrr", "Text", "all", "local_recurrence_resection", "", "count", "2"))
+    card = scorecard.reproduce(cohort(), None, published_numbers=pub, primary=primary()).set_index("id")
+    assert card["computed"].all()
+    assert card["reproduced"].round(4).tolist() == [3, 27.2727, 27.2727, 2, 2]
+    assert card["match"].tolist() == [True, True, False, True, True]
+    path = tmp_path / "primary_treatment.csv"  # a path is loaded and checked against the cohort
+    path.write_text(primary().to_csv(index=False))
+    again = scorecard.reproduce(cohort(), None, published_numbers=pub, primary=path)
+    assert again["reproduced"].tolist() == card["reproduced"].tolist()
+    bad = primary()
+    bad.loc[bad["patient_id"] == "T3", "perioperative_chemo_primary"] = 1  # T3 is synchronous
+    bad.to_csv(path, index=False)
+    with pytest.raises(DataError, match="perioperative_chemo_primary"):
+        scorecard.reproduce(cohort(), None, published_numbers=pub, primary=path)
 
 
 def test_summary(card):

@@ -1,9 +1,11 @@
 """The cohort and regimen files: schema, validation and loading.
 
-Two CSV files feed the book (see ``data/README.md`` for every column):
+Three CSV files feed the book (see ``data/README.md`` for every column):
 
 - the *cohort* file, one line per patient (``COHORT_COLUMNS``);
-- the *regimens* file, one line per chemotherapy regimen given for metastatic disease (``REGIMEN_COLUMNS``).
+- the *regimens* file, one line per chemotherapy regimen given for metastatic disease (``REGIMEN_COLUMNS``);
+- the *primary-treatment* file, one line per patient, with the facts of the primary tumour's treatment that
+  the cohort file's fixed schema has no column for (``PRIMARY_TREATMENT_COLUMNS``; optional, like the regimens).
 
 Validation runs in two pandera stages over a frame whose index is the **line number in the file**
 (header = line 1), so every problem names its line:
@@ -12,10 +14,11 @@ Validation runs in two pandera stages over a frame whose index is the **line num
    type (number, whole number, 0/1, allowed category), empty only where missing is allowed;
 2. ``typed_schema(kind)`` on the parsed values: dtypes, ranges, unique ids and the cross-field rules.
 
-``validate(path)`` returns every problem as a :class:`Problem`; ``load_cohort`` / ``load_regimens`` raise
+``validate(path)`` returns every problem as a :class:`Problem`; ``load_cohort`` / ``load_regimens`` /
+``load_primary_treatment`` raise
 one :class:`DataError` listing them all, or return typed DataFrames.  The command line::
 
-    python -m helpers.data validate FILE [--kind cohort|regimens] [--cohort COHORT_FILE]
+    python -m helpers.data validate FILE [--kind cohort|regimens|primary_treatment] [--cohort COHORT_FILE]
 
 prints ``OK ...`` and exits 0, or prints one ``FILE:LINE: column C: value 'X' — expected ...`` line per
 problem and exits 1.
@@ -41,10 +44,11 @@ from pandera.errors import SchemaErrors
 from . import paths
 
 __all__ = [
-    "COHORT_COLUMNS", "REGIMEN_COLUMNS", "REGIMEN_NAMES", "RESPONSES", "SPECS",
+    "COHORT_COLUMNS", "REGIMEN_COLUMNS", "PRIMARY_TREATMENT_COLUMNS", "REGIMEN_NAMES", "RESPONSES", "SPECS",
     "Problem", "DataError", "validate", "validate_frame", "to_csv_bytes", "load_cohort", "load_regimens", "raw_schema", "typed_schema",
     "infer_kind", "provenance", "cohort_banner", "is_synthetic_default", "regimens_available",
-    "regimens_missing_note", "main",
+    "regimens_missing_note", "load_primary_treatment", "primary_treatment_available",
+    "primary_treatment_missing_note", "main",
 ]
 
 REGIMEN_NAMES = ("DXR", "DXR+IFM", "GEM+DOC", "PAZ", "TRB", "ERB")
@@ -111,11 +115,25 @@ REGIMEN_SPECS: tuple[Spec, ...] = (
     _binary("pfs_event"),
 )
 
-SPECS: dict[str, tuple[Spec, ...]] = {"cohort": COHORT_SPECS, "regimens": REGIMEN_SPECS}
+# Facts the paper prints about the primary tumour's treatment (Sections 3.1 and 3.2) that issue 3's cohort schema
+# has no column for.  Their names are the factors of data/published that they reproduce.
+PRIMARY_REGIMENS = ("DXR+IFM", "other")
+PRIMARY_TREATMENT_SPECS: tuple[Spec, ...] = (
+    Spec("patient_id", "id", unique=True),
+    _binary("perioperative_chemo_primary", nullable=True),
+    Spec("perioperative_chemo_primary_regimen", "category", PRIMARY_REGIMENS, nullable=True),
+    _binary("local_recurrence_resection", nullable=True),
+)
+
+SPECS: dict[str, tuple[Spec, ...]] = {"cohort": COHORT_SPECS, "regimens": REGIMEN_SPECS,
+                                      "primary_treatment": PRIMARY_TREATMENT_SPECS}
 COHORT_COLUMNS: list[str] = [s.name for s in COHORT_SPECS]
 REGIMEN_COLUMNS: list[str] = [s.name for s in REGIMEN_SPECS]
-COLUMNS: dict[str, list[str]] = {"cohort": COHORT_COLUMNS, "regimens": REGIMEN_COLUMNS}
-ROW_NOUN = {"cohort": "patient", "regimens": "regimen"}
+PRIMARY_TREATMENT_COLUMNS: list[str] = [s.name for s in PRIMARY_TREATMENT_SPECS]
+COLUMNS: dict[str, list[str]] = {k: [s.name for s in v] for k, v in SPECS.items()}
+ROW_NOUN = {"cohort": "patient", "regimens": "regimen", "primary_treatment": "patient"}
+REFERS_TO_COHORT = ("regimens", "primary_treatment")  # kinds whose rows are checked against a cohort
+_PRIMARY_SPEC = {s.name: s for s in PRIMARY_TREATMENT_SPECS}
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _WHOLE = r"[+-]?\d{1,15}"
@@ -277,7 +295,7 @@ def _read_table(path: Path, shown: str, raw: bytes | None = None) -> tuple[_Tabl
 
 
 def infer_kind(header: Iterable[str]) -> str | None:
-    """``"cohort"`` or ``"regimens"`` from a header, or None when it looks like neither."""
+    """``"cohort"``, ``"regimens"`` or ``"primary_treatment"`` from a header, or None when it looks like none."""
     cols = set(header)
     score = {k: len(cols & set(v)) - len(cols - set(v)) for k, v in COLUMNS.items()}
     ranked = sorted(score, key=score.get, reverse=True)
@@ -460,12 +478,9 @@ def _regimen_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
                   lambda d: ~d.duplicated(["patient_id", "line"], keep=False) | d[["patient_id", "line"]].isna().any(axis=1),
                   lambda r: (_txt(r["line"]), f"each line number once per patient (patient {r['patient_id']} repeats it)"))]
     if cohort is not None:
-        ids = set(cohort["patient_id"].dropna())
-        source = f"the cohort file {cohort.attrs['source']}" if cohort.attrs.get("source") else "the cohort"
+        source = _cohort_source(cohort)
         chemo = cohort.set_index("patient_id")["chemotherapy"] if "chemotherapy" in cohort else None
-        rules.append(Rule("patient_in_cohort", "patient_id", ("patient_id",),
-                          lambda d: d["patient_id"].isna() | d["patient_id"].isin(ids),
-                          lambda r: (_txt(r["patient_id"]), f"a patient_id of {source}")))
+        rules.append(_in_cohort_rule(cohort, source))
         if chemo is not None:
             no_chemo = set(chemo[_eq(chemo, 0)].index)
             rules.append(Rule("patient_had_chemotherapy", "patient_id", ("patient_id",),
@@ -473,6 +488,68 @@ def _regimen_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
                               lambda r: (_txt(r["patient_id"]), f"a patient with chemotherapy 1 in {source} "
                                          "(this patient has chemotherapy 0)")))
     return tuple(rules)
+
+
+def _in_cohort_rule(cohort: pd.DataFrame, source: str) -> Rule:
+    ids = set(cohort["patient_id"].dropna())
+    return Rule("patient_in_cohort", "patient_id", ("patient_id",),
+                lambda d: d["patient_id"].isna() | d["patient_id"].isin(ids),
+                lambda r: (_txt(r["patient_id"]), f"a patient_id of {source}"))
+
+
+def _cohort_source(cohort: pd.DataFrame) -> str:
+    return f"the cohort file {cohort.attrs['source']}" if cohort.attrs.get("source") else "the cohort"
+
+
+def _empty_unless(column: str, name: str, when: Callable[[pd.DataFrame], pd.Series], because: str,
+                  uses: tuple[str, ...]) -> Rule:
+    """``column`` is empty exactly where ``when`` is False (and given where it is True)."""
+
+    def ok(d: pd.DataFrame) -> pd.Series:
+        w = when(d)
+        return w.isna() | (d[column].isna() == ~w.fillna(False).astype(bool))
+
+    def explain(r: pd.Series) -> tuple[str, str]:
+        if pd.isna(r[column]):
+            return "", f"{_expected_text(_PRIMARY_SPEC[column]).removesuffix(' or empty')} because {because}"
+        return _txt(r[column]), f"empty (it is given only when {because})"
+
+    return Rule(name, column, uses, ok, explain)
+
+
+def _primary_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
+    """The primary-treatment file: the regimen only for a patient given perioperative chemotherapy; against the
+    cohort, perioperative chemotherapy known exactly for the metachronous patients (whose primary was resected
+    before metastasis) and the resection of a local recurrence exactly for the patients with one."""
+    rules = [Rule("regimen_needs_chemo", "perioperative_chemo_primary_regimen",
+                  ("perioperative_chemo_primary_regimen", "perioperative_chemo_primary"),
+                  lambda d: d["perioperative_chemo_primary_regimen"].isna() | _eq(d["perioperative_chemo_primary"], 1),
+                  lambda r: (_txt(r["perioperative_chemo_primary_regimen"]),
+                             "empty because perioperative_chemo_primary is not 1"))]
+    if cohort is not None:
+        source = _cohort_source(cohort)
+        by_id = cohort.drop_duplicates("patient_id").set_index("patient_id")
+        rules.append(_in_cohort_rule(cohort, source))
+
+        def cohort_is(column: str, value):
+            def when(d: pd.DataFrame) -> pd.Series:
+                v = d["patient_id"].map(by_id[column]) if column in by_id else pd.Series(np.nan, index=d.index)
+                return (v == value).where(v.notna()).astype("boolean")
+            return when
+
+        rules.append(_empty_unless("perioperative_chemo_primary", "perioperative_chemo_vs_presenting",
+                                   cohort_is("presenting", "metachronous"),
+                                   f"presenting is metachronous in {source}", ("perioperative_chemo_primary", "patient_id")))
+        rules.append(_empty_unless("local_recurrence_resection", "resection_vs_local_recurrence",
+                                   cohort_is("local_recurrence", 1),
+                                   f"local_recurrence is 1 in {source}", ("local_recurrence_resection", "patient_id")))
+    return tuple(rules)
+
+
+def _rules_for(kind: str, cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
+    if kind == "cohort":
+        return COHORT_RULES
+    return _regimen_rules(cohort) if kind == "regimens" else _primary_rules(cohort)
 
 
 def _rule_check(rule: Rule) -> pa.Check:
@@ -505,14 +582,14 @@ def _typed_column(spec: Spec) -> pa.Column:
 def typed_schema(kind: str, cohort: pd.DataFrame | None = None) -> pa.DataFrameSchema:
     """The pandera schema of parsed values: dtypes, ranges, unique ids, and the cross-field rules as dataframe checks.
 
-    For ``kind="regimens"``, pass the typed ``cohort`` to check that every regimen's patient is in it."""
-    rules = COHORT_RULES if kind == "cohort" else _regimen_rules(cohort)
+    For ``kind="regimens"`` or ``"primary_treatment"``, pass the typed ``cohort`` to check every row against it."""
+    rules = _rules_for(kind, cohort)
     return pa.DataFrameSchema({s.name: _typed_column(s) for s in SPECS[kind]},
                               checks=[_rule_check(r) for r in rules], name=f"{kind} (values)")
 
 
 def _rules(kind: str, cohort: pd.DataFrame | None) -> dict[str, Rule]:
-    return {r.name: r for r in (COHORT_RULES if kind == "cohort" else _regimen_rules(cohort))}
+    return {r.name: r for r in _rules_for(kind, cohort)}
 
 
 def _parse(raw: pd.DataFrame, kind: str) -> pd.DataFrame:
@@ -629,20 +706,35 @@ def _check(path: Path | str, kind: str | None, cohort: Path | str | pd.DataFrame
         if kind is None:
             return None, None, problems + [Problem(
                 shown, table.header_line, None, "header matches neither file",
-                f"a cohort header ({', '.join(COHORT_COLUMNS[:3])}, ...) or a regimens header "
-                f"({', '.join(REGIMEN_COLUMNS)}); or pass --kind")]
+                f"a cohort header ({', '.join(COHORT_COLUMNS[:3])}, ...), a regimens header "
+                f"({', '.join(REGIMEN_COLUMNS)}) or a primary_treatment header "
+                f"({', '.join(PRIMARY_TREATMENT_COLUMNS)}); or pass --kind")]
     if kind not in SPECS:
-        raise ValueError(f"kind must be 'cohort' or 'regimens', not {kind!r}")
+        raise ValueError(f"kind must be one of {', '.join(SPECS)}, not {kind!r}")
     cohort_frame = None
-    if kind == "regimens":
-        cohort_frame, cohort_problems = _reference_cohort(cohort)
+    if kind in REFERS_TO_COHORT:
+        cohort_frame, cohort_problems = _reference_cohort(cohort, kind)
         problems += cohort_problems
     typed, found = _check_frame(table, kind, shown, cohort_frame)
+    if kind == "primary_treatment" and cohort_frame is not None and "patient_id" in typed:
+        found += _missing_patients(typed, cohort_frame, shown)
     return kind, typed, _order(problems + found, kind, table.header)
 
 
-def _reference_cohort(cohort: Path | str | pd.DataFrame | None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    """The cohort that regimen rows must refer to: a DataFrame, a file, or the cohort in use (``cohort_path()``)."""
+def _missing_patients(typed: pd.DataFrame, cohort: pd.DataFrame, shown: str) -> list[Problem]:
+    """A per-patient file must have a line for every patient of its cohort."""
+    missing = [str(i) for i in cohort["patient_id"].dropna() if i not in set(typed["patient_id"].dropna())]
+    if not missing:
+        return []
+    listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
+    return [Problem(shown, None, None, f"no line for {len(missing)} patient{'s' if len(missing) != 1 else ''} "
+                    f"of {_cohort_source(cohort)} ({listed})", "one line per patient of the cohort")]
+
+
+def _reference_cohort(cohort: Path | str | pd.DataFrame | None, kind: str = "regimens"
+                      ) -> tuple[pd.DataFrame | None, list[Problem]]:
+    """The cohort that a regimens or primary-treatment file's rows must refer to: a DataFrame, a file, or the
+    cohort in use (``cohort_path()``)."""
     if isinstance(cohort, pd.DataFrame):
         return cohort, []
     path = Path(cohort) if cohort is not None else paths.cohort_path()
@@ -650,7 +742,7 @@ def _reference_cohort(cohort: Path | str | pd.DataFrame | None) -> tuple[pd.Data
     if problems:
         found = problems[0].value if len(problems) == 1 and problems[0].line is None else "not a valid cohort file"
         return None, [Problem(_display(path), None, None, f"cohort file: {found}",
-                              "a valid cohort file to check the regimens' patient_id against "
+                              f"a valid cohort file to check the {kind} file's patient_id against "
                               f"(see: python -m helpers.data validate {_display(path)})")]
     typed.attrs["source"] = _display(path)
     return typed, []
@@ -658,9 +750,11 @@ def _reference_cohort(cohort: Path | str | pd.DataFrame | None) -> tuple[pd.Data
 
 def validate(path: Path | str, kind: str | None = None, cohort: Path | str | pd.DataFrame | None = None
              ) -> list[Problem]:
-    """Every problem of a cohort or regimens file (``[]`` when valid).  ``kind`` is inferred from the header if None.
+    """Every problem of a cohort, regimens or primary-treatment file (``[]`` when valid).  ``kind`` is inferred
+    from the header if None.
 
-    A regimens file is checked against ``cohort`` (a file or a loaded DataFrame), by default ``cohort_path()``."""
+    A regimens or primary-treatment file is checked against ``cohort`` (a file or a loaded DataFrame), by
+    default ``cohort_path()``."""
     return _check(path, kind, cohort)[2]
 
 
@@ -716,6 +810,21 @@ def load_regimens(path: Path | str | None = None, cohort: Path | str | pd.DataFr
     return _load(path, "regimens", cohort)
 
 
+def load_primary_treatment(path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None
+                           ) -> pd.DataFrame:
+    """The validated primary-treatment file (default ``primary_treatment_path()``), checked against ``cohort``
+    (default the cohort in use): one line per patient, the facts of the primary tumour's treatment that the
+    cohort file has no column for.  Raises :class:`DataError` when invalid, and when no such file goes with the
+    cohort in use (see :func:`primary_treatment_available`)."""
+    if path is None:
+        if not primary_treatment_available():
+            raise DataError(paths.primary_treatment_path(), "primary_treatment", [Problem(
+                _display(paths.primary_treatment_path()), None, None, "no primary-treatment file for this cohort",
+                "a primary-treatment file given as PRIMARY_TREATMENT=... (make book) or $PRIMARY_TREATMENT")])
+        path = paths.primary_treatment_path()
+    return _load(path, "primary_treatment", cohort)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Provenance and the "built from" banner
 # ---------------------------------------------------------------------------------------------------------------
@@ -731,26 +840,44 @@ def provenance(path: Path | str) -> dict:
 
 
 def is_synthetic_default(path: Path | str, kind: str = "cohort") -> bool:
-    """True when ``path`` is the project's synthetic file (``data/cohort.csv`` or ``data/regimens.csv``)."""
-    default = paths.DEFAULT_COHORT if kind == "cohort" else paths.DEFAULT_REGIMENS
+    """True when ``path`` is the project's synthetic file of that kind (``data/cohort.csv``, ``data/regimens.csv``
+    or ``data/primary_treatment.csv``)."""
+    default = {"cohort": paths.DEFAULT_COHORT, "regimens": paths.DEFAULT_REGIMENS,
+               "primary_treatment": paths.DEFAULT_PRIMARY_TREATMENT}[kind]
     return Path(path).resolve() == default.resolve()
 
 
-def regimens_path_or_none() -> Path | None:
-    """The regimen file that goes with the cohort in use, or None when there is none.
-
-    ``$REGIMENS`` when set; otherwise the synthetic ``data/regimens.csv`` -- unless ``$COHORT`` names another cohort,
-    whose patients the synthetic regimens do not describe."""
-    if os.environ.get("REGIMENS"):
-        return paths.regimens_path()
-    if os.environ.get("COHORT") and not is_synthetic_default(paths.cohort_path()):
+def _companion_or_none(variable: str, path: Callable[[], Path], cohort: Path | None = None) -> Path | None:
+    """A file that goes with the cohort (default: the cohort in use): ``$variable`` when set; otherwise the synthetic
+    default -- unless the cohort is another one, whose patients the synthetic files do not describe."""
+    if os.environ.get(variable):
+        return path()
+    if not is_synthetic_default(paths.cohort_path() if cohort is None else cohort):
         return None
-    return paths.regimens_path()
+    return path()
+
+
+def regimens_path_or_none() -> Path | None:
+    """The regimen file that goes with the cohort in use (``$REGIMENS`` or the synthetic default), or None."""
+    return _companion_or_none("REGIMENS", paths.regimens_path)
 
 
 def regimens_available() -> bool:
     """Whether a regimen file goes with the cohort in use and exists (sections on Table 2 skip themselves if not)."""
     p = regimens_path_or_none()
+    return p is not None and p.is_file()
+
+
+def primary_treatment_path_or_none() -> Path | None:
+    """The primary-treatment file that goes with the cohort in use (``$PRIMARY_TREATMENT`` or the synthetic
+    default), or None."""
+    return _companion_or_none("PRIMARY_TREATMENT", paths.primary_treatment_path)
+
+
+def primary_treatment_available() -> bool:
+    """Whether a primary-treatment file goes with the cohort in use and exists (the four numbers it holds are
+    "not computable" without it)."""
+    p = primary_treatment_path_or_none()
     return p is not None and p.is_file()
 
 
@@ -761,6 +888,13 @@ def regimens_missing_note() -> str:
             "`make book COHORT=... REGIMENS=path/to/regimens.csv` to include it.")
 
 
+def primary_treatment_missing_note() -> str:
+    """Markdown for a fact that needs the primary-treatment file when there is none."""
+    return ("> **Not available for this cohort.** This fact is recorded in a primary-treatment file (one line per "
+            "patient; see `data/README.md`), and none goes with the cohort this book was built from. Build with "
+            "`make book COHORT=... PRIMARY_TREATMENT=path/to/primary_treatment.csv` to include it.")
+
+
 def _banner_line(label: str, path: Path, kind: str) -> str:
     info = provenance(path)
     noun = ROW_NOUN[kind] + ("s" if info["rows"] != 1 else "")
@@ -769,16 +903,22 @@ def _banner_line(label: str, path: Path, kind: str) -> str:
     return f"{label} `{info['path']}` — {what}; {info['rows']} {noun}; SHA-256 `{info['sha256']}`"
 
 
-def cohort_banner(cohort: Path | str | None = None, regimens: Path | str | None = None) -> str:
-    """The Markdown "built from" banner for the top of every page: cohort file (and regimen file, if any), with
+def cohort_banner(cohort: Path | str | None = None, regimens: Path | str | None = None,
+                  primary: Path | str | None = None) -> str:
+    """The Markdown "built from" banner for the top of every page: cohort file (and regimen and primary-treatment
+    files, if any), with
     SHA-256, row count, and whether it is the synthetic default.  Display with ``IPython.display.Markdown``."""
     cpath = Path(cohort) if cohort is not None else paths.cohort_path()
     lines = [_banner_line("**Data.** Built from cohort file", cpath, "cohort")]
-    rpath = Path(regimens) if regimens is not None else regimens_path_or_none()
+    rpath = Path(regimens) if regimens is not None else _companion_or_none("REGIMENS", paths.regimens_path, cpath)
     if rpath is not None and rpath.is_file():
         lines.append(_banner_line("Regimens from", rpath, "regimens"))
     else:
         lines.append("No regimen file: sections on chemotherapy regimens (Table 2) are skipped.")
+    ppath = (Path(primary) if primary is not None
+             else _companion_or_none("PRIMARY_TREATMENT", paths.primary_treatment_path, cpath))
+    if ppath is not None and ppath.is_file():
+        lines.append(_banner_line("Primary-tumour treatment from", ppath, "primary_treatment"))
     return "\n>\n".join("> " + line for line in lines)
 
 
@@ -788,12 +928,14 @@ def cohort_banner(cohort: Path | str | None = None, regimens: Path | str | None 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m helpers.data",
-                                     description="Check a cohort or regimens CSV file against its schema.")
+                                     description="Check a cohort, regimens or primary_treatment CSV file "
+                                                 "against its schema.")
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="validate a file; exit 0 if valid, 1 if not (one line per problem)")
     v.add_argument("file")
-    v.add_argument("--kind", choices=sorted(SPECS), help="cohort or regimens (default: inferred from the header)")
-    v.add_argument("--cohort", help="for a regimens file: the cohort it refers to (default: $COHORT or data/cohort.csv)")
+    v.add_argument("--kind", choices=sorted(SPECS), help="default: inferred from the header")
+    v.add_argument("--cohort", help="for a regimens or primary_treatment file: the cohort it refers to "
+                                    "(default: $COHORT or data/cohort.csv)")
     args = parser.parse_args(argv)
     try:
         kind, typed, problems = _check(args.file, args.kind, args.cohort)
@@ -808,7 +950,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{_display(args.file)}: {n} problem{'s' if n != 1 else ''}; not {what}", file=sys.stderr)
         return 1
     extra = ""
-    if kind == "regimens":
+    if kind in REFERS_TO_COHORT:
         ref = Path(args.cohort) if args.cohort else paths.cohort_path()
         extra = f", every patient_id found in {_display(ref)}"
     print(f"OK {_display(args.file)}: valid {kind} file, {len(typed)} {ROW_NOUN[kind]}s{extra}")

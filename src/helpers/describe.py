@@ -141,6 +141,23 @@ def local_recurrence(cohort: pd.DataFrame) -> pd.Series:
     return yes(cohort, "local_recurrence", among=_flag(cohort, "primary_resection"))
 
 
+def perioperative_chemo_primary(primary: pd.DataFrame) -> pd.Series:
+    """Chemotherapy around the resection of the primary tumour, from the primary-treatment file: ``n`` (patients
+    for whom it is recorded: the metachronous ones), ``k``, ``percent``, and ``dxr_ifm`` (of the ``k``, those
+    given doxorubicin plus ifosfamide)."""
+    _require(primary, "perioperative_chemo_primary", "perioperative_chemo_primary_regimen")
+    out = yes(primary, "perioperative_chemo_primary", among=primary["perioperative_chemo_primary"].notna())
+    out["dxr_ifm"] = int((primary["perioperative_chemo_primary_regimen"] == "DXR+IFM").sum())
+    return out
+
+
+def local_recurrence_resection(primary: pd.DataFrame) -> pd.Series:
+    """Resection of a local recurrence, from the primary-treatment file, among the patients with one (``n``,
+    ``k``, ``percent``)."""
+    _require(primary, "local_recurrence_resection")
+    return yes(primary, "local_recurrence_resection", among=primary["local_recurrence_resection"].notna())
+
+
 def first_line_regimens(cohort: pd.DataFrame, subset: str = "palliative_chemo") -> pd.DataFrame:
     """First-line regimens in a subset (default: the palliative-chemotherapy patients), most common first."""
     rows = factors.subset(cohort, subset)

@@ -9,7 +9,7 @@ the committed cache ``data/ensemble_summary.csv`` that the book's robustness cha
 
 CLI: ``python -m helpers.reconstruct --ensemble N --out DIR [--iterations K] [--jobs J]
 [--backend loky|dask] [--scheduler ADDRESS]`` writes DIR/ensemble_summary.csv and, per seed,
-DIR/seed_<seed>/{cohort,regimens,fidelity}.csv (while it runs, DIR/ensemble_summary.partial.csv
+DIR/seed_<seed>/{cohort,regimens,primary_treatment,fidelity}.csv (while it runs, DIR/ensemble_summary.partial.csv
 holds the finished prefix of the seeds: exactly what a smaller N would write).  Dask is an optional extra
 (``pip install helpers[dask]``), imported only when asked for.
 """
@@ -201,6 +201,7 @@ class CohortResult:
     cpu_seconds: float = math.nan  # CPU time of the worker process for this cohort
     cohort: pd.DataFrame | None = field(default=None, repr=False)
     regimens: pd.DataFrame | None = field(default=None, repr=False)
+    primary: pd.DataFrame | None = field(default=None, repr=False)
     card: pd.DataFrame | None = field(default=None, repr=False)
 
 
@@ -217,7 +218,8 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     except Exception as exc:  # noqa: BLE001 - any failure of a seed is a result to report
         return CohortResult(seed=int(seed), iterations=iters, ok=False, error=f"{type(exc).__name__}: {exc}",
                             bar=floor, seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
-    card = scorecard.reproduce(cohort, regimens)
+    primary = api.primary_treatment_of(cohort)
+    card = scorecard.reproduce(cohort, regimens, primary=primary)
     fid = fidelity(card)
     claims = summarise(cohort, regimens)
     matched = card.set_index("id")["match"]
@@ -226,7 +228,7 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     return CohortResult(seed=int(seed), iterations=iters, ok=True, fidelity=fid, bar=floor,
                         meets_bar=meets(fid, bar), claims=claims,
                         seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
-                        cohort=cohort, regimens=regimens, card=card)
+                        cohort=cohort, regimens=regimens, primary=primary, card=card)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -390,7 +392,7 @@ def banner(path: str | Path | None = None) -> str:
 
 
 def write_results(results: Sequence[CohortResult], out: str | Path) -> Path:
-    """Write DIR/ensemble_summary.csv and per seed DIR/seed_<seed>/{cohort,regimens,fidelity}.csv.
+    """Write DIR/ensemble_summary.csv and per seed DIR/seed_<seed>/{cohort,regimens,primary_treatment,fidelity}.csv.
 
     Everything is rendered in memory first, so a failure leaves no half-written summary."""
     out = Path(out)
@@ -403,6 +405,8 @@ def write_results(results: Sequence[CohortResult], out: str | Path) -> Path:
         d.mkdir(exist_ok=True)
         r.cohort.to_csv(d / "cohort.csv", index=False, lineterminator="\n")
         r.regimens.to_csv(d / "regimens.csv", index=False, lineterminator="\n")
+        if r.primary is not None:
+            r.primary.to_csv(d / "primary_treatment.csv", index=False, lineterminator="\n")
         r.card.to_csv(d / "fidelity.csv", index=False, lineterminator="\n")
     target = out / "ensemble_summary.csv"
     tmp = target.with_suffix(".csv.tmp")

@@ -10,6 +10,7 @@ DATA = REPO / "data"
 PUBLISHED = DATA / "published"
 DEFAULT_COHORT = DATA / "cohort.csv"
 DEFAULT_REGIMENS = DATA / "regimens.csv"
+DEFAULT_PRIMARY_TREATMENT = DATA / "primary_treatment.csv"
 
 
 def cohort_path() -> Path:
@@ -20,3 +21,9 @@ def cohort_path() -> Path:
 def regimens_path() -> Path:
     """The regimen file to analyse: ``$REGIMENS`` if set, else the synthetic ``data/regimens.csv``."""
     return Path(os.environ.get("REGIMENS") or DEFAULT_REGIMENS).resolve()
+
+
+def primary_treatment_path() -> Path:
+    """The primary-treatment file to analyse: ``$PRIMARY_TREATMENT`` if set, else the synthetic
+    ``data/primary_treatment.csv``."""
+    return Path(os.environ.get("PRIMARY_TREATMENT") or DEFAULT_PRIMARY_TREATMENT).resolve()

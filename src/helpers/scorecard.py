@@ -1,13 +1,14 @@
 """Printed versus reproduced: every published number recomputed from a cohort (and its regimens).
 
-``reproduce(cohort, regimens=None)`` returns the rows of ``helpers.published.load()`` with four more
+``reproduce(cohort, regimens=None, primary=None)`` returns the rows of ``helpers.published.load()`` with four more
 columns, in the published order:
 
 - ``reproduced``: the number recomputed from the data (float; NaN when not computable or not reached);
 - ``match``: bool, DESIGN.md's rule (see :func:`matches`);
 - ``how``: what was computed, in words (or why nothing could be);
 - ``computed``: False when the number cannot be computed from the given files (then ``reproduced`` is NaN,
-  ``match`` False and ``how`` says why: e.g. "no regimen file", "no cohort column records ...");
+  ``match`` False and ``how`` says why: e.g. "no regimen file", "no primary-treatment file (no cohort column
+  records ...)");
 - ``kind``: ``count`` (counts, percentages, response rates), ``descriptive`` (median/range of a
   non-survival column) or ``time`` (anything computed from survival or follow-up times).
 
@@ -31,11 +32,13 @@ SLACK = 1e-9
 COUNT_STATS = {"n", "count", "percent", "cr", "pr", "sd", "pd", "orr", "dcr"}
 TIME_STATS = {"median_os", "p", "hr", "ci_low", "ci_high", "os_5yr", "median_pfs", "median_followup"}
 FIVE_YEARS = 60.0  # months
+# Facts that only the primary-treatment file records (``helpers.data.PRIMARY_TREATMENT_COLUMNS``; factor = column).
 NO_COLUMN = {
     "perioperative_chemo_primary": "no cohort column records chemotherapy of the primary tumour",
     "perioperative_chemo_primary_regimen": "no cohort column records chemotherapy of the primary tumour",
     "local_recurrence_resection": "no cohort column records resection of a local recurrence",
 }
+NO_PRIMARY_FILE = "no primary-treatment file"
 
 
 def matches(value: float, decimals, bound: str, not_reached: bool, reproduced: float) -> bool:
@@ -67,9 +70,10 @@ class Missing(str):
 class _Context:
     """The cohort, regimens and memoised fits for one scoring run."""
 
-    def __init__(self, cohort: pd.DataFrame, regimens: pd.DataFrame | None):
+    def __init__(self, cohort: pd.DataFrame, regimens: pd.DataFrame | None, primary: pd.DataFrame | None = None):
         self.cohort = cohort
         self.regimens = regimens
+        self.primary = primary
         self._logrank, self._cox, self._sub, self._levels, self._responses = {}, None, {}, {}, None
 
     def sub(self, name: str) -> pd.DataFrame:
@@ -129,6 +133,19 @@ def _percent(k: float, n: float) -> float:
     return 100.0 * k / n if n else math.nan
 
 
+def _primary_fact(primary: pd.DataFrame, factor: str, level, stat: str) -> tuple[float, str]:
+    """A count (or percent of the patients for whom it is known) from the primary-treatment file."""
+    col = primary[factor]
+    if level:
+        k = float((col == level).sum())
+        return k, f"patients with {factor} = {level} (primary-treatment file)"
+    k = float(_binary(primary, factor).sum())
+    if stat == "percent":
+        n = float(col.notna().sum())
+        return _percent(k, n), f"100 x {factor} = 1 / patients with known {factor} (primary-treatment file)"
+    return k, f"patients with {factor} = 1 (primary-treatment file)"
+
+
 def _compute(row, ctx: _Context) -> tuple[float, str]:
     """(reproduced value, how) for one published row."""
     src, cohort, factor, level, stat = row["source"], row["cohort"], row["factor"], row["level"], row["statistic"]
@@ -150,7 +167,9 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
         return float(table.loc[level, column]), how
 
     if factor in NO_COLUMN:
-        return math.nan, Missing(NO_COLUMN[factor])
+        if ctx.primary is None:
+            return math.nan, Missing(f"{NO_PRIMARY_FILE} ({NO_COLUMN[factor]})")
+        return _primary_fact(ctx.primary, factor, level, stat)
     c = ctx.sub(cohort)
 
     # ---- Table 3 and its text duplicates: the Cox model
@@ -229,11 +248,14 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
 
 
 def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | Path | None = None,
-              published_numbers: pd.DataFrame | None = None) -> pd.DataFrame:
+              published_numbers: pd.DataFrame | None = None,
+              primary: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
     """Every published row with ``reproduced``, ``match``, ``how`` and ``kind`` (see module docstring).
 
-    ``cohort`` and ``regimens`` are DataFrames as ``helpers.data.load_cohort``/``load_regimens`` return, or
-    paths to load; ``regimens=None`` leaves Table 2 and the regimen counts unreproduced ("no regimen file").
+    ``cohort``, ``regimens`` and ``primary`` (the primary-treatment file) are DataFrames as
+    ``helpers.data.load_cohort`` / ``load_regimens`` / ``load_primary_treatment`` return, or paths to load;
+    ``regimens=None`` leaves Table 2 and the regimen counts unreproduced ("no regimen file"), ``primary=None``
+    the four facts of the primary tumour's treatment that the cohort file has no column for.
     """
     from . import data as _data
 
@@ -241,8 +263,10 @@ def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | 
         cohort = _data.load_cohort(cohort)
     if regimens is not None and not isinstance(regimens, pd.DataFrame):
         regimens = _data.load_regimens(regimens, cohort=cohort)
+    if primary is not None and not isinstance(primary, pd.DataFrame):
+        primary = _data.load_primary_treatment(primary, cohort=cohort)
     pub = published.load() if published_numbers is None else published_numbers
-    ctx = _Context(cohort, regimens)
+    ctx = _Context(cohort, regimens, primary)
     values, hows = [], []
     records = pub.to_dict("records")
     for row in records:

@@ -1,5 +1,5 @@
-"""CLI: ``python -m helpers.reconstruct --out DIR [--seed N]`` writes cohort.csv, regimens.csv and the
-fidelity report (fidelity.csv, fidelity.md) of a SYNTHETIC cohort."""
+"""CLI: ``python -m helpers.reconstruct --out DIR [--seed N]`` writes cohort.csv, regimens.csv,
+primary_treatment.csv and the fidelity report (fidelity.csv, fidelity.md) of a SYNTHETIC cohort."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from .report import write, write_tables
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m helpers.reconstruct", description=__doc__)
-    p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, fidelity.*")
+    p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, primary_treatment.csv, fidelity.*")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
     p.add_argument("--iterations", type=int, default=None,
                    help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}, each; with --ensemble "
@@ -30,7 +30,7 @@ def main(argv=None) -> int:
             p.error("--chains applies to the single cohort; every --ensemble member is one search")
         return ensemble.main(a)
     best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs)
-    write_tables(best.cohort, best.regimens, a.out)
+    write_tables(best.cohort, best.regimens, a.out, best.primary)
     if not a.no_report:  # best.card was judged on these very bytes (report.fidelity_as_written)
         iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations
         write(best.card, a.out, a.seed, iterations, best.chains, best.seed, best.matched)

@@ -10,6 +10,7 @@ import pandas as pd
 from helpers.published import load as load_published
 
 from .assemble import TENTH, assemble, era_allowed
+from .primary import primary_treatment
 from .score import build_targets, grouping_matrix
 from .search import anneal
 from .structure import initial_structure
@@ -93,12 +94,19 @@ def reconstruct(seed: int = DEFAULT_SEED, iterations: int | None = None) -> tupl
     return assemble(s, t, death, spec, rng)
 
 
+def primary_treatment_of(cohort: pd.DataFrame) -> pd.DataFrame:
+    """The primary-treatment table that goes with a reconstructed cohort (:func:`primary.primary_treatment`:
+    a fixed rule, no search and no random draw)."""
+    return primary_treatment(cohort, load_spec())
+
+
 class Best(NamedTuple):
-    """The chosen chain of :func:`best_of_chains`: its tables, its fidelity card (as written), its seed, and
+    """The chosen chain of :func:`best_of_chains`: its three tables, its fidelity card (as written), its seed, and
     every chain's matched count."""
 
     cohort: pd.DataFrame
     regimens: pd.DataFrame
+    primary: pd.DataFrame
     card: pd.DataFrame
     seed: int
     chains: int
@@ -112,8 +120,9 @@ def _chain(seed: int, iterations: int | None):
     from .report import fidelity_as_written
 
     cohort, regimens = reconstruct(seed, iterations)
-    card = fidelity_as_written(cohort, regimens)
-    return cohort, regimens, card, int(scorecard.summary(card).loc[("all", "all"), "matched"])
+    primary = primary_treatment_of(cohort)
+    card = fidelity_as_written(cohort, regimens, primary)
+    return cohort, regimens, primary, card, int(scorecard.summary(card).loc[("all", "all"), "matched"])
 
 
 def best_of_chains(seed: int = DEFAULT_SEED, iterations: int | None = None, chains: int | None = None,
@@ -133,5 +142,5 @@ def best_of_chains(seed: int = DEFAULT_SEED, iterations: int | None = None, chai
         runs = Parallel(n_jobs=workers)(delayed(_chain)(seed + k, iterations) for k in range(chains))
     matched = [m for *_, m in runs]
     k = int(np.argmax(matched))  # the first maximum: the lowest seed on a tie
-    cohort, regimens, card, _ = runs[k]
-    return Best(cohort, regimens, card, seed + k, chains, matched)
+    cohort, regimens, primary, card, _ = runs[k]
+    return Best(cohort, regimens, primary, card, seed + k, chains, matched)

@@ -65,6 +65,10 @@ def spec_from_published(pub: pd.DataFrame) -> dict:
         "single_lesion": _int(text, cohort="all", factor="initial_metastatic_lesions", level="1", statistic="count"),
         "metastasectomy_any": _int(text, factor="metastasectomy_any", statistic="count"),
         "local_recurrence": _int(text, factor="local_recurrence", statistic="count"),
+        "local_recurrence_resection": _int(text, factor="local_recurrence_resection", statistic="count"),
+        "perioperative_chemo_primary": _int(text, factor="perioperative_chemo_primary", statistic="count"),
+        "perioperative_dxr_ifm": _int(text, factor="perioperative_chemo_primary_regimen", level="DXR+IFM",
+                                      statistic="count"),
         "first_line": {r: _int(text, factor="palliative_first_line_regimen", level=r, statistic="count")
                        for r in regimens
                        if not text[(text["factor"] == "palliative_first_line_regimen") & (text["level"] == r)].empty},
