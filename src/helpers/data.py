@@ -796,18 +796,24 @@ def load_cohort(path: Path | str | None = None) -> pd.DataFrame:
     return _load(paths.cohort_path() if path is None else path, "cohort")
 
 
+def _load_companion(path: Path | str | None, kind: str, cohort, available: Callable[[], bool],
+                    default: Callable[[], Path], noun: str, variable: str) -> pd.DataFrame:
+    """Load a file that goes with a cohort (regimens, primary treatment): ``path``, or the one in use."""
+    if path is None:
+        if not available():
+            raise DataError(default(), kind, [Problem(
+                _display(default()), None, None, f"no {noun} file for this cohort",
+                f"a {noun} file given as {variable}=... (make book) or ${variable}")])
+        path = default()
+    return _load(path, kind, cohort)
+
+
 def load_regimens(path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None) -> pd.DataFrame:
     """The validated regimens file (default ``regimens_path()``), checked against ``cohort`` (default the cohort in use).
 
     Raises :class:`DataError` when invalid, and when no regimen file goes with the cohort in use
     (see :func:`regimens_available`)."""
-    if path is None:
-        if not regimens_available():
-            raise DataError(paths.regimens_path(), "regimens", [Problem(
-                _display(paths.regimens_path()), None, None, "no regimen file for this cohort",
-                "a regimens file given as REGIMENS=... (make book) or $REGIMENS")])
-        path = paths.regimens_path()
-    return _load(path, "regimens", cohort)
+    return _load_companion(path, "regimens", cohort, regimens_available, paths.regimens_path, "regimen", "REGIMENS")
 
 
 def load_primary_treatment(path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None
@@ -816,13 +822,8 @@ def load_primary_treatment(path: Path | str | None = None, cohort: Path | str | 
     (default the cohort in use): one line per patient, the facts of the primary tumour's treatment that the
     cohort file has no column for.  Raises :class:`DataError` when invalid, and when no such file goes with the
     cohort in use (see :func:`primary_treatment_available`)."""
-    if path is None:
-        if not primary_treatment_available():
-            raise DataError(paths.primary_treatment_path(), "primary_treatment", [Problem(
-                _display(paths.primary_treatment_path()), None, None, "no primary-treatment file for this cohort",
-                "a primary-treatment file given as PRIMARY_TREATMENT=... (make book) or $PRIMARY_TREATMENT")])
-        path = paths.primary_treatment_path()
-    return _load(path, "primary_treatment", cohort)
+    return _load_companion(path, "primary_treatment", cohort, primary_treatment_available,
+                           paths.primary_treatment_path, "primary-treatment", "PRIMARY_TREATMENT")
 
 
 # ---------------------------------------------------------------------------------------------------------------
