@@ -133,7 +133,6 @@ PRIMARY_TREATMENT_COLUMNS: list[str] = [s.name for s in PRIMARY_TREATMENT_SPECS]
 COLUMNS: dict[str, list[str]] = {k: [s.name for s in v] for k, v in SPECS.items()}
 ROW_NOUN = {"cohort": "patient", "regimens": "regimen", "primary_treatment": "patient"}
 REFERS_TO_COHORT = ("regimens", "primary_treatment")  # kinds whose rows are checked against a cohort
-_PRIMARY_SPEC = {s.name: s for s in PRIMARY_TREATMENT_SPECS}
 
 _NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 _WHOLE = r"[+-]?\d{1,15}"
@@ -501,9 +500,10 @@ def _cohort_source(cohort: pd.DataFrame) -> str:
     return f"the cohort file {cohort.attrs['source']}" if cohort.attrs.get("source") else "the cohort"
 
 
-def _empty_unless(column: str, name: str, when: Callable[[pd.DataFrame], pd.Series], because: str,
-                  uses: tuple[str, ...]) -> Rule:
-    """``column`` is empty exactly where ``when`` is False (and given where it is True)."""
+def _empty_unless(spec: Spec, name: str, when: Callable[[pd.DataFrame], pd.Series], because: str) -> Rule:
+    """Column ``spec`` is empty exactly where ``when`` is False (and given where it is True); ``when`` reads
+    the row's ``patient_id``."""
+    column = spec.name
 
     def ok(d: pd.DataFrame) -> pd.Series:
         w = when(d)
@@ -511,10 +511,10 @@ def _empty_unless(column: str, name: str, when: Callable[[pd.DataFrame], pd.Seri
 
     def explain(r: pd.Series) -> tuple[str, str]:
         if pd.isna(r[column]):
-            return "", f"{_expected_text(_PRIMARY_SPEC[column]).removesuffix(' or empty')} because {because}"
+            return "", f"{_expected_text(spec).removesuffix(' or empty')} because {because}"
         return _txt(r[column]), f"empty (it is given only when {because})"
 
-    return Rule(name, column, uses, ok, explain)
+    return Rule(name, column, (column, "patient_id"), ok, explain)
 
 
 def _primary_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
@@ -537,12 +537,11 @@ def _primary_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
                 return (v == value).where(v.notna()).astype("boolean")
             return when
 
-        rules.append(_empty_unless("perioperative_chemo_primary", "perioperative_chemo_vs_presenting",
-                                   cohort_is("presenting", "metachronous"),
-                                   f"presenting is metachronous in {source}", ("perioperative_chemo_primary", "patient_id")))
-        rules.append(_empty_unless("local_recurrence_resection", "resection_vs_local_recurrence",
-                                   cohort_is("local_recurrence", 1),
-                                   f"local_recurrence is 1 in {source}", ("local_recurrence_resection", "patient_id")))
+        spec = {s.name: s for s in PRIMARY_TREATMENT_SPECS}
+        rules.append(_empty_unless(spec["perioperative_chemo_primary"], "perioperative_chemo_vs_presenting",
+                                   cohort_is("presenting", "metachronous"), f"presenting is metachronous in {source}"))
+        rules.append(_empty_unless(spec["local_recurrence_resection"], "resection_vs_local_recurrence",
+                                   cohort_is("local_recurrence", 1), f"local_recurrence is 1 in {source}"))
     return tuple(rules)
 
 
@@ -723,7 +722,8 @@ def _check(path: Path | str, kind: str | None, cohort: Path | str | pd.DataFrame
 
 def _missing_patients(typed: pd.DataFrame, cohort: pd.DataFrame, shown: str) -> list[Problem]:
     """A per-patient file must have a line for every patient of its cohort."""
-    missing = [str(i) for i in cohort["patient_id"].dropna() if i not in set(typed["patient_id"].dropna())]
+    present = set(typed["patient_id"].dropna())
+    missing = [str(i) for i in cohort["patient_id"].dropna() if i not in present]
     if not missing:
         return []
     listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
