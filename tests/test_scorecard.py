@@ -16,7 +16,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import scorecard
+from helpers import scorecard, tables
 from helpers.published import COLUMNS
 from helpers.data import DataError
 from helpers.scorecard import matches
@@ -86,7 +86,7 @@ HITS = [
     row("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "6"),
     row("t1.sex.male.percent", "Table 1", "all", "sex", "male", "percent", "30"),
     row("t1.sex.female.median_os", "Table 1", "all", "sex", "female", "median_os", "83.5"),
-    row("t1.sex.male.median_os", "Table 1", "all", "sex", "male", "median_os", "54"),
+    row("t1.sex.male.median_os", "Table 1", "all", "sex", "male", "median_os", "53.95"),
     row("t1.sex.p", "Table 1", "all", "sex", "", "p", "0.322"),
     row("t1.depth.superficial.median_os", "Table 1", "all", "depth", "superficial", "median_os", "31.3"),
     row("t1.grade.NA.n", "Table 1", "all", "grade", "NA", "n", "1"),
@@ -235,22 +235,39 @@ def test_summary(card):
     assert len(scorecard.misses(c)) == 3
 
 
-@pytest.mark.parametrize("value,decimals,bound,nr,reproduced,ok", [
-    (76.05, 2, "", False, 76.05, True),
-    (76.05, 2, "", False, 76.054, True),
-    (76.05, 2, "", False, 76.056, False),
-    (0.03, 2, "", False, 0.0349, True),
-    (0.03, 2, "", False, 0.0351, False),
-    (83, 0, "", False, 82.5, True),
-    (83, 0, "", False, 82.4, False),
-    (0.001, 3, "<", False, 0.0009, True),
-    (0.001, 3, "<", False, 0.001, False),
-    (float("nan"), pd.NA, "", True, float("nan"), True),
-    (float("nan"), pd.NA, "", True, 50.0, False),
-    (30.7, 1, "", False, float("nan"), False),
+@pytest.mark.parametrize("value,decimals,bound,nr,reproduced,statistic,ok", [
+    (76.05, 2, "", False, 76.05, "median_os", True),
+    (76.05, 2, "", False, 76.054, "median_os", True),
+    (76.05, 2, "", False, 76.056, "median_os", False),
+    (76.05, 2, "", False, 76.055, "median_os", False),  # a median's interval excludes its ends
+    (0.03, 2, "", False, 0.0349, "p", True),
+    (0.03, 2, "", False, 0.0351, "p", False),
+    (0.03, 2, "", False, 0.035, "p", True),  # a p value's interval includes them (it rounds either way)
+    (83, 0, "", False, 82.5, "n", True),  # a count printed without decimals: anything that rounds to it
+    (83, 0, "", False, 82.4, "n", False),
+    (83, 0, "", False, 83.0, "median_os", True),  # a median printed "83" is 83.0 (R prints medians as they are)
+    (83, 0, "", False, 82.5, "median_os", False),
+    (83, 0, "", False, 83.04, "median_os", True),
+    (83, 0, "", False, 83.05, "median_os", False),  # the midpoint of 83.0 and 83.1 prints as 83.05
+    (83, 0, "", False, 82.95, "median_os", False),
+    (4.9, 1, "", False, 4.9, "median_pfs", True),
+    (4.9, 1, "", False, 4.95, "median_pfs", False),
+    (0.001, 3, "<", False, 0.0009, "p", True),
+    (0.001, 3, "<", False, 0.001, "p", False),
+    (float("nan"), pd.NA, "", True, float("nan"), "median_os", True),
+    (float("nan"), pd.NA, "", True, 50.0, "median_os", False),
+    (30.7, 1, "", False, float("nan"), "median_os", False),
 ])
-def test_match_rule(value, decimals, bound, nr, reproduced, ok):
-    assert matches(value, decimals, bound, nr, reproduced) is ok
+def test_match_rule(value, decimals, bound, nr, reproduced, statistic, ok):
+    assert matches(value, decimals, bound, nr, reproduced, statistic) is ok
+
+
+def test_reproduced_medians_show_the_decimals_they_were_judged_at():
+    row = {"statistic": "median_os", "decimals": 0, "value": 83.0, "bound": "", "not_reached": False, "match": False}
+    assert tables.format_reproduced({**row, "reproduced": 82.95}) == "82.95"
+    assert tables.format_reproduced({**row, "reproduced": 83.0}) == "83.0"
+    assert tables.format_reproduced({**row, "reproduced": 82.9}) == "82.9"
+    assert tables.format_reproduced({**row, "statistic": "n", "reproduced": 82.6}) == "83"
 
 
 def test_real_published_rows_all_get_a_how():

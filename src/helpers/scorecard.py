@@ -29,6 +29,7 @@ from . import factors, published, survival
 
 TIME, EVENT = "os_months", "death"
 SLACK = 1e-9
+MEDIAN_STATS = {"median_os", "median_pfs"}  # Kaplan-Meier medians: judged as R prints them
 COUNT_STATS = {"n", "count", "percent", "cr", "pr", "sd", "pd", "orr", "dcr"}
 TIME_STATS = {"median_os", "p", "hr", "ci_low", "ci_high", "os_5yr", "median_pfs", "median_followup"}
 FIVE_YEARS = 60.0  # months
@@ -41,17 +42,39 @@ NO_COLUMN = {
 NO_PRIMARY_FILE = "no primary-treatment file"
 
 
-def matches(value: float, decimals, bound: str, not_reached: bool, reproduced: float) -> bool:
-    """DESIGN.md's rule: rounds to the printed value at the printed decimals (interval test with float slack);
-    a ``<`` bound matches when reproduced < value; a not-reached median matches when reproduced is NaN."""
+def judged_decimals(statistic: str, decimals) -> int:
+    """The decimals a printed number is judged at: as printed, except a Kaplan-Meier median, which R prints at
+    the precision it has (a death time to one decimal here, or the midpoint of two: 76.05), so a median
+    printed without decimals (83) stands for 83.0."""
+    d = 0 if decimals is None or pd.isna(decimals) else int(decimals)
+    return max(d, 1) if statistic in MEDIAN_STATS else d
+
+
+def interval(value: float, decimals, bound: str = "", statistic: str = "") -> tuple[float, float]:
+    """The closed interval of reproduced values that match ``value`` as printed (DESIGN.md's rule).
+
+    A number matches when it rounds to the printed value at :func:`judged_decimals` (both ends included, with
+    float slack); a Kaplan-Meier median only when it *prints* as the paper printed it: the ends are excluded,
+    since 83.05 is a midpoint R prints as 83.05, not 83.  A ``<`` bound: anything below the value.
+    """
+    if bound == "<":
+        return -math.inf, value * (1 - 1e-12)
+    half = 0.5 * 10.0 ** -judged_decimals(statistic, decimals)
+    slack = SLACK * max(1.0, abs(value))
+    if statistic in MEDIAN_STATS:
+        return value - half + slack, value - slack + half
+    return value - half - slack, value + half + slack
+
+
+def matches(value: float, decimals, bound: str, not_reached: bool, reproduced: float, statistic: str = "") -> bool:
+    """DESIGN.md's rule: the reproduced value lies in :func:`interval`; a not-reached median matches when the
+    reproduced one is NaN (not reached either)."""
     if not_reached:
         return bool(pd.isna(reproduced))
     if reproduced is None or pd.isna(reproduced):
         return False
-    if bound == "<":
-        return bool(reproduced < value)
-    half = 0.5 * 10.0 ** -int(decimals)
-    return bool(abs(reproduced - value) <= half + SLACK * max(1.0, abs(value)))
+    lo, hi = interval(value, decimals, bound, statistic)
+    return bool(lo <= reproduced <= hi)
 
 
 def kind_of(row) -> str:
@@ -278,7 +301,7 @@ def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | 
         hows.append(how)
     out = pub.copy()
     out["reproduced"] = pd.Series(values, index=out.index, dtype="float64")
-    out["match"] = [matches(r.value, r.decimals, r.bound, r.not_reached, rep)
+    out["match"] = [matches(r.value, r.decimals, r.bound, r.not_reached, rep, r.statistic)
                     for r, rep in zip(pub.itertuples(index=False), values)]
     out["how"] = [str(h) for h in hows]
     out["computed"] = [not isinstance(h, Missing) for h in hows]

@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import factors as _factors
 from . import survival
+from .scorecard import MEDIAN_STATS, judged_decimals
 
 class Table(pd.DataFrame):
     """A DataFrame that a notebook shows without its index column (HTML); ``.loc`` by index still works."""
@@ -72,8 +73,19 @@ def format_reproduced(row) -> str:
     bound = row.get("bound")
     if not _missing(bound) and bound == "<" and value < float(row["value"]):
         return f"<{float(row['value']):.{_decimals(row)}f}"
-    decimals = 1 if _missing(row.get("decimals")) else _decimals(row)  # printed "N.A.": no printed precision
-    return f"{value:.{decimals}f}"
+    return f"{value:.{reproduced_decimals(row, value)}f}"
+
+
+def reproduced_decimals(row, value: float) -> int:
+    """The decimals a reproduced number is shown with: those it was judged at
+    (:func:`helpers.scorecard.judged_decimals`; a median printed "83" is judged, and shown, as 83.0), or two
+    for a median that is the midpoint of two times (76.05), which R prints with both."""
+    statistic = str(row.get("statistic", ""))
+    printed_na = _missing(row.get("decimals"))  # printed "N.A.": no printed precision
+    d = 1 if printed_na else judged_decimals(statistic, _decimals(row))
+    if statistic in MEDIAN_STATS and d < 2 and abs(round(value, 2) - round(value, d)) > 1e-9:
+        return 2
+    return d
 
 
 def _effective_match(card: pd.DataFrame) -> pd.Series:

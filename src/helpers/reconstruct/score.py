@@ -25,6 +25,7 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
+from helpers import scorecard
 from helpers.factors import COX_COVARIATES, FACTORS
 
 R_TOL = math.sqrt(np.finfo(float).eps)
@@ -446,12 +447,9 @@ def cox_fit(time, death, order, X, beta0):
 # targets from helpers.published
 # --------------------------------------------------------------------------------------------------
 
-def interval(value: float, decimals: int, bound: str = "") -> tuple[float, float]:
-    """The values that print as ``value`` at ``decimals`` (DESIGN.md's match rule); ``<`` bounds."""
-    if bound == "<":
-        return -np.inf, value * (1 - 1e-12)
-    half = 0.5 * 10.0 ** (-decimals) + 1e-9
-    return value - half, value + half
+def interval(value: float, decimals: int, bound: str = "", statistic: str = "") -> tuple[float, float]:
+    """The values that match ``value`` as printed: :func:`helpers.scorecard.interval`, the one match rule."""
+    return scorecard.interval(value, decimals, bound, statistic)
 
 
 @dataclass
@@ -515,7 +513,7 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
             if bool(r["not_reached"]):
                 tmed.append((row, lv, np.nan, np.nan, 1.0, w["median_os"] * dup))
             else:
-                lo, hi = interval(r["value"], dec)
+                lo, hi = interval(r["value"], dec, statistic=st)
                 tmed.append((row, lv, lo, hi, 0.0, w["median_os"] * dup))
             ids["median_os"].append(r["id"])
         elif st == "p" and fac in FACTORS:
