@@ -53,6 +53,23 @@ def infeasible(row: pd.Series, card: pd.DataFrame) -> bool:
     return bool(slip and len(same) and same["match"].all())
 
 
+MATCHED, INFEASIBLE, NOT_COMPUTABLE, NOT_REACHED = "matched", "infeasible", "not computable", "not reached"
+VERDICTS = (MATCHED, INFEASIBLE, NOT_COMPUTABLE, NOT_REACHED)
+
+
+def verdict(row: pd.Series, card: pd.DataFrame | None = None) -> str:
+    """What a printed number is for this cohort: ``matched``; ``infeasible`` (no cohort can print it, with the
+    argument in :func:`explain`); ``not computable`` from the given files; or ``not reached`` (feasible, but
+    the reconstruction did not reach it: :func:`explain` gives the closest value)."""
+    if row["match"]:
+        return MATCHED
+    if not row.get("computed", True):
+        return NOT_COMPUTABLE
+    if card is not None and row["kind"] in ("count", "descriptive") and infeasible(row, card):
+        return INFEASIBLE
+    return NOT_REACHED
+
+
 def explain(row: pd.Series, card: pd.DataFrame | None = None) -> str:
     """Why a published number was not reproduced."""
     if row["match"]:
@@ -75,9 +92,10 @@ def explain(row: pd.Series, card: pd.DataFrame | None = None) -> str:
 
 def fidelity(cohort, regimens, primary=None) -> pd.DataFrame:
     """(Cohort, regimens and primary treatment as DataFrames or CSV paths.) Scorecard rows with printed and
-    reproduced values, match, kind and an explanation per miss."""
+    reproduced values, match, kind, a :func:`verdict` and an explanation per miss."""
     card = scorecard.reproduce(cohort, regimens, primary=primary)
     card = card.copy()
+    card["verdict"] = card.apply(verdict, axis=1, card=card)
     card["explanation"] = card.apply(explain, axis=1, card=card)
     return card
 
@@ -102,7 +120,7 @@ def write(card: pd.DataFrame, out: Path, seed: int, iterations: int, chains: int
           chain_seed: int | None = None, chain_matched: list[int] | None = None) -> None:
     """``fidelity.csv`` (one row per published number) and ``fidelity.md`` (summary and misses)."""
     cols = ["id", "source", "cohort", "factor", "level", "statistic", "label", "value", "bound", "decimals",
-            "not_reached", "reproduced", "match", "kind", "explanation"]
+            "not_reached", "reproduced", "match", "kind", "verdict", "explanation"]
     tab = card[cols].rename(columns={"value": "printed"})
     tab.to_csv(out / "fidelity.csv", index=False, lineterminator="\n", float_format="%.10g")
     summ = summary(card)
@@ -119,10 +137,10 @@ def write(card: pd.DataFrame, out: Path, seed: int, iterations: int, chains: int
         lines.append(f"| {by} | {group} | {int(r['matched'])} | {int(r['total'])} | {r['percent']:.1f} |")
     miss = card[~card["match"]]
     lines += ["", f"## Misses ({len(miss)})", "",
-              "| id | printed | reproduced | why |", "|---|---:|---:|---|"]
+              "| id | printed | reproduced | verdict | why |", "|---|---:|---:|---|---|"]
     for _, r in miss.iterrows():
         rep = "–" if pd.isna(r["reproduced"]) else f"{r['reproduced']:.5g}"
-        lines.append(f"| `{r['id']}` | {printed(r)} | {rep} | {r['explanation']} |")
+        lines.append(f"| `{r['id']}` | {printed(r)} | {rep} | {r['verdict']} | {r['explanation']} |")
     lines.append("")
     (out / "fidelity.md").write_text("\n".join(lines), encoding="utf-8")
 
