@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
 	@echo "make test   set up .venv and run the whole test suite (unit tests + nbval)"
-	@echo "make data   regenerate data/cohort.csv and data/regimens.csv (seeded, deterministic; ~25 min on 2 cores)"
+	@echo "make data   regenerate data/cohort.csv, regimens.csv, primary_treatment.csv, fidelity.* (seeded, deterministic)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks (about 45 min; the default search alone takes 25)"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
@@ -66,7 +66,7 @@ book: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-data: $(STAMP)  # the committed cohort: the best of 2 searches of 50,000,000 iterations, one per core, about 25 min
+data: $(STAMP)  # the committed cohort: the best of DEFAULT_CHAINS searches, one per core (data/RECONSTRUCTION.md)
 	$(BIN)/python -m helpers.reconstruct --out data
 
 ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 26 min on 2 cores)

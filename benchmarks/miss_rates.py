@@ -1,7 +1,7 @@
 """Which printed numbers the reconstruction misses, and how often: each number's share of seeds that
 reproduce it at the ensemble's budget (prints a table; not a test).
 
-    .venv/bin/python benchmarks/miss_rates.py [--seeds 2022 2023 ...] [--iterations 900000] [--jobs -1]
+    .venv/bin/python benchmarks/miss_rates.py [--seeds 2022 2023 ...] [--iterations K] [--rounds R] [--jobs -1]
 
 A miss that recurs on every seed is a property of the targets or of the search, not bad luck of one seed;
 a miss that most seeds reproduce is the search trading it for other numbers. The seeds run in parallel
@@ -16,11 +16,13 @@ import argparse
 import pandas as pd
 
 
-def card(seed: int, iterations: int) -> pd.DataFrame:
-    """The fidelity scorecard of one seed's cohort: one row per printed number."""
+def card(seed: int, iterations: int, rounds: int | None = None) -> pd.DataFrame:
+    """The fidelity scorecard of one seed's cohort: one row per printed number (``rounds`` of the finisher:
+    the ensemble's by default)."""
     from helpers.reconstruct import api, report
 
-    cohort, regimens = api.reconstruct(seed, iterations)
+    rounds = api.ENSEMBLE_FINISH_ROUNDS if rounds is None else rounds
+    cohort, regimens = api.reconstruct(seed, iterations, rounds)
     out = report.fidelity_as_written(cohort, regimens, api.primary_treatment_of(cohort))
     return out[["id", "kind", "match", "explanation"]].assign(printed=out.apply(report.printed, axis=1), seed=seed)
 
@@ -41,9 +43,11 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--seeds", type=int, nargs="+", default=list(range(api.DEFAULT_SEED, api.DEFAULT_SEED + 12)))
     p.add_argument("--iterations", type=int, default=api.ENSEMBLE_ITERATIONS)
+    p.add_argument("--rounds", type=int, default=api.ENSEMBLE_FINISH_ROUNDS)
     p.add_argument("--jobs", type=int, default=-1)
     a = p.parse_args()
-    cards = pd.concat(Parallel(n_jobs=a.jobs)(delayed(card)(s, a.iterations) for s in a.seeds), ignore_index=True)
+    cards = pd.concat(Parallel(n_jobs=a.jobs)(delayed(card)(s, a.iterations, a.rounds) for s in a.seeds),
+                      ignore_index=True)
     per_seed = cards.groupby("seed")["match"].agg(["sum", "size"])
     print(f"{len(a.seeds)} seeds at {a.iterations:,} iterations; matched per seed:")
     print("  " + ", ".join(f"{s}: {r['sum']}/{r['size']}" for s, r in per_seed.iterrows()))

@@ -100,7 +100,7 @@ def test_summary_frame_round_trips_and_keeps_failed_seeds(tmp_path):
 
 
 def test_a_failing_seed_is_reported_not_hidden(monkeypatch):
-    def boom(seed, iterations=None):
+    def boom(seed, iterations=None, finish_rounds=None):
         raise ValueError("could not place the deaths")
 
     monkeypatch.setattr(api, "reconstruct", boom)

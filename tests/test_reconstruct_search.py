@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from helpers.published import load as load_published
-from helpers.reconstruct.api import start_times
+from helpers.reconstruct.coarse import start_times
 from helpers.reconstruct.pins import ITEM_COLS, pin_chain, place
 from helpers.reconstruct.ranks import five_year_curves, km_ranks
 from helpers.reconstruct.score import R_TOL, build_targets, km_logrank, target_values
-from helpers.reconstruct.search import MIX, RankSearch, _chunks
+from helpers.reconstruct.coarse import MIX, RankSearch, _chunks
 from helpers.reconstruct.structure import initial_structure
 from helpers.reconstruct.targets import load_spec
 

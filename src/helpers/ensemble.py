@@ -214,7 +214,7 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     iters = api.ENSEMBLE_ITERATIONS if iterations is None else int(iterations)
     floor, counts_exact = bar = fidelity_bar()
     try:
-        cohort, regimens = api.reconstruct(int(seed), iters)
+        cohort, regimens = api.reconstruct(int(seed), iters, api.ENSEMBLE_FINISH_ROUNDS)
     except Exception as exc:  # noqa: BLE001 - any failure of a seed is a result to report
         return CohortResult(seed=int(seed), iterations=iters, ok=False, error=f"{type(exc).__name__}: {exc}",
                             bar=floor, seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)

@@ -1,11 +1,19 @@
-"""Reconstruct a synthetic cohort that reproduces the paper's printed statistics.
+"""Reconstruct a SYNTHETIC cohort that reproduces the paper's printed statistics (it is not the study's data).
 
-``reconstruct(seed)`` is a pure function of its arguments (no global state): stage 1 builds the
-discrete structure with every printed count exact (``structure``); stage 2 searches the order of the
-times, the censoring and the joint assignment of the factors (``search``, ``kernel``, with the rank
-statistics of ``ranks``), then places the values so that the printed medians, rates and follow-up hold
-(``pins``); ``assemble`` writes the tables.  ``score`` holds the targets and the time-based scorer the
-tests check everything against.  The result is SYNTHETIC: it is not the study's patient data.
+Read it top down; ``reconstruct(seed)`` (``api``) is a pure function of its arguments:
+
+1. ``structure``: every printed count, exact by construction (stage 1);
+2. ``coarse``: the annealing over the order of the times, the censoring and the joint assignment of the
+   factors, in rank space (stage 2; its compiled loop is ``kernel``, its rank statistics ``ranks``);
+3. ``finish``: combinations of fine moves, each verified exactly, and what each remaining miss conflicts
+   with (stage 3);
+4. ``pins``: the printed medians, rates and follow-up as values, placed on the searched order;
+5. ``assemble`` and ``primary``: the tables, with their decoration;
+6. ``score``: the scorer every stage shares (targets from ``helpers.published``, statistics equal to
+   ``helpers.survival``'s); ``report``: the fidelity report, judged by ``helpers.scorecard``.
+
+``python -m helpers.reconstruct --out DIR`` writes the three tables and the report; data/RECONSTRUCTION.md
+describes the design and its measurements.
 """
 
 from pathlib import Path
@@ -15,8 +23,8 @@ from ._cache import use_source_keyed_cache
 use_source_keyed_cache(Path(__file__).parent)  # before the jitted modules are imported
 
 from .api import (  # noqa: E402
-    COUNTS_EXACT, DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, FIDELITY_FLOOR, best_of_chains,
-    reconstruct)
+    COUNTS_EXACT, DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_FINISH_ROUNDS, ENSEMBLE_ITERATIONS,
+    FIDELITY_FLOOR, FINISH_ROUNDS, best_of_chains, reconstruct)
 
-__all__ = ["reconstruct", "best_of_chains", "DEFAULT_CHAINS", "DEFAULT_SEED", "DEFAULT_ITERATIONS",
-           "ENSEMBLE_ITERATIONS", "FIDELITY_FLOOR", "COUNTS_EXACT"]
+__all__ = ["reconstruct", "best_of_chains", "DEFAULT_CHAINS", "DEFAULT_SEED", "DEFAULT_ITERATIONS", "FINISH_ROUNDS",
+           "ENSEMBLE_ITERATIONS", "ENSEMBLE_FINISH_ROUNDS", "FIDELITY_FLOOR", "COUNTS_EXACT"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .api import DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, best_of_chains
+from .api import DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, FINISH_ROUNDS, best_of_chains
 from .report import write, write_tables
 
 
@@ -17,6 +17,8 @@ def main(argv=None) -> int:
     p.add_argument("--iterations", type=int, default=None,
                    help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}, each; with --ensemble "
                         f"{ENSEMBLE_ITERATIONS:,}; the schedule is counted in iterations)")
+    p.add_argument("--rounds", type=int, default=None,
+                   help=f"most rounds of the finisher per search (default {FINISH_ROUNDS}; 0: none)")
     p.add_argument("--chains", type=int, default=None,
                    help=f"independent searches from seeds SEED, SEED+1, ... on --jobs workers; the one that "
                         f"reproduces the most printed numbers is written (default {DEFAULT_CHAINS})")
@@ -29,11 +31,12 @@ def main(argv=None) -> int:
         if a.chains is not None:
             p.error("--chains applies to the single cohort; every --ensemble member is one search")
         return ensemble.main(a)
-    best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs)
+    best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs, a.rounds)
     write_tables(best.cohort, best.regimens, a.out, best.primary)
     if not a.no_report:  # best.card was judged on these very bytes (report.fidelity_as_written)
         iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations
-        write(best.card, a.out, a.seed, iterations, best.chains, best.seed, best.matched)
+        write(best.card, a.out, a.seed, iterations, best.chains, best.seed, best.matched,
+              FINISH_ROUNDS if a.rounds is None else a.rounds)
     return 0
 
 

@@ -125,13 +125,24 @@ def state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev
 
 
 @nb.njit(cache=True)
-def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, ts5, rows5, lev5,
+def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, tguide, ts5, rows5, lev5,
               tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale):
     """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
     (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
-    a missed value target ``pin_miss``."""
+    a missed value target ``pin_miss``.  A *guide* (``tguide`` rows: kind 0 = beta, 1 = SE of a Cox
+    covariate, its box, weight and scale) adds ``w * min(d / scale, cap)`` and no hits."""
     loss = 0.0
     hits = 0.0
+    for j in range(tguide.shape[0]):
+        a = int(tguide[j, 1])
+        if not ok or np.isnan(cx[1, a]):
+            loss += tguide[j, 4] * cap
+            continue
+        lb = math.log(cx[1, a])
+        ub = math.log(cx[2, a])
+        x = (lb + ub) / 2.0 if tguide[j, 0] == 0 else (ub - lb) / (2.0 * 1.959963984540054)
+        d = tguide[j, 2] - x if x < tguide[j, 2] else (x - tguide[j, 3] if x > tguide[j, 3] else 0.0)
+        loss += tguide[j, 4] * min(d / tguide[j, 5], cap)
     for j in range(tmed.shape[0]):
         r = int(tmed[j, 0])
         g = int(tmed[j, 1])
@@ -197,7 +208,7 @@ def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncoun
 
 @nb.njit(cache=True)
 def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub, cox_fac, cox_bad, n_cur,
-                 tmed, tp, tcox, ts5, rows5, lev5, tscal, params, state, best_rank, best_death, best_C, mix,
+                 tmed, tp, tcox, tguide, ts5, rows5, lev5, tscal, params, state, best_rank, best_death, best_C, mix,
                  cur_swaps, non_swaps):
     """Run ``len(U)`` annealing iterations in place.  ``state`` = [energy, hits, best_energy, best_hits,
     cox_ok, accepted]; ``params`` = [alpha, era_cap, cap, pin_miss, p_scale, cox_scale]; ``mix``:
@@ -223,7 +234,7 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
     ncount = np.zeros((R, 4))  # group sizes per row: order and death moves keep them
     ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, ncount, True, cx, has_cox,
                      beta)
-    energy, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, ts5, rows5,
+    energy, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, tguide, ts5, rows5,
                              lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
     send0 = send.copy()
     pval0 = pval.copy()
@@ -397,7 +408,7 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
                                  cox_dirty and has_cox, beta)
             if not (cox_dirty and has_cox):
                 ok_new = ok
-        e, h = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok_new, tmed, tp, tcox, ts5, rows5,
+        e, h = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok_new, tmed, tp, tcox, tguide, ts5, rows5,
                          lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
         de = e - energy
         if de <= 0 or U[it, 3] < math.exp(-de / temps[it]):
@@ -443,3 +454,64 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
     state[4] = 1.0 if ok else 0.0
     state[5] += accepted
 
+
+
+@nb.njit(cache=True)
+def evaluate_state(order, death, C, G, K, X, tmed, tp, tcox, tguide, ts5, rows5, lev5, tscal, params):
+    """Every rank statistic of a state computed afresh (the Cox fit from 0, as R): (loss, hits, log-rank p per
+    grouping row, Cox table (hr, ci_low, ci_high, p per covariate), whether the fit converged)."""
+    n = order.shape[0]
+    rank = np.empty(n, np.int64)
+    for q in range(n):
+        rank[order[q]] = q
+    R = G.shape[0]
+    send = np.full((R, 4), np.nan)
+    pval = np.full(R, np.nan)
+    x1 = np.full((R, 4), np.nan)
+    x2 = np.full((R, 4), np.nan)
+    cx = np.full((4, X.shape[1]), np.nan)
+    beta = np.zeros(X.shape[1])
+    ok = _stats_rows(rank, order, death, G, K, X, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True, cx,
+                     tcox.shape[0] > 0, beta)
+    items = np.zeros((tmed.shape[0] + tscal.shape[0] + n + 1, ITEM_COLS))
+    memo = np.full((items.shape[0] + 1, ITEM_COLS), -1.0)
+    loss, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, tguide, ts5, rows5,
+                           lev5, tscal, params[0], params[1], items, memo, params[2], params[3], params[4], params[5])
+    return loss, hits, pval, cx, ok
+
+
+@nb.njit(cache=True)
+def apply_move(move, order, rank, death, C, G, X, row_fac, row_sub, cox_fac, cox_bad, n_cur):
+    """Apply one move ``(kind, a, b, c)`` in place: kind 0 swaps patients ``a`` and ``b`` in the order, 1 moves
+    patient ``a`` to rank ``b``, 2 swaps the outcomes of ``a`` and ``b``, 3 swaps factor ``c`` between them,
+    4 flips the era of ``a``."""
+    kind, a, b, c = move[0], move[1], move[2], move[3]
+    if kind == 0:
+        ra = rank[a]
+        rb = rank[b]
+        rank[a] = rb
+        rank[b] = ra
+        order[rb] = a
+        order[ra] = b
+    elif kind == 1:
+        p0 = rank[a]
+        if b > p0:
+            for z in range(p0, b):
+                order[z] = order[z + 1]
+        else:
+            for z in range(p0, b, -1):
+                order[z] = order[z - 1]
+        order[b] = a
+        for z in range(min(p0, b), max(p0, b) + 1):
+            rank[order[z]] = z
+    elif kind == 2:
+        t = death[a]
+        death[a] = death[b]
+        death[b] = t
+    elif kind == 3:
+        do_swap(C, c, a, b, n_cur)
+        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, a)
+        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, b)
+    else:
+        C[ERA, a] = 1 - C[ERA, a]
+        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, a)

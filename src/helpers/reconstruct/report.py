@@ -70,8 +70,41 @@ def verdict(row: pd.Series, card: pd.DataFrame | None = None) -> str:
     return NOT_REACHED
 
 
-def explain(row: pd.Series, card: pd.DataFrame | None = None) -> str:
-    """Why a published number was not reproduced."""
+def _widths(row) -> str:
+    """How far a reproduced number lies from its interval, in widths of the interval."""
+    lo, hi = scorecard.interval(row["value"], row["decimals"], row["bound"] if isinstance(row["bound"], str) else "",
+                                row["statistic"])
+    rep = row["reproduced"]
+    if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
+        return ""
+    d = (lo - rep) if rep < lo else (rep - hi)
+    return f", {d / (hi - lo):.1f} interval widths {'below' if rep < lo else 'above'}"
+
+
+def _conflict(c) -> str:
+    """A sentence on what the nearest fine change that reaches a number would lose (``finish.Conflict``)."""
+    if c.moves == 0:
+        return "no change of one or two fine moves from this cohort reaches it"
+    lost = list(c.loses)
+    shown = ", ".join(f"`{x}`" for x in lost[:6]) + (f" and {len(lost) - 6} more" if len(lost) > 6 else "")
+    what = "one fine move" if c.moves == 1 else "two fine moves"
+    if not lost:
+        return f"{what} reach it without losing a matched number, but lose more than they gain elsewhere"
+    return f"the nearest change that reaches it ({what}) loses {len(lost)} matched number{'s' * (len(lost) > 1)}: {shown}"
+
+
+def first_ids(card: pd.DataFrame) -> pd.Series:
+    """Each row's fact (cohort, factor, level, statistic) named by the id of its first printing, as the search's
+    targets are (``score.build_targets``)."""
+    fact = card[["cohort", "factor", "level", "statistic"]].astype(str).agg("|".join, axis=1)
+    return fact.map(dict(zip(fact[::-1], card["id"][::-1])))
+
+
+def explain(row: pd.Series, card: pd.DataFrame | None = None, conflicts: dict | None = None,
+            fact_id: str | None = None) -> str:
+    """Why a published number was not reproduced: for a number the search did not reach, the closest value it
+    found and, from ``conflicts`` (``finish.conflicts`` by the id of the fact's first printing), what it
+    conflicts with."""
     if row["match"]:
         return ""
     if not row.get("computed", True):
@@ -82,21 +115,23 @@ def explain(row: pd.Series, card: pd.DataFrame | None = None) -> str:
             return (f"provably infeasible: the counts it derives from are all reproduced, and their exact ratio "
                     f"{rep:.4g} does not print as {row['value']:g} (a rounding slip in the paper)")
         return f"count miss: reproduced {rep:.4g}"
+    c = (conflicts or {}).get(fact_id or row["id"])
+    tail = f"; {_conflict(c)}" if c is not None else ""
     if row.get("not_reached", False):
-        return f"median printed as not reached; the search left it reached at {rep:.4g}"
+        return f"not reached: printed as not reached, the closest cohort found reaches it at {rep:.4g}{tail}"
     if pd.isna(rep):
-        return "median not reached in the synthetic cohort; the search did not close the gap"
-    return (f"search miss: {rep:.5g} lies outside the rounding interval {_interval(row)}"
-            " (all time-dependent numbers are searched jointly; this one lost the trade-off)")
+        return f"not reached: the closest cohort found does not reach this median{tail}"
+    return (f"not reached: the closest value found is {rep:.5g}{_widths(row)} the interval {_interval(row)}{tail}")
 
 
-def fidelity(cohort, regimens, primary=None) -> pd.DataFrame:
+def fidelity(cohort, regimens, primary=None, conflicts: dict | None = None) -> pd.DataFrame:
     """(Cohort, regimens and primary treatment as DataFrames or CSV paths.) Scorecard rows with printed and
-    reproduced values, match, kind, a :func:`verdict` and an explanation per miss."""
-    card = scorecard.reproduce(cohort, regimens, primary=primary)
-    card = card.copy()
+    reproduced values, match, kind, a :func:`verdict` and an explanation per miss (with ``conflicts``, from
+    ``finish.conflicts``, what each number the search missed conflicts with)."""
+    card = scorecard.reproduce(cohort, regimens, primary=primary).copy()
     card["verdict"] = card.apply(verdict, axis=1, card=card)
-    card["explanation"] = card.apply(explain, axis=1, card=card)
+    facts = first_ids(card)
+    card["explanation"] = [explain(r, card, conflicts, f) for (_, r), f in zip(card.iterrows(), facts)]
     return card
 
 
@@ -105,19 +140,30 @@ def summary(card: pd.DataFrame) -> pd.DataFrame:
 
 
 def made_by(seed: int, iterations: int, chains: int = 1, chain_seed: int | None = None,
-            chain_matched: list[int] | None = None) -> str:
+            chain_matched: list[int] | None = None, rounds: int | None = None) -> str:
     """The sentence of ``fidelity.md`` that says which command, seed and search made the cohort."""
     run = f"`python -m helpers.reconstruct --out DIR --seed {seed}`"
+    budget = f"{iterations:,} annealing iterations" + (f" and up to {rounds} finishing rounds" if rounds else "")
     if chains == 1:
-        return f"Made by {run} ({iterations:,} search iterations)."
+        return f"Made by {run} ({budget})."
     seeds = ", ".join(str(seed + k) for k in range(chains))
     scores = ", ".join(str(m) for m in chain_matched)
-    return (f"Made by {run}: the best of {chains} searches of {iterations:,} iterations each. Seeds {seeds} "
+    return (f"Made by {run}: the best of {chains} searches of {budget} each. Seeds {seeds} "
             f"reproduced {scores} of the printed numbers; seed {chain_seed}'s cohort is written.")
 
 
+def headline(card: pd.DataFrame) -> str:
+    """The fidelity split by how a number is reproduced: by construction (counts and descriptive figures) or
+    by the search (everything computed from survival times)."""
+    built = card[card["kind"] != "time"]
+    found = card[card["kind"] == "time"]
+    return (f"counts and descriptive figures {int(built['match'].sum())}/{len(built)} by construction; "
+            f"time-dependent numbers {int(found['match'].sum())}/{len(found)} found by the search; "
+            f"{int(card['match'].sum())}/{len(card)} in all")
+
+
 def write(card: pd.DataFrame, out: Path, seed: int, iterations: int, chains: int = 1,
-          chain_seed: int | None = None, chain_matched: list[int] | None = None) -> None:
+          chain_seed: int | None = None, chain_matched: list[int] | None = None, rounds: int | None = None) -> None:
     """``fidelity.csv`` (one row per published number) and ``fidelity.md`` (summary and misses)."""
     cols = ["id", "source", "cohort", "factor", "level", "statistic", "label", "value", "bound", "decimals",
             "not_reached", "reproduced", "match", "kind", "verdict", "explanation"]
@@ -127,14 +173,19 @@ def write(card: pd.DataFrame, out: Path, seed: int, iterations: int, chains: int
     lines = [
         "# Fidelity of the synthetic cohort", "",
         f"**{SYNTHETIC}**", "",
-        f"{made_by(seed, iterations, chains, chain_seed, chain_matched)} "
+        f"{made_by(seed, iterations, chains, chain_seed, chain_matched, rounds)} "
         "Every number the paper prints is recomputed from `cohort.csv`, `regimens.csv` and `primary_treatment.csv` by "
-        "`helpers.scorecard.reproduce` (EZR-exact statistics) and matched at the printed precision.", "",
+        "`helpers.scorecard.reproduce` (EZR-exact statistics) and matched at the printed precision "
+        "(a Kaplan–Meier median as R prints it: DESIGN.md).", "",
+        f"**{headline(card)}.**", "",
         "## Summary", "",
         "| by | group | matched | total | percent |", "|---|---|---:|---:|---:|",
     ]
     for (by, group), r in summ.iterrows():
         lines.append(f"| {by} | {group} | {int(r['matched'])} | {int(r['total'])} | {r['percent']:.1f} |")
+    counts = card["verdict"].value_counts()
+    lines += ["", "| verdict | printed numbers |", "|---|---:|"]
+    lines += [f"| {v} | {int(counts.get(v, 0))} |" for v in VERDICTS]
     miss = card[~card["match"]]
     lines += ["", f"## Misses ({len(miss)})", "",
               "| id | printed | reproduced | verdict | why |", "|---|---:|---:|---|---|"]
@@ -171,9 +222,9 @@ def write_tables(cohort, regimens, out: Path, primary=None) -> None:
         os.replace(tmp, final)
 
 
-def fidelity_as_written(cohort, regimens, primary=None):
+def fidelity_as_written(cohort, regimens, primary=None, conflicts: dict | None = None):
     """The fidelity card of the tables as ``--out`` writes them (judged on the CSV files, in a temporary folder)."""
     with tempfile.TemporaryDirectory() as d:
         write_tables(cohort, regimens, Path(d), primary)
         return fidelity(Path(d) / "cohort.csv", Path(d) / "regimens.csv",
-                        None if primary is None else Path(d) / PRIMARY_FILE)
+                        None if primary is None else Path(d) / PRIMARY_FILE, conflicts)

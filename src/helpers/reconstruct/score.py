@@ -19,7 +19,7 @@ search (``kernel``, ``pins``) scores.  ``tests/test_reconstruct.py`` checks that
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numba as nb
 import numpy as np
@@ -463,6 +463,7 @@ class Targets:
     ts5: np.ndarray
     tscal: np.ndarray
     ids: dict  # target kind -> list of published ids (deduplicated facts)
+    tguide: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))  # pulls on Cox beta/SE (no hits)
 
     @property
     def n_targets(self) -> int:

@@ -7,7 +7,7 @@ Each factor is held as an ``int8`` code per patient: the index of its level in
 
 Only the *marginal* counts of each factor are printed, so their joint assignment across patients is
 free.  :func:`initial_structure` draws one assignment that satisfies every count and every
-cross-table identity; the search (``search.py``) then swaps values between patients of the same
+cross-table identity; the coarse search (``coarse.py``) then swaps values between patients of the same
 subset, which preserves all counts, subject to :func:`swap_allowed`.
 """
 

@@ -1,5 +1,5 @@
-"""Stage 2: search the order of the times, the censoring and the joint assignment of the factors; then place
-the values.
+"""Stage 2, the coarse search: anneal the order of the times, the censoring and the joint assignment of the
+factors (the finisher, ``finish``, then refines the result and ``pins`` places the values).
 
 Log-rank tests and the Cox model depend only on the order of the times and on which are deaths, so the
 search holds an *order* (ranks ``0 .. n-1``), the death indicator (the number of deaths is fixed) and
@@ -15,8 +15,8 @@ The loss scores each rank-determined target (log-rank p, Cox, a median not reach
 the printed rounding interval, and the value targets (medians, 5-year rates, follow-up) by the heaviest
 set of pins one placement of values can meet (``pins.pin_chain``).  The temperature falls geometrically
 over a fixed number of iterations; then each factor in turn gets a short annealing of its own swaps
-(the order fixed), which finishes p-values the joint search left just outside their intervals.  Last,
-``pins.place`` turns the best order into times.  Random numbers come from one seeded ``numpy`` Generator,
+(the order fixed), which finishes p-values the joint search left just outside their intervals.
+:func:`place_times` turns an order into times (``pins.place``).  Random numbers come from one seeded ``numpy`` Generator,
 so the result is a pure function of the seed and the iteration budget.
 """
 
@@ -47,6 +47,7 @@ P_SCALE, COX_SCALE = 0.05, 0.03  # log10 units (p), natural-log units (Cox HR an
 MIX = np.array([0.35, 0.40, 0.48, 0.62, 0.97, 0.7, 0.5])
 FACTOR_T0, FACTOR_T1 = 0.3, 0.01  # the per-factor annealing's temperatures
 FACTOR_ONLY = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.7, 0.5])
+NOT_REACHED_MONTHS = 150.0  # a median printed as not reached, for the start times only
 
 
 class RankSearch:
@@ -81,7 +82,7 @@ class RankSearch:
     def run(self, U, IJ, temps, mix, cur_swaps=CUR_SWAPS, non_swaps=NON_SWAPS) -> None:
         tg = self.tg
         anneal_chunk(U, IJ, temps, self.rank, self.order, self.death, self.s.C, self.G, self.K, self.X,
-                     self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, tg.tmed, tg.tp, tg.tcox,
+                     self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, tg.tmed, tg.tp, tg.tcox, tg.tguide,
                      tg.ts5, self.rows5, self.lev5, tg.tscal, self.params, self.state, self.best_rank,
                      self.best_death, self.best_C, mix, cur_swaps, non_swaps)
 
@@ -104,17 +105,22 @@ class RankSearch:
 
     def times(self) -> np.ndarray:
         """Times (tenths) that meet the heaviest chain of pins of the current order."""
-        n, tg = len(self.rank), self.tg
-        R = self.G.shape[0]
-        x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
-        pval = np.full(R, np.nan)
-        km_ranks(self.order, self.death, self.G, self.K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
-        items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-        m, _, era_rank = state_pins(self.order, self.death, self.s.C, ERA, self.G, x1, x2, tg.tmed, tg.tscal,
-                                    tg.ts5, self.rows5, self.lev5, ERA_MAX_T, items)
-        _, pred, w_end, top = pin_chain(items, m, 1.0)
-        v = place(items, m, pred, w_end, top, n, era_rank, ERA_MAX_T, 1)
-        return v[self.rank]
+        return place_times(self.order, self.rank, self.death, self.s.C, self.G, self.K, self.tg, self.rows5, self.lev5)
+
+
+def place_times(order, rank, death, C, G, K, tg: Targets, rows5, lev5) -> np.ndarray:
+    """Times (tenths) per patient that meet the heaviest chain of pins (``pins``) of an order."""
+    n = len(rank)
+    R = G.shape[0]
+    x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
+    pval = np.full(R, np.nan)
+    km_ranks(order, death, G, K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
+    items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
+    m, _, era_rank = state_pins(order, death, C, ERA, G, x1, x2, tg.tmed, tg.tscal, tg.ts5, rows5, lev5, ERA_MAX_T,
+                                items)
+    _, pred, w_end, top = pin_chain(items, m, 1.0)
+    v = place(items, m, pred, w_end, top, n, era_rank, ERA_MAX_T, 1)
+    return v[rank]
 
 
 def _chunks(rng, total, chunk, t0, t1):
@@ -132,8 +138,7 @@ def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng
            iterations: int, factor_iterations: int = 0, t0: float = 1.0, t1: float = 0.01,
            factor_t0: float | None = None, factor_t1: float | None = None, chunk: int = 8192):
     """Anneal from the order of the times ``t`` (``iterations``), then each factor alone
-    (``factor_iterations`` each); returns the best (structure, times in tenths, deaths, loss, hits weighted
-    as the loss weighs them)."""
+    (``factor_iterations`` each); returns the search state at the best loss seen (:class:`RankSearch`)."""
     factor_t0 = FACTOR_T0 if factor_t0 is None else factor_t0
     factor_t1 = FACTOR_T1 if factor_t1 is None else factor_t1
     st = RankSearch(s, np.argsort(t, kind="stable"), death, targets)
@@ -149,5 +154,34 @@ def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng
             for U, IJ, temps in _chunks(rng, factor_iterations, chunk, factor_t0, factor_t1):
                 st.run(U, IJ, temps, FACTOR_ONLY, cur, non)
             st.restore_best()
-    energy, hits = st.energy()
-    return st.s.copy(), st.times(), st.death.astype(np.int8), energy, int(round(hits))
+    return st
+
+
+
+def start_times(s, spec, targets, rng):
+    """Unsearched starting times and deaths.  Each patient's median is the geometric mean of the printed
+    medians of their levels in their subset's table (Table 4 or 5; 150 months for "not reached"), and the
+    time an exponential draw around it, within the printed follow-up range; deaths (the printed number)
+    fall more likely on short times.  A start that already ranks the patients roughly as the tables do
+    searched better than a start by subset alone (data/RECONSTRUCTION.md)."""
+    n = s.n
+    G, _ = grouping_matrix(s.codes, s.n_cur, targets.groupings)
+    logs, cnt = np.zeros(n), np.zeros(n)
+    for r, g, lo, hi, not_reached, _ in targets.tmed:
+        sub, fac = targets.groupings[int(r)]
+        if sub == "all" or fac == "os":
+            continue
+        who = G[int(r)] == int(g)
+        logs[who] += np.log(NOT_REACHED_MONTHS if not_reached else (lo + hi) / 2)
+        cnt[who] += 1
+    med = np.where(cnt > 0, np.exp(logs / np.maximum(cnt, 1)), np.exp(logs.sum() / max(cnt.sum(), 1)))
+    t = rng.exponential(med / np.log(2))
+    lo, hi = int(round(spec["followup"]["min"] * TENTH)), int(round(spec["followup"]["max"] * TENTH))
+    t = np.clip(np.round(t * TENTH).astype(int), lo + 1, hi - 1)
+    order = np.argsort(t, kind="stable")
+    t[order[0]], t[order[-1]] = lo, hi
+    w = 1.0 / (1.0 + t / (5 * 12 * TENTH))
+    death = np.zeros(n, np.int8)
+    death[rng.choice(n, spec["deaths"], replace=False, p=w / w.sum())] = 1
+    s.codes["era"][:] = np.where(era_allowed(t), s.codes["era"], 0)
+    return t, death

@@ -1,0 +1,86 @@
+"""The finisher (helpers.reconstruct.finish): exact scores, kept counts, determinism, and its per-target view
+agreeing with the scorer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.published import load as load_published
+from helpers.reconstruct import finish
+from helpers.reconstruct.coarse import anneal, place_times, start_times
+from helpers.reconstruct.score import build_targets, target_values
+from helpers.reconstruct.structure import CODED, initial_structure
+from helpers.reconstruct.targets import load_spec
+
+
+def _end_state(seed: int = 5, iterations: int = 3000):
+    spec = load_spec()
+    rng = np.random.default_rng(seed)
+    s = initial_structure(spec, rng)
+    targets = build_targets(load_published())
+    t, death = start_times(s, spec, targets, rng)
+    return anneal(s, t, death, targets, rng, iterations)
+
+
+@pytest.fixture(scope="module")
+def state():
+    return _end_state()
+
+
+def _counts(C, n_cur):
+    return [(np.bincount(row[:n_cur] + 1, minlength=6).tolist(), np.bincount(row[n_cur:] + 1, minlength=6).tolist())
+            for row in C[: CODED.index("era")]]
+
+
+def test_finish_raises_its_score_keeps_counts_and_is_deterministic(state):
+    a, b = _end_state(), _end_state()
+    before = _counts(a.s.C, a.s.n_cur), a.death.sum()
+    trail = finish.finish(a, rounds=3)
+    finish.finish(b, rounds=3)
+    objectives = [x.objective for x in trail]
+    assert all(y > x for x, y in zip(objectives, objectives[1:]))
+    assert len(trail) > 1, "three rounds from a short search's end state should find a better combination"
+    assert (_counts(a.s.C, a.s.n_cur), a.death.sum()) == before  # fine moves never change a count
+    assert a.energy()[1] == pytest.approx(trail[-1].hits)  # the state holds what the last round scored
+    assert np.array_equal(a.order, b.order) and np.array_equal(a.s.C, b.s.C) and np.array_equal(a.death, b.death)
+
+
+def test_fine_moves_are_distinct_and_each_changes_the_state(state):
+    s = finish.State.of(state)
+    moves = finish.fine_moves(s, state.s.n_cur)
+    assert len(moves) > 500 and len({tuple(m) for m in moves}) == len(moves)
+    assert set(moves[:, 0]) == {0, 1, 2, 3, 4}
+    for mv in moves[::37]:
+        new = s.apply(state, [mv])
+        changed = (not np.array_equal(new.order, s.order) or not np.array_equal(new.death, s.death)
+                   or not np.array_equal(new.C, s.C))
+        assert changed, mv
+        assert np.array_equal(s.order[s.rank], np.arange(len(s.order)))  # the original is left as it was
+
+
+def test_target_hits_agree_with_the_scorer_on_the_placed_times(state):
+    """The finisher's per-target view (pins read off the chain, boxes for the rank statistics) is what the time
+    scorer finds on the times that pins.place writes."""
+    tg = state.tg
+    s = finish.State.of(state)
+    bx = finish.boxes(state)
+    for mv in [None, *finish.fine_moves(s, state.s.n_cur)[::101]]:
+        x = s if mv is None else s.apply(state, [mv])
+        t = place_times(x.order, x.rank, x.death, x.C, x.G, state.K, tg, state.rows5, state.lev5)
+        codes = {k: x.C[i] for i, k in enumerate(CODED)}
+        tv = target_values(codes, state.s.n_cur, t / 10.0, x.death, tg)
+        assert list(tv["id"]) == finish.target_ids(tg)
+        assert np.array_equal(finish.target_hits(state, x, bx), tv["hit"].to_numpy(bool)), mv
+
+
+def test_conflicts_name_the_misses_and_lose_only_matched_numbers(state):
+    s = finish.State.of(state)
+    hits = dict(zip(finish.target_ids(state.tg), finish.target_hits(state, s, finish.boxes(state))))
+    conflicts = finish.conflicts(state)
+    assert set(conflicts) == {k for k, h in hits.items() if not h}
+    assert {c.moves for c in conflicts.values()} <= {0, 1, 2}
+    assert any(c.moves for c in conflicts.values())
+    for c in conflicts.values():
+        assert all(hits[k] for k in c.loses)
+        assert c.moves or not c.loses
