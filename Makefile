@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data ensemble bench clean notebooks figure
+.PHONY: help venv book test data ensemble bench clean notebooks figure lint format
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
@@ -12,6 +12,8 @@ help:
 	@echo "make data   regenerate data/cohort.csv and data/regimens.csv (seeded, deterministic; ~25 min on 2 cores)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks (about 45 min; the default search alone takes 25)"
+	@echo "make lint   check style (ruff, configured in pyproject.toml) and the CI workflows (actionlint)"
+	@echo "make format fix what ruff can fix by itself and reformat, notebooks included (their .md sources follow)"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
 
 venv: $(STAMP)
@@ -82,6 +84,21 @@ notebooks: $(STAMP)
 
 figure: $(STAMP)
 	$(BIN)/python book/tools/readme_figure.py docs/figure1d.png
+
+# Style: ruff over the whole project (pyproject.toml says what and how), actionlint over .github/workflows/.
+# tests/test_lint.py runs `make lint`, so `make test` (and CI) fails on a lint error.
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/actionlint
+
+# ruff reads the notebooks' code from the .ipynb twins; update-md then carries its edits to the .md sources,
+# so the pairs must agree beforehand (else an unexecuted .md edit would be overwritten).
+format: $(STAMP)
+	$(BIN)/python book/tools/notebooks.py check
+	$(BIN)/ruff check --fix --exit-zero   # prints what is left to fix by hand (`make lint` fails on it)
+	$(BIN)/ruff format
+	$(BIN)/python book/tools/notebooks.py update-md
 
 clean:
 	rm -rf book/_build
