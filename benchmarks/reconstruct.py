@@ -40,7 +40,8 @@ def main() -> None:
                    default=[350_000, api.ENSEMBLE_ITERATIONS, 1_650_000, 16_500_000, api.DEFAULT_ITERATIONS])
     a = p.parse_args()
     api.reconstruct(a.seeds[0], 1000)  # compile the numba kernels outside the timings
-    print(f"{'iterations':>11} {'seed':>6} {'cpu s':>7} {'wall s':>7} {'all %':>6} {'matched':>9} {'time':>9} {'count %':>8}")
+    print(f"{'iterations':>11} {'seed':>6} {'cpu s':>7} {'wall s':>7} {'all %':>6} {'matched':>9} "
+          f"{'time':>9} {'count %':>8}")
     for it in a.budgets:
         for seed in a.seeds:
             r = run(seed, it)
