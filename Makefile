@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data ensemble bench clean notebooks figure lint format
+.PHONY: help venv book test data ensemble bench clean notebooks figure lint format links linkcheck
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
@@ -14,6 +14,8 @@ help:
 	@echo "make bench  print runtime and fidelity benchmarks (about 45 min; the default search alone takes 25)"
 	@echo "make lint   check style (ruff, configured in pyproject.toml) and the CI workflows (actionlint)"
 	@echo "make format fix what ruff can fix by itself and reformat, notebooks included (their .md sources follow)"
+	@echo "make links  check the built site's internal links and anchors, and list its external links in book/_build/external-links.txt"
+	@echo "make linkcheck  request every external link of that list (needs the network; the weekly workflow runs it)"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
 
 venv: $(STAMP)
@@ -99,6 +101,17 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix --exit-zero   # prints what is left to fix by hand (`make lint` fails on it)
 	$(BIN)/ruff format
 	$(BIN)/python book/tools/notebooks.py update-md
+
+# The built site's links (book/tools/links.py): `links` fails on a broken internal link or anchor and lists the
+# external ones; `linkcheck` requests each of those (network: the weekly workflow). tests/test_links.py runs both.
+SITE         ?= $(BOOK)/_build/html
+LINKS_REPORT ?= $(BOOK)/_build/external-links.txt
+
+links: $(STAMP)
+	$(BIN)/python book/tools/links.py report "$(SITE)" "$(LINKS_REPORT)"
+
+linkcheck: $(STAMP)
+	$(BIN)/python book/tools/links.py check "$(LINKS_REPORT)"
 
 clean:
 	rm -rf book/_build
