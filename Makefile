@@ -32,7 +32,8 @@ $(STAMP): requirements.txt pyproject.toml
 # (paths absolute or relative to this directory).
 # Validates the input first and stops before rendering anything if it is invalid; builds into a staging
 # directory and replaces $(BOOK)/_build/html only when the whole build succeeded, so _build keeps the last
-# good site.  The notebooks read the files from $COHORT / $REGIMENS / $PRIMARY_TREATMENT (helpers.paths).
+# good site.  $(BOOK)/_build/reports/ holds the build's log and, when it fails, the tracebacks (Sphinx's
+# error log; myst-nb's reports/ of notebooks that failed): CI uploads that folder.  The notebooks read the files from $COHORT / $REGIMENS / $PRIMARY_TREATMENT (helpers.paths).
 # COHORT without REGIMENS (or PRIMARY_TREATMENT) builds without that file: what needs it says so and skips itself.
 BOOK     ?= book
 COHORT   ?=
@@ -54,12 +55,19 @@ book: $(STAMP)
 	  $(BIN)/python -m helpers.data validate "$(BOOK_PRIMARY)" --kind primary_treatment --cohort "$(BOOK_COHORT)" \
 	    || fail "invalid primary-treatment file"; \
 	fi; \
-	mkdir -p "$(BOOK)/_build"; \
+	reports="$(BOOK)/_build/reports"; rm -rf "$$reports"; mkdir -p "$$reports"; \
 	stage=$$(mktemp -d "$(BOOK)/_build/.staging.XXXXXX"); \
 	trap 'rm -rf "$$stage"' EXIT INT TERM; \
-	COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" \
-	  $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going \
-	  || fail "the book build failed"; \
+	{ COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" \
+	    $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going 2>&1; \
+	  echo $$? > "$$stage/status"; } | tee "$$reports/build.log"; \
+	if [ "$$(cat "$$stage/status")" != 0 ]; then \
+	  if [ -d "$$stage/_build/html/reports" ]; then cp -R "$$stage/_build/html/reports/." "$$reports/"; fi; \
+	  for log in $$(sed -n 's/.*traceback has been saved in \([^ ,]*\.log\).*/\1/p' "$$reports/build.log"); do \
+	    cp "$$log" "$$reports/" 2>/dev/null || true; \
+	  done; \
+	  fail "the book build failed (its log and tracebacks: $$reports)"; \
+	fi; \
 	test -f "$$stage/_build/html/index.html" || fail "the build wrote no index.html"; \
 	rm -rf "$(BOOK)/_build/.html.old"; \
 	if [ -d "$(BOOK)/_build/html" ]; then mv "$(BOOK)/_build/html" "$(BOOK)/_build/.html.old"; fi; \
