@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data ensemble bench clean notebooks figure lint format links linkcheck
+.PHONY: help venv book test data ensemble bench clean notebooks figure lint format links linkcheck repository
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
@@ -16,6 +16,7 @@ help:
 	@echo "make format fix what ruff can fix by itself and reformat, notebooks included (their .md sources follow)"
 	@echo "make links  check the built site's internal links and anchors, and list its external links in book/_build/external-links.txt"
 	@echo "make linkcheck  request every external link of that list (needs the network; the weekly workflow runs it)"
+	@echo "make repository URL=https://github.com/OWNER/NAME  set the public repository (book, README badge, CITATION.cff)"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
 
 venv: $(STAMP)
@@ -120,6 +121,11 @@ links: $(STAMP)
 
 linkcheck: $(STAMP)
 	$(BIN)/python book/tools/links.py check "$(LINKS_REPORT)"
+
+# make repository [URL=https://github.com/OWNER/NAME] [BRANCH=main]: show, or set, the project's public
+# repository: book/_config.yml holds it, README.md's Binder badge and CITATION.cff follow (book/tools/repository.py).
+repository: $(STAMP)
+	$(BIN)/python book/tools/repository.py $(if $(URL),set "$(URL)" $(if $(BRANCH),--branch "$(BRANCH)"),show)
 
 clean:
 	rm -rf book/_build
