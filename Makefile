@@ -107,9 +107,10 @@ lint: $(STAMP)
 # so the pairs must agree beforehand (else an unexecuted .md edit would be overwritten).
 format: $(STAMP)
 	$(BIN)/python book/tools/notebooks.py check
-	$(BIN)/ruff check --fix --exit-zero   # prints what is left to fix by hand (`make lint` fails on it)
+	$(BIN)/ruff check --fix-only
 	$(BIN)/ruff format
 	$(BIN)/python book/tools/notebooks.py update-md
+	@$(BIN)/ruff check --exit-zero --output-format concise   # what is left to fix by hand (`make lint` fails on it)
 
 # The built site's links (book/tools/links.py): `links` fails on a broken internal link or anchor and lists the
 # external ones; `linkcheck` requests each of those (network: the weekly workflow). tests/test_links.py runs both.
