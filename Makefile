@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data ensemble bench clean notebooks figure
+.PHONY: help venv book test data ensemble bench clean notebooks figure lint format links linkcheck repository
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
@@ -12,6 +12,11 @@ help:
 	@echo "make data   regenerate data/cohort.csv, regimens.csv, primary_treatment.csv, fidelity.* (seeded, deterministic)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks (about 45 min; the default search alone takes 25)"
+	@echo "make lint   check style (ruff, configured in pyproject.toml) and the CI workflows (actionlint)"
+	@echo "make format fix what ruff can fix by itself and reformat, notebooks included (their .md sources follow)"
+	@echo "make links  check the built site's internal links and anchors, and list its external links in book/_build/external-links.txt"
+	@echo "make linkcheck  request every external link of that list (needs the network; the weekly workflow runs it)"
+	@echo "make repository URL=https://github.com/OWNER/NAME  set the public repository (book, README badge, CITATION.cff)"
 	@echo "make notebooks  re-execute every notebooks/*.md into its paired .ipynb (committed with outputs) and redraw docs/figure1d.png"
 
 venv: $(STAMP)
@@ -28,7 +33,8 @@ $(STAMP): requirements.txt pyproject.toml
 # (paths absolute or relative to this directory).
 # Validates the input first and stops before rendering anything if it is invalid; builds into a staging
 # directory and replaces $(BOOK)/_build/html only when the whole build succeeded, so _build keeps the last
-# good site.  The notebooks read the files from $COHORT / $REGIMENS / $PRIMARY_TREATMENT (helpers.paths).
+# good site.  $(BOOK)/_build/reports/ holds the build's log and, when it fails, the tracebacks (Sphinx's
+# error log; myst-nb's reports/ of notebooks that failed): CI uploads that folder.  The notebooks read the files from $COHORT / $REGIMENS / $PRIMARY_TREATMENT (helpers.paths).
 # COHORT without REGIMENS (or PRIMARY_TREATMENT) builds without that file: what needs it says so and skips itself.
 BOOK     ?= book
 COHORT   ?=
@@ -50,12 +56,19 @@ book: $(STAMP)
 	  $(BIN)/python -m helpers.data validate "$(BOOK_PRIMARY)" --kind primary_treatment --cohort "$(BOOK_COHORT)" \
 	    || fail "invalid primary-treatment file"; \
 	fi; \
-	mkdir -p "$(BOOK)/_build"; \
+	reports="$(BOOK)/_build/reports"; rm -rf "$$reports"; mkdir -p "$$reports"; \
 	stage=$$(mktemp -d "$(BOOK)/_build/.staging.XXXXXX"); \
 	trap 'rm -rf "$$stage"' EXIT INT TERM; \
-	COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" \
-	  $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going \
-	  || fail "the book build failed"; \
+	{ COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" \
+	    $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going 2>&1; \
+	  echo $$? > "$$stage/status"; } | tee "$$reports/build.log"; \
+	if [ "$$(cat "$$stage/status")" != 0 ]; then \
+	  if [ -d "$$stage/_build/html/reports" ]; then cp -R "$$stage/_build/html/reports/." "$$reports/"; fi; \
+	  for log in $$(sed -n 's/.*traceback has been saved in \([^ ,]*\.log\).*/\1/p' "$$reports/build.log"); do \
+	    cp "$$log" "$$reports/" 2>/dev/null || true; \
+	  done; \
+	  fail "the book build failed (its log and tracebacks: $$reports)"; \
+	fi; \
 	test -f "$$stage/_build/html/index.html" || fail "the build wrote no index.html"; \
 	rm -rf "$(BOOK)/_build/.html.old"; \
 	if [ -d "$(BOOK)/_build/html" ]; then mv "$(BOOK)/_build/html" "$(BOOK)/_build/.html.old"; fi; \
@@ -82,6 +95,38 @@ notebooks: $(STAMP)
 
 figure: $(STAMP)
 	$(BIN)/python book/tools/readme_figure.py docs/figure1d.png
+
+# Style: ruff over the whole project (pyproject.toml says what and how), actionlint over .github/workflows/.
+# tests/test_lint.py runs `make lint`, so `make test` (and CI) fails on a lint error.
+lint: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/ruff format --check
+	$(BIN)/actionlint
+
+# ruff reads the notebooks' code from the .ipynb twins; update-md then carries its edits to the .md sources,
+# so the pairs must agree beforehand (else an unexecuted .md edit would be overwritten).
+format: $(STAMP)
+	$(BIN)/python book/tools/notebooks.py check
+	$(BIN)/ruff check --fix-only
+	$(BIN)/ruff format
+	$(BIN)/python book/tools/notebooks.py update-md
+	@$(BIN)/ruff check --exit-zero --output-format concise   # what is left to fix by hand (`make lint` fails on it)
+
+# The built site's links (book/tools/links.py): `links` fails on a broken internal link or anchor and lists the
+# external ones; `linkcheck` requests each of those (network: the weekly workflow). tests/test_links.py runs both.
+SITE         ?= $(BOOK)/_build/html
+LINKS_REPORT ?= $(BOOK)/_build/external-links.txt
+
+links: $(STAMP)
+	$(BIN)/python book/tools/links.py report "$(SITE)" "$(LINKS_REPORT)"
+
+linkcheck: $(STAMP)
+	$(BIN)/python book/tools/links.py check "$(LINKS_REPORT)"
+
+# make repository [URL=https://github.com/OWNER/NAME] [BRANCH=main]: show, or set, the project's public
+# repository: book/_config.yml holds it, README.md's Binder badge and CITATION.cff follow (book/tools/repository.py).
+repository: $(STAMP)
+	$(BIN)/python book/tools/repository.py $(if $(URL),set "$(URL)" $(if $(BRANCH),--branch "$(BRANCH)"),show)
 
 clean:
 	rm -rf book/_build

@@ -35,7 +35,8 @@ def main(argv=None) -> int:
     results = ensemble.run_ensemble(seeds, a.iterations, n_jobs=a.jobs, progress=False)
     wall = time.perf_counter() - t0
 
-    print(f"\n{'seed':>6} {'ok':>3} {'wall s':>7} {'CPU s':>6} {'matched':>9} {'fidelity %':>10} {'counts %':>9} {'meets bar':>9}")
+    print(f"\n{'seed':>6} {'ok':>3} {'wall s':>7} {'CPU s':>6} {'matched':>9} "
+          f"{'fidelity %':>10} {'counts %':>9} {'meets bar':>9}")
     for r in results:
         if r.ok:
             f = r.fidelity

@@ -155,7 +155,7 @@ def test_cli_process_exits_1_without_traceback(name):
 
 def test_single_problem_files_report_exactly_one_kind_of_problem():
     """Each derived file differs from the valid one in one cell, so only that cell (or its duplicate) is reported."""
-    for name, (line, column, _) in CASES.items():
+    for name, (_line, column, _) in CASES.items():
         if name.startswith(("cohort_", "regimens_")):
             problems = data.validate(BAD / name, cohort=VALID_COHORT)
             assert {p.column for p in problems} == {column}, (name, [str(p) for p in problems])

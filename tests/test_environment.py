@@ -18,12 +18,18 @@ def _pip_pins():
 
 
 def _conda_pins():
+    """environment.yml's pins: conda's `name=version`, and `name==version` in its pip section (PyPI-only packages)."""
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     pins = {}
     for dep in env["dependencies"]:
         if isinstance(dep, str) and "=" in dep:
             name, version = dep.split("=", 1)
             pins[name.lower()] = version.lstrip("=")
+        elif isinstance(dep, dict):
+            for line in dep.get("pip", []):
+                if "==" in line:
+                    name, version = line.split("#", 1)[0].strip().split("==", 1)
+                    pins[name.lower()] = version
     return pins
 
 

@@ -2,12 +2,17 @@
 
     python book/tools/notebooks.py execute [NOTEBOOK.md ...]   # .md -> run with nbclient -> .ipynb with outputs
     python book/tools/notebooks.py check   [NOTEBOOK.md ...]   # exit 1 when a pair is out of sync
+    python book/tools/notebooks.py update-md [NOTEBOOK.md ...] # .ipynb code -> .md, where the cells differ
 
 ``execute`` runs each notebook once in a fresh ``python3`` kernel (cwd = notebooks/, as Jupyter, nbval and the
 book build do), drops volatile metadata (timings, kernel versions) and writes the ``.ipynb`` atomically, so
 the same inputs give byte-identical files. A failing cell stops with a non-zero exit and leaves the old
 ``.ipynb`` untouched. ``$COHORT`` / ``$REGIMENS`` are honoured (make notebooks commits the synthetic cohort's
 outputs when they are unset).
+
+``update-md`` carries code edited in the ``.ipynb`` twins back to their ``.md`` sources (``make format`` runs it
+after ruff has fixed and formatted the notebooks' code, which it reads from the ``.ipynb``); a pair whose cells
+already agree is not rewritten.
 """
 
 from __future__ import annotations
@@ -70,6 +75,17 @@ def differences(md: Path) -> list[str]:
     return out
 
 
+def update_md(md: Path) -> bool:
+    """Rewrite ``md`` from its ``.ipynb`` twin when their cells differ; True when it did."""
+    if not twin(md).exists():
+        return False
+    a, b = jupytext.read(md), jupytext.read(twin(md))
+    if [_cell_key(c) for c in a.cells] == [_cell_key(c) for c in b.cells]:
+        return False
+    jupytext.write(b, md, fmt="md:myst")
+    return True
+
+
 def _normalise(nb) -> None:
     for key in VOLATILE_NB_METADATA:
         nb.metadata.pop(key, None)
@@ -110,7 +126,7 @@ def execute(md: Path, timeout: int = 600, kernel_name: str = "python3") -> float
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["execute", "check"])
+    parser.add_argument("command", choices=["execute", "check", "update-md"])
     parser.add_argument("notebooks", nargs="*", help="notebook .md (or .ipynb) files; default: notebooks/*.md")
     args = parser.parse_args(argv)
     mds = sources(args.notebooks)
@@ -125,6 +141,11 @@ def main(argv=None) -> int:
                 print(f"{md.relative_to(REPO)}: {d}")
                 bad += 1
         return 1 if bad else 0
+    if args.command == "update-md":
+        for md in mds:
+            if update_md(md):
+                print(f"{twin(md).relative_to(REPO)} -> {md.relative_to(REPO)}")
+        return 0
     total = 0.0
     for md in mds:
         try:

@@ -144,7 +144,7 @@ def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: s
         ax_risk = make_axes_locatable(ax).append_axes("bottom", size=0.3 + 0.25 * len(groups), pad=0.55,
                                                        sharex=ax)
 
-    for i, (level, text, rows) in enumerate(groups):
+    for i, (_level, text, rows) in enumerate(groups):
         with np.errstate(invalid="ignore", divide="ignore"):  # S = 0 at the end gives NaN limits, as in R
             curve = survival.km_curve(rows[time], rows[event], conf_type=conf_type)
         x = np.concatenate([[0.0], curve["time"].to_numpy(float)])
