@@ -11,7 +11,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .problems import Problem
-from .readers.text import Table
+from .readers import Table
 from .rules import Rule, rules_for, txt
 from .specs import COLUMNS, NUMBER, SPECS, WHOLE, Spec, expected_text, range_text
 
@@ -158,11 +158,14 @@ def _problems_from(fc: pd.DataFrame, kind: str, shown: str, header_line: int, ra
     return problems
 
 
-def check_frame(table: Table, kind: str, shown: str, cohort: pd.DataFrame | None
-                 ) -> tuple[pd.DataFrame, list[Problem]]:
+def check_frame(table: Table, kind: str, shown: str, cohort: pd.DataFrame | None,
+                known_bad: set[tuple[int, str]] = frozenset()) -> tuple[pd.DataFrame, list[Problem]]:
+    """Both stages over a table of text; ``known_bad`` are cells already reported (while reading them), whose
+    emptiness and rules are not reported again."""
     raw = table.rows
-    stage1 = [p for p, _ in _problems_from(_failures(raw_schema(kind), raw), kind, shown, table.header_line, raw, {}, None)]
-    bad_cells = {(p.line, p.column) for p in stage1}
+    stage1 = [p for p, _ in _problems_from(_failures(raw_schema(kind), raw), kind, shown, table.header_line, raw, {}, None)
+              if (p.line, p.column) not in known_bad]
+    bad_cells = {(p.line, p.column) for p in stage1} | set(known_bad)
     typed = _parse(raw[[c for c in raw.columns if c in COLUMNS[kind]]], kind)
     fc = _failures(typed_schema(kind, cohort), typed)
     fc = fc[~fc["check"].astype(str).isin(["column_in_dataframe", "column_in_schema"])]
