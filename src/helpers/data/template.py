@@ -58,14 +58,19 @@ def _csv(rows: list[list[str]]) -> bytes:
 
 
 def _stable_zip(data: bytes) -> bytes:
-    """The same zip with every entry's timestamp fixed, so that the same workbook gives the same bytes."""
+    """The same workbook with every timestamp fixed (the zip entries', and the "modified" time openpyxl stamps
+    when saving), so that the same template gives the same bytes."""
     out = io.BytesIO()
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            fixed.external_attr = 0o644 << 16
+            content = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, content)
+            dst.writestr(fixed, content)
     return out.getvalue()
 
 
@@ -115,9 +120,12 @@ def _write_all(files: dict[Path, bytes]) -> None:
     try:
         for path, data in files.items():
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+            temps[path] = Path(tmp)
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            temps[path] = Path(tmp)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's owner-only
         for path, tmp in temps.items():
             os.replace(tmp, path)
     finally:
