@@ -84,6 +84,7 @@ class _Tally:
     PHRASES = {
         "stripped": ("normalised", "{n} written with spaces around them, read without"),
         "written": ("normalised", "{n} written as {froms} read as {tos}"),
+        "na": ("normalised", "{n} written as NA read as empty"),
         "single": ("normalised", "{n} stored as single-precision numbers ({froms}) read as their shortest "
                                  "decimals ({tos})"),
         "labels": ("normalised", "{n} read by their value labels: {pairs}"),
@@ -165,7 +166,7 @@ class _Column:
         if not stripped:
             return None, None
         if isinstance(v, str) and stripped == "NA":
-            tally.add(target, "written", "NA", None)
+            tally.add(target, "na", "NA", None)
             return None, None
         if self.cm is not None and stripped in self.cm.missing:
             tally.add(target, "missing", stripped, None)
