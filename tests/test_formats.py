@@ -325,3 +325,19 @@ def test_bad_dates_name_every_row_at_once(tmp_path):
     path, _ = _dates(tmp_path, change)
     problems = data.validate(path, "cohort")
     assert [(p.line, p.column) for p in problems] == [(2, "last_followup_date"), (12, "metastasis_date")]
+
+
+def test_one_mapping_for_the_cohort_and_its_regimens(folder, committed, tmp_path):
+    """A mapping with a section per file: the regimens under the hospital's names, checked against the hospital's
+    cohort read with the cohort's section."""
+    regimens = dv.as_pandas(dv.REGIMENS).rename(columns={"patient_id": "Study ID", "pfs_event": "Progressed"})
+    regimens["Progressed"] = regimens["Progressed"].map({1: "yes", 0: "no"})
+    regimens.to_csv(tmp_path / "regimens.csv", index=False)
+    cohort_section = dv.hospital_mapping("yaml")
+    mapping = tmp_path / "both.yaml"
+    mapping.write_text(cohort_section + "regimens:\n  patient_id: Study ID\n"
+                                        "  pfs_event: {column: Progressed, codes: {yes: 1, no: 0}}\n")
+    loaded = data.load_regimens(tmp_path / "regimens.csv", cohort=folder["hospital"], mapping=mapping)
+    pd.testing.assert_frame_equal(loaded, committed[1])
+    problems = data.validate(tmp_path / "regimens.csv", "regimens", cohort=folder["hospital"])  # no mapping
+    assert {p.column for p in problems} >= {"Study ID", "Progressed"}
