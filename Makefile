@@ -29,24 +29,29 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# make book [COHORT=my_cohort.csv] [REGIMENS=my_regimens.csv] [PRIMARY_TREATMENT=my_primary.csv]
-# (paths absolute or relative to this directory).
+# make book [COHORT=my_cohort.csv] [REGIMENS=my_regimens.csv] [PRIMARY_TREATMENT=my_primary.csv] [MAPPING=my.yaml]
+# (paths absolute or relative to this directory).  Each file may be CSV, Excel (.xlsx), R (.rds, .RData), SPSS (.sav)
+# or Stata (.dta); MAPPING is a YAML or TOML file that maps the user's column names and codes to ours (data/README.md).
 # Validates the input first and stops before rendering anything if it is invalid; builds into a staging
 # directory and replaces $(BOOK)/_build/html only when the whole build succeeded, so _build keeps the last
 # good site.  $(BOOK)/_build/reports/ holds the build's log and, when it fails, the tracebacks (Sphinx's
-# error log; myst-nb's reports/ of notebooks that failed): CI uploads that folder.  The notebooks read the files from $COHORT / $REGIMENS / $PRIMARY_TREATMENT (helpers.paths).
+# error log; myst-nb's reports/ of notebooks that failed): CI uploads that folder.  The notebooks read the files
+# from $COHORT / $REGIMENS / $PRIMARY_TREATMENT / $MAPPING (helpers.paths).
 # COHORT without REGIMENS (or PRIMARY_TREATMENT) builds without that file: what needs it says so and skips itself.
 BOOK     ?= book
 COHORT   ?=
 REGIMENS ?=
 PRIMARY_TREATMENT ?=
+MAPPING  ?=
 BOOK_COHORT   = $(if $(COHORT),$(abspath $(COHORT)),$(CURDIR)/data/cohort.csv)
 BOOK_REGIMENS = $(if $(REGIMENS),$(abspath $(REGIMENS)),$(if $(COHORT),,$(CURDIR)/data/regimens.csv))
 BOOK_PRIMARY  = $(if $(PRIMARY_TREATMENT),$(abspath $(PRIMARY_TREATMENT)),$(if $(COHORT),,$(CURDIR)/data/primary_treatment.csv))
+BOOK_MAPPING  = $(if $(MAPPING),$(abspath $(MAPPING)))
 
 book: $(STAMP)
 	@set -eu; \
 	fail() { echo "make book: $$1; nothing was built ($(BOOK)/_build/html is unchanged)" >&2; exit 1; }; \
+	export MAPPING="$(BOOK_MAPPING)"; \
 	$(BIN)/python -m helpers.data validate "$(BOOK_COHORT)" --kind cohort || fail "invalid cohort file"; \
 	if [ -n "$(BOOK_REGIMENS)" ]; then \
 	  $(BIN)/python -m helpers.data validate "$(BOOK_REGIMENS)" --kind regimens --cohort "$(BOOK_COHORT)" \
@@ -59,7 +64,7 @@ book: $(STAMP)
 	reports="$(BOOK)/_build/reports"; rm -rf "$$reports"; mkdir -p "$$reports"; \
 	stage=$$(mktemp -d "$(BOOK)/_build/.staging.XXXXXX"); \
 	trap 'rm -rf "$$stage"' EXIT INT TERM; \
-	{ COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" \
+	{ COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" MAPPING="$(BOOK_MAPPING)" \
 	    $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going 2>&1; \
 	  echo $$? > "$$stage/status"; } | tee "$$reports/build.log"; \
 	if [ "$$(cat "$$stage/status")" != 0 ]; then \
@@ -74,7 +79,7 @@ book: $(STAMP)
 	if [ -d "$(BOOK)/_build/html" ]; then mv "$(BOOK)/_build/html" "$(BOOK)/_build/.html.old"; fi; \
 	mv "$$stage/_build/html" "$(BOOK)/_build/html"; \
 	rm -rf "$(BOOK)/_build/.html.old"; \
-	echo "make book: built $(BOOK)/_build/html from $(BOOK_COHORT)$(if $(BOOK_REGIMENS), and $(BOOK_REGIMENS))$(if $(BOOK_PRIMARY), and $(BOOK_PRIMARY))"
+	echo "make book: built $(BOOK)/_build/html from $(BOOK_COHORT)$(if $(BOOK_REGIMENS), and $(BOOK_REGIMENS))$(if $(BOOK_PRIMARY), and $(BOOK_PRIMARY))$(if $(BOOK_MAPPING), mapped by $(BOOK_MAPPING))"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

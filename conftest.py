@@ -96,7 +96,7 @@ def built_book() -> Path:
     if given:
         return Path(given).resolve()
     if not book_is_fresh():
-        env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS")}
+        env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT", "MAPPING")}
         run = subprocess.run(["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True,
                              text=True)
         if run.returncode != 0:

@@ -347,3 +347,212 @@ def test_unparseable_large_numbers_are_reported(tmp_path):
     f = tmp_path / "huge.csv"
     f.write_text(VALID_COHORT.read_text().replace("P01,59,", "P01,1e999,", 1))
     assert [(p.line, p.column, p.value) for p in data.validate(f)] == [(2, "age_years", "1e999")]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reading what other tools write (see tests/test_formats.py for whole files in every format)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _variant(tmp_path: Path, old: str, new: str, name: str = "variant.csv") -> Path:
+    text = VALID_COHORT.read_text()
+    assert old in text
+    f = tmp_path / name
+    f.write_text(text.replace(old, new))
+    return f
+
+
+def test_unambiguous_encodings_are_read_and_each_reported(tmp_path):
+    """R's NA, TRUE/FALSE, 3.0 for 3 and spaces: read as ours, every change reported, the loaded values the same."""
+    f = _variant(tmp_path, "P01,59,female,extremity,8,deep,3,", "P01,59, female ,extremity,8,deep,3.0,")
+    text = f.read_text().replace(",60.2,0,NED", ",60.2,FALSE,NED")
+    lines = text.splitlines()
+    lines[3] = lines[3].replace(",,", ",NA,", 1)  # P03's empty grade written as R writes it
+    f.write_text("\n".join(lines) + "\n")
+    found = data.check(f)
+    assert found.problems == []
+    assert [str(n) for n in found.notes] == [
+        "column sex: 1 value written with spaces around them, read without",
+        "column grade: 1 value written as 3.0 read as 3",
+        "column grade: 1 value written as NA read as empty",
+        "column death: 1 value written as FALSE read as 0",
+    ]
+    pd.testing.assert_frame_equal(data.load_cohort(f), data.load_cohort(VALID_COHORT))
+    assert data.load_cohort(f).attrs["notes"] == [str(n) for n in found.notes]
+
+
+def test_a_changed_value_is_shown_as_written_and_as_read(tmp_path):
+    f = _variant(tmp_path, ",60.2,0,NED", ",60.2,TRUE,NED")  # death 1, status NED: a contradiction
+    assert [str(p) for p in data.validate(f)] == [
+        f"{f}:2: column status: value 'NED' — expected DOD because death is 1 (status is DOD exactly when death is 1)"]
+    f = _variant(tmp_path, "P01,59,female", "P01,59,NA")
+    assert [str(p) for p in data.validate(f)] == [
+        f"{f}:2: column sex: value 'NA' (read as empty) — expected one of male, female (this column cannot be empty)"]
+
+
+def test_ambiguous_values_stay_errors(tmp_path):
+    for old, new, column, value in [("P01,59,female,extremity,8,deep,3,", "P01,59,female,extremity,8,deep,3.5,",
+                                     "grade", "3.5"),
+                                    (",60.2,0,NED", ",60.2,no,NED", "death", "no"),
+                                    (",60.2,0,NED", ",60.2,0.5,NED", "death", "0.5"),
+                                    ("P01,59,", "P01,NaN,", "age_years", "NaN")]:
+        f = _variant(tmp_path, old, new)
+        assert [(p.line, p.column, p.value) for p in data.validate(f)] == [(2, column, value)], (old, new)
+
+
+def test_row_names_are_dropped_only_when_they_are_row_numbers(tmp_path):
+    lines = VALID_COHORT.read_text().splitlines()
+    f = tmp_path / "rownames.csv"
+    f.write_text("\n".join(['""' + "," + lines[0]] + [f'"{i}",{line}' for i, line in enumerate(lines[1:], 1)]) + "\n")
+    found = data.check(f)
+    assert found.problems == [] and str(found.notes[0]) == \
+        "the first column, unnamed, holds R's row names (1 to 5): not read"
+    f.write_text("\n".join(["," + lines[0]] + [f"x{i},{line}" for i, line in enumerate(lines[1:], 1)]) + "\n")
+    assert any("a column name in every header field" in str(p) for p in data.validate(f))
+
+
+def test_problem_places_and_labels():
+    p = data.Problem("h.xlsx", 5, "sex", "male", "one of the codes", place="sheet Patients, cell D5",
+                     label="Gender (sex)", written="M")
+    assert str(p) == "h.xlsx, sheet Patients, cell D5: column Gender (sex): value 'M' (read as 'male') — expected " \
+                     "one of the codes"
+    assert str(data.Problem("c.rds", 0, "depth", None, "a column", place="column names")) == \
+        "c.rds, column names: column depth: missing — expected a column"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mapping files
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_yaml_mapping_keeps_every_code_as_written(tmp_path):
+    m = tmp_path / "m.yaml"
+    m.write_text("death: {column: Dead, codes: {yes: 1, no: 0}}\ngrade: {column: G, codes: {01: 2, '3': 3}, "
+                 "missing: [unknown, 9]}\nsheet: Patients\n")
+    section = data.read_mapping(m).section("cohort")
+    assert section.columns["death"].codes == {"yes": "1", "no": "0"}  # not booleans
+    assert section.columns["grade"].codes == {"01": "2", "3": "3"} and section.columns["grade"].missing == ("unknown", "9")
+    assert section.sheet == "Patients" and section.renamed() == {"death": "Dead", "grade": "G"}
+
+
+def test_toml_mapping_by_section(tmp_path):
+    m = tmp_path / "m.toml"
+    m.write_text('[cohort]\nsex = { column = "Gender", codes = { M = "male", F = "female" } }\n'
+                 '[regimens]\nline = "Line"\npfs_event = { column = "Progressed", codes = { 1 = 1, 2 = 0 } }\n')
+    mapping = data.read_mapping(m)
+    assert mapping.section("cohort").columns["sex"].source == "Gender"
+    assert mapping.section("regimens").columns["pfs_event"].codes == {"1": "1", "2": "0"}
+
+
+@pytest.mark.parametrize("text, suffix, words", [
+    ("sex: {column: Gender, codes: {M: man}}\n", "yaml", "sex.codes.M is 'man' — expected one of male, female"),
+    ("gender: Gender\n", "yaml", "gender is not a column of a cohort file"),
+    ("cohort: {sex: Gender}\nage_years: Age\n", "yaml", "top-level entries age_years beside sections cohort"),
+    ("sex: {column: Gender, colour: red}\n", "yaml", "sex.colour is not a setting of a column"),
+    ("sex: [Gender\n", "yaml", "not YAML"),
+    ("sex = \n", "toml", "not TOML"),
+    ("grade: {codes: {II: 2}, missing: [II]}\n", "yaml", "grade.missing lists 'II', which codes also recodes"),
+    ("sex: Gender\n", "json", "a .json file — expected a mapping file ending in .yaml, .yml or .toml"),
+])
+def test_mapping_file_problems_are_named(tmp_path, text, suffix, words):
+    m = tmp_path / f"m.{suffix}"
+    m.write_text(text)
+    with pytest.raises(data.DataError) as err:
+        data.read_mapping(m)
+    assert words in str(err.value) and f"{m}" in str(err.value)
+    problems = data.validate(VALID_COHORT, mapping=m)  # a file is never read with a broken mapping
+    assert problems and all(str(p).startswith(str(m)) for p in problems)
+
+
+def test_mapping_comes_from_the_environment_but_never_for_the_synthetic_files(tmp_path, monkeypatch):
+    f = tmp_path / "own.csv"
+    f.write_text(VALID_COHORT.read_text().replace("patient_id,age_years,sex", "ID,age_years,Gender", 1)
+                 .replace(",female,", ",F,").replace(",male,", ",M,"))
+    m = tmp_path / "m.yaml"
+    m.write_text("patient_id: ID\nsex: {column: Gender, codes: {M: male, F: female}}\n")
+    assert data.validate(f) != []
+    monkeypatch.setenv("MAPPING", str(m))
+    assert paths.mapping_path() == m.resolve()
+    assert data.validate(f) == [] and data.infer_kind(["ID", "Gender"] + data.COHORT_COLUMNS[3:],
+                                                      data.read_mapping(m)) == "cohort"
+    pd.testing.assert_frame_equal(data.load_cohort(f), data.load_cohort(VALID_COHORT, mapping=False))
+    assert data.validate(paths.DEFAULT_COHORT) == []  # the synthetic cohort keeps our own names
+    assert data.validate(f, mapping=False) != []
+    out = _cli("validate", str(f), env={"MAPPING": str(m)})
+    assert out.returncode == 0 and f"mapped by {m}" in out.stdout
+
+
+def test_readme_column_tables_are_the_specs_documentation():
+    """data/README.md's tables and the template's documentation sheet come from one text (specs.DOCS)."""
+    from helpers.data import specs
+
+    readme = (paths.DATA / "README.md").read_text()
+    rows = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| `") and len(cells) == 5:
+            rows.setdefault(cells[0].strip("`"), []).append(tuple(cells[1:]))
+    for kind, docs in specs.DOCS.items():
+        assert list(docs) == [s.name for s in data.SPECS[kind]]
+        for column, doc in docs.items():
+            assert doc in rows[column], (kind, column)
+    for column, doc in specs.DATE_DOCS.items():
+        assert rows[column] == [doc], column
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The template
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_template_csv_and_its_documentation(tmp_path):
+    out = _cli("template", "--out", str(tmp_path / "mine.csv"))
+    assert out.returncode == 0 and "wrote" in out.stdout
+    assert (tmp_path / "mine.csv").read_text() == ",".join(data.COHORT_COLUMNS) + "\n"
+    doc = pd.read_csv(tmp_path / "mine.columns.csv", keep_default_na=False)
+    assert doc["column"].tolist() == data.COHORT_COLUMNS + data.DATE_COLUMNS
+    assert doc.set_index("column").loc["sex", "allowed values"] == "male, female"
+    assert doc.set_index("column").loc["os_months", "unit / type"] == "months (number)"
+    assert "instead of os_months" in doc.set_index("column").loc["last_followup_date", "meaning"]
+    again = _cli("template", "--out", str(tmp_path / "mine.csv"))
+    assert again.returncode == 1 and "already exists" in again.stderr and "nothing was written" in again.stderr
+
+
+def test_template_workbook_is_deterministic_and_fills_in(tmp_path):
+    import openpyxl
+
+    first = data.write_template(tmp_path / "a.xlsx")
+    second = data.write_template(tmp_path / "b.xlsx", "cohort")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    assert first == [tmp_path / "a.xlsx"] and second == [tmp_path / "b.xlsx"]
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    assert wb.sheetnames == ["cohort", "columns"]
+    assert [c.value for c in wb["cohort"][1]] == data.COHORT_COLUMNS
+    documented = [r[0] for r in wb["columns"].iter_rows(min_row=2, values_only=True) if r[1]]
+    assert documented == data.COHORT_COLUMNS + data.DATE_COLUMNS
+    # filled in with the valid mini cohort, the template is a valid cohort file
+    ws = wb["cohort"]
+    for row in pd.read_csv(VALID_COHORT, dtype=str, keep_default_na=False).itertuples(index=False):
+        ws.append([None if v == "" else v for v in row])
+    wb.save(tmp_path / "filled.xlsx")
+    pd.testing.assert_frame_equal(data.load_cohort(tmp_path / "filled.xlsx"), data.load_cohort(VALID_COHORT))
+
+
+def test_template_refuses_what_it_cannot_write_whole(tmp_path):
+    with pytest.raises(data.DataError, match="FILE.csv or FILE.xlsx"):
+        data.write_template(tmp_path / "t.json")
+    with pytest.raises(data.DataError, match="folder does not exist"):
+        data.write_template(tmp_path / "nope" / "t.csv")
+    (tmp_path / "t.columns.csv").write_text("mine\n")
+    with pytest.raises(data.DataError, match="already exists"):
+        data.write_template(tmp_path / "t.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t.columns.csv"]  # nothing half-written
+    assert (tmp_path / "t.columns.csv").read_text() == "mine\n"
+
+
+def test_readme_mapping_examples_are_valid_mappings(tmp_path):
+    readme = (paths.DATA / "README.md").read_text()
+    for fence in ("yaml", "toml"):
+        example = readme.split(f"```{fence}\n", 1)[1].split("```", 1)[0]
+        f = tmp_path / f"example.{fence}"
+        f.write_text(example)
+        mapping = data.read_mapping(f)
+        assert mapping.section("cohort").columns["sex"].codes == {"M": "male", "F": "female"}
+        assert mapping.section("cohort").sheet == "Patients"

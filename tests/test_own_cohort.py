@@ -168,3 +168,34 @@ def test_failed_build_keeps_the_last_good_site(tmp_path):
     assert "the book build failed" in out.stderr
     assert _tree(book / "_build" / "html") == before
     assert _no_staging_left(book / "_build")
+
+
+def test_own_cohort_build_from_a_workbook_with_a_mapping(tmp_path):
+    """Real data as a hospital keeps it: an Excel sheet under its own column names and codes, and a mapping file."""
+    import data_variants
+
+    book = _tiny_book(tmp_path)
+    xlsx, mapping = data_variants.write_hospital(tmp_path, "yaml")
+    out = _make_book(f"BOOK={book}", f"COHORT={xlsx}", f"MAPPING={mapping}")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert f"mapped by {mapping}" in out.stdout
+    page = (book / "_build" / "html" / "index.html").read_text()
+    assert "rows=61" in page
+    assert hashlib.sha256(xlsx.read_bytes()).hexdigest() in page  # the workbook is named in the banner ...
+    assert hashlib.sha256(mapping.read_bytes()).hexdigest() in page  # ... and so is the mapping
+    assert "read as Excel workbook, sheet Patients" in page and "11 columns renamed" in page
+
+
+def test_invalid_workbook_stops_before_rendering(last_good_site, tmp_path):
+    import data_variants
+
+    html, before = last_good_site
+    frame = data_variants.hospital_frame()
+    frame.loc[3, "Gender"] = "X"
+    xlsx, mapping = data_variants.write_hospital(tmp_path, "yaml", frame)
+    out = _make_book(f"COHORT={xlsx}", f"MAPPING={mapping}")
+    both = out.stdout + out.stderr
+    assert out.returncode != 0
+    assert f"{xlsx}, sheet Patients, cell D5: column Gender (sex): value 'X' — expected one of the codes" in both
+    assert "nothing was built" in both and "Traceback" not in both
+    assert _tree(html) == before

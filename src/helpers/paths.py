@@ -27,3 +27,9 @@ def primary_treatment_path() -> Path:
     """The primary-treatment file to analyse: ``$PRIMARY_TREATMENT`` if set, else the synthetic
     ``data/primary_treatment.csv``."""
     return Path(os.environ.get("PRIMARY_TREATMENT") or DEFAULT_PRIMARY_TREATMENT).resolve()
+
+
+def mapping_path() -> Path | None:
+    """The mapping file of the user's column names and codes (``$MAPPING``), or None: the files use ours."""
+    value = os.environ.get("MAPPING")
+    return Path(value).resolve() if value else None
