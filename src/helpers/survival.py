@@ -523,17 +523,23 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     if not covariates:
         raise ValueError("cox() needs at least one covariate")
     t, e, X = _design(data, duration, event, covariates)
-    cd = _CoxData(t, e, X, ties)
+    return _fit(_CoxData(t, e, X, ties), covariates, n=len(t), n_events=int(e.sum()), eps=eps, iter_max=iter_max)
+
+
+def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int, stacklevel: int = 3) -> CoxResult:
+    """Run the Newton engine on prepared data ``cd`` (anything with ``X`` and ``evaluate``) and summarise the
+    fit as ``summary.coxph`` does, with coxph's warnings (no convergence, a coefficient that may be infinite).
+    Shared by :func:`cox` and :func:`helpers.timedep.cox_counting`."""
     beta, var, loglik, sctest, it, conv, U = _newton(cd, eps=eps, iter_max=iter_max)
     if not conv:
-        warnings.warn("Cox fit ran out of iterations and did not converge (as R's coxph warns)", stacklevel=2)
+        warnings.warn("Cox fit ran out of iterations and did not converge (as R's coxph warns)", stacklevel=stacklevel)
     else:  # coxph's check for a monotone likelihood
         infs = np.abs(var @ U)
         infs = (infs > eps) & (infs > np.sqrt(eps) * np.abs(beta))
         if infs.any():
             names = ", ".join(c for c, bad in zip(covariates, infs) if bad)
             warnings.warn(f"Loglik converged before variable {names}; coefficient may be infinite "
-                          "(as R's coxph warns)", stacklevel=2)
+                          "(as R's coxph warns)", stacklevel=stacklevel)
     se = np.sqrt(np.diag(var))
     hr, lo, hi, p = wald_summary(beta, se)
     table = pd.DataFrame({
@@ -543,9 +549,10 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     wald = float(beta @ np.linalg.solve(var, beta))
     return CoxResult(
         table=table, loglik=loglik, lr_test=_test(2 * (loglik[1] - loglik[0]), k),
-        score_test=_test(sctest, k), wald_test=_test(wald, k), n=len(t), n_events=int(e.sum()),
-        ties=ties, iterations=it, converged=conv,
-        var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates, _data=cd,
+        score_test=_test(sctest, k), wald_test=_test(wald, k), n=n, n_events=n_events,
+        ties=cd.ties, iterations=it, converged=conv,
+        var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates,
+        _data=cd if isinstance(cd, _CoxData) else None,
     )
 
 
