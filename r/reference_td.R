@@ -11,6 +11,10 @@
 # and fitted with coxph(Surv(tstart, tstop, event) ~ ...) with Breslow and Efron ties; the landmark
 # analysis is coxph on the patients still at risk at the landmark, the clock restarted there.
 suppressPackageStartupMessages(library(survival))
+local({  # put_coxph() and write_reference() come from r/reference.R, beside this script (or the one sourcing it)
+  here <- sub("^--file=", "", grep("^--file=", commandArgs(FALSE), value = TRUE))
+  source(file.path(dirname(normalizePath(here)), "reference.R"))
+})
 
 LANDMARK_QUANTILE <- 0.25  # the landmark: this quantile of the follow-up times
 
@@ -40,24 +44,7 @@ reference_td <- function(d) {
     models <- list(full = c("treated", "x", "z"), treated = "treated")
     for (ties in c("breslow", "efron")) for (m in names(models)) {
       f <- as.formula(paste("Surv(tstart, tstop, event) ~", paste(models[[m]], collapse = " + ")))
-      fit <- coxph(f, data = cp, ties = ties)
-      sm <- summary(fit)
-      cf <- sm$coefficients
-      ci <- sm$conf.int
-      pre <- paste("cox", form, ties, m, sep = ":")
-      put(paste0(pre, ":coef"), rownames(cf), cf[, "coef"])
-      put(paste0(pre, ":se"), rownames(cf), cf[, "se(coef)"])
-      put(paste0(pre, ":hr"), rownames(cf), cf[, "exp(coef)"])
-      put(paste0(pre, ":ci_low"), rownames(ci), ci[, "lower .95"])
-      put(paste0(pre, ":ci_high"), rownames(ci), ci[, "upper .95"])
-      put(paste0(pre, ":p"), rownames(cf), cf[, "Pr(>|z|)"])
-      put(paste0(pre, ":loglik"), c("null", "final"), fit$loglik)
-      kk <- length(coef(fit))
-      test <- function(x) c(x, kk, pchisq(x, kk, lower.tail = FALSE))
-      put(paste0(pre, ":lr"), c("statistic", "df", "p"), test(2 * diff(fit$loglik)))
-      put(paste0(pre, ":score"), c("statistic", "df", "p"), test(fit$score))
-      put(paste0(pre, ":wald"), c("statistic", "df", "p"), test(fit$wald.test))
-      put(paste0(pre, ":n"), c("n", "events"), c(fit$n, fit$nevent))
+      put_coxph(put, paste("cox", form, ties, m, sep = ":"), coxph(f, data = cp, ties = ties))
     }
   }
   # landmark analysis (entry ignored): still at risk after L, clock restarted, switch by L fixed
@@ -73,12 +60,6 @@ reference_td <- function(d) {
     put(paste0("landmark:", ties, ":se"), rownames(cf), cf[, "se(coef)"])
   }
   do.call(rbind, rows)
-}
-
-write_reference <- function(ref, path) {
-  out <- ref
-  out$value <- ifelse(is.na(ref$value), "NA", sprintf("%.17g", ref$value))
-  write.csv(out, path, row.names = FALSE, quote = TRUE)
 }
 
 if (!interactive() && sys.nframe() == 0L) {

@@ -22,19 +22,14 @@ import pandas as pd
 import pytest
 
 from helpers import timedep
+from test_r_parity import _run_r, assert_reproduced, compare, put_cox, read_reference  # as the core parity tests
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests" / "fixtures" / "timedep"
 RSCRIPT = shutil.which("Rscript")
-RTOL, ATOL = 1e-6, 1e-10
 LANDMARK_QUANTILE = 0.25  # as r/reference_td.R
 DATASETS = sorted(p.name.removesuffix(".data.csv") for p in FIXTURES.glob("*.data.csv"))
 MODELS = {"full": ["treated", "x", "z"], "treated": ["treated"]}
-
-
-def read_reference(path: Path) -> dict[tuple[str, str], float]:
-    ref = pd.read_csv(path, dtype={"what": str, "name": str, "value": str}, keep_default_na=False)
-    return {(w, n): (np.nan if v == "NA" else float(v)) for w, n, v in ref.itertuples(index=False)}
 
 
 def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
@@ -55,13 +50,7 @@ def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
         for ties in ("breslow", "efron"):
             for m, covs in MODELS.items():
                 fit = timedep.cox_counting(cp, "start", "stop", "event", covs, ties=ties)
-                pre = f"cox:{form}:{ties}:{m}"
-                for col in ("coef", "se", "hr", "ci_low", "ci_high", "p"):
-                    put(f"{pre}:{col}", fit.table.index, fit.table[col])
-                put(f"{pre}:loglik", ["null", "final"], fit.loglik)
-                for name, test in (("lr", fit.lr_test), ("score", fit.score_test), ("wald", fit.wald_test)):
-                    put(f"{pre}:{name}", ["statistic", "df", "p"], [test["statistic"], test["df"], test["p"]])
-                put(f"{pre}:n", ["n", "events"], [fit.n, fit.n_events])
+                put_cox(put, f"cox:{form}:{ties}:{m}", fit)
     at = float(np.quantile(d["time"], LANDMARK_QUANTILE))  # R's quantile type 7 = numpy's default
     lm = timedep.landmark(d, at, duration="time", event="death", switches={"by_landmark": "switch"})
     put("landmark", ["at", "n"], [at, len(lm)])
@@ -71,24 +60,6 @@ def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
         put(f"landmark:{ties}:coef", fit.table.index, fit.table["coef"])
         put(f"landmark:{ties}:se", fit.table.index, fit.table["se"])
     return out
-
-
-def compare(r_ref: dict, py_ref: dict, label: str) -> list[str]:
-    """Every R value has a Python counterpart within RTOL (NaN must match NaN); and no extra Python keys."""
-    problems = []
-    for key, rv in r_ref.items():
-        if key not in py_ref:
-            problems.append(f"{label}: {key} missing in Python (R: {rv})")
-            continue
-        pv = py_ref[key]
-        if np.isnan(rv) or np.isnan(pv):
-            if not (np.isnan(rv) and np.isnan(pv)):
-                problems.append(f"{label}: {key}: R {rv} vs Python {pv}")
-        elif not np.isclose(pv, rv, rtol=RTOL, atol=ATOL):
-            problems.append(f"{label}: {key}: R {rv!r} vs Python {pv!r} (rel {abs(pv - rv) / max(abs(rv), 1e-300):.2e})")
-    for key in set(py_ref) - set(r_ref):
-        problems.append(f"{label}: {key} computed in Python but absent in R")
-    return problems
 
 
 def max_relative_difference(r_ref: dict, py_ref: dict) -> float:
@@ -121,10 +92,6 @@ def test_agrees_with_committed_r_fixtures(name):
     assert max_relative_difference(r_ref, py_ref) < 1e-8  # the engine is R's iteration: far inside 1e-6
 
 
-def _run_r(args: list[str], timeout: int = 300):
-    return subprocess.run([RSCRIPT, *args], cwd=REPO, capture_output=True, text=True, timeout=timeout)
-
-
 def _need_rscript():
     if RSCRIPT is None:
         if os.environ.get("CI", "").lower() == "true":
@@ -137,17 +104,7 @@ def test_committed_fixtures_are_not_stale(tmp_path):
     _need_rscript()
     res = _run_r(["r/make_fixtures_td.R", str(tmp_path)])
     assert res.returncode == 0, res.stderr
-    fresh = sorted(p.name for p in tmp_path.iterdir())
-    assert fresh == sorted(p.name for p in FIXTURES.glob("*.csv"))
-    for name in fresh:
-        new, old = tmp_path / name, FIXTURES / name
-        if new.read_bytes() == old.read_bytes():
-            continue
-        assert name.endswith(".reference.csv"), f"{name}: data differs from the committed file (stale fixture)"
-        a, b = read_reference(new), read_reference(old)
-        assert a.keys() == b.keys(), f"{name}: different quantities (stale fixture)"
-        bad = [k for k in a if not (np.isnan(a[k]) and np.isnan(b[k])) and not np.isclose(a[k], b[k], rtol=1e-9, atol=1e-12)]
-        assert not bad, f"{name}: stale values {bad[:5]}"
+    assert_reproduced(tmp_path, FIXTURES)
 
 
 def random_dataset(seed: int) -> pd.DataFrame:

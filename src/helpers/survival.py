@@ -390,6 +390,11 @@ class _CoxData:
         self.term_group = self.dgroup  # same length: one term per death
         self.ties = ties
 
+    def risk_sums(self, v: np.ndarray) -> np.ndarray:
+        """Sums of ``v`` (one entry per row, any trailing shape) over the risk set of each distinct death time:
+        here the rows from the death time onwards (sorted right-censored data)."""
+        return np.cumsum(v[::-1], axis=0)[::-1][self.risk_start]
+
     def evaluate(self, beta: np.ndarray, second: bool = True):
         """loglik, score U and information I at beta (centred covariates)."""
         X = self.X
@@ -397,10 +402,7 @@ class _CoxData:
         eta = X @ beta
         w = np.exp(eta)
         wx = w[:, None] * X
-        rs0 = np.cumsum(w[::-1])[::-1]
-        rs1 = np.cumsum(wx[::-1], axis=0)[::-1]
-        S0 = rs0[self.risk_start]
-        S1 = rs1[self.risk_start]
+        S0, S1 = self.risk_sums(w), self.risk_sums(wx)
         dd = self.dead
         D0 = np.add.reduceat(w[dd], self.dgroup_start) if len(dd) else np.zeros(0)
         D1 = np.add.reduceat(wx[dd], self.dgroup_start, axis=0) if len(dd) else np.zeros((0, p))
@@ -413,8 +415,7 @@ class _CoxData:
         if not second:
             return loglik, U, None
         wxx = wx[:, :, None] * X[:, None, :]
-        rs2 = np.cumsum(wxx[::-1], axis=0)[::-1]
-        S2 = rs2[self.risk_start]
+        S2 = self.risk_sums(wxx)
         D2 = np.add.reduceat(wxx[dd], self.dgroup_start, axis=0) if len(dd) else np.zeros((0, p, p))
         c = S2[g] - f[:, None, None] * D2[g]
         I = (c / a[:, None, None]).sum(axis=0) - np.einsum("ti,tj->ij", xbar, xbar)
@@ -526,9 +527,11 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     return _fit(_CoxData(t, e, X, ties), covariates, n=len(t), n_events=int(e.sum()), eps=eps, iter_max=iter_max)
 
 
-def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int, stacklevel: int = 3) -> CoxResult:
-    """Run the Newton engine on prepared data ``cd`` (anything with ``X`` and ``evaluate``) and summarise the
-    fit as ``summary.coxph`` does, with coxph's warnings (no convergence, a coefficient that may be infinite).
+def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int, keep_data: bool = True,
+         stacklevel: int = 3) -> CoxResult:
+    """Run the Newton engine on prepared data ``cd`` (a :class:`_CoxData`, or a subclass with other risk sets)
+    and summarise the fit as ``summary.coxph`` does, with coxph's warnings (no convergence, a coefficient that
+    may be infinite). ``keep_data``: keep ``cd`` on the result for :func:`ph_test` (right-censored data only).
     Shared by :func:`cox` and :func:`helpers.timedep.cox_counting`."""
     beta, var, loglik, sctest, it, conv, U = _newton(cd, eps=eps, iter_max=iter_max)
     if not conv:
@@ -552,7 +555,7 @@ def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int,
         score_test=_test(sctest, k), wald_test=_test(wald, k), n=n, n_events=n_events,
         ties=cd.ties, iterations=it, converged=conv,
         var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates,
-        _data=cd if isinstance(cd, _CoxData) else None,
+        _data=cd if keep_data else None,
     )
 
 

@@ -126,9 +126,10 @@ def landmark(data: pd.DataFrame, at: float, duration: str = "os_months", event: 
 # the Cox model on (start, stop] data
 # --------------------------------------------------------------------------------------------------
 
-class _CountingData:
-    """Risk sets ``start < t <= stop`` at each distinct death time, in the shape helpers.survival's Newton
-    engine evaluates (``X``, ``evaluate(beta)``)."""
+class _CountingData(survival._CoxData):
+    """helpers.survival's Cox data with the risk sets of counting-process rows: at each distinct death time t,
+    the rows with ``start < t <= stop``. The likelihood, score and information (Breslow or Efron) are
+    survival's; only :meth:`risk_sums` differs."""
 
     def __init__(self, start: np.ndarray, stop: np.ndarray, event: np.ndarray, X: np.ndarray, ties: str):
         if ties not in ("breslow", "efron"):
@@ -140,37 +141,15 @@ class _CountingData:
         dead = dead[np.argsort(stop[dead], kind="stable")]
         self.dead = dead
         dtimes, dstart, dcount = np.unique(stop[dead], return_index=True, return_counts=True)
+        self.n_dtimes = len(dtimes)
         self.dgroup_start = dstart
         self.term_group = np.repeat(np.arange(len(dtimes)), dcount)
         frac = np.concatenate([np.arange(c) / c for c in dcount]) if len(dcount) else np.zeros(0)
         self.frac = frac if ties == "efron" else np.zeros_like(frac)
         self.risk = ((start[None, :] < dtimes[:, None]) & (dtimes[:, None] <= stop[None, :])).astype(float)
 
-    def evaluate(self, beta: np.ndarray, second: bool = True):
-        """loglik, score U and information I at beta (centred covariates)."""
-        X, R, dd = self.X, self.risk, self.dead
-        n, p = X.shape
-        eta = X @ beta
-        w = np.exp(eta)
-        wx = w[:, None] * X
-        S0, S1 = R @ w, R @ wx
-        D0 = np.add.reduceat(w[dd], self.dgroup_start) if len(dd) else np.zeros(0)
-        D1 = np.add.reduceat(wx[dd], self.dgroup_start, axis=0) if len(dd) else np.zeros((0, p))
-        g, f = self.term_group, self.frac
-        a = S0[g] - f * D0[g]
-        b = S1[g] - f[:, None] * D1[g]
-        loglik = eta[dd].sum() - np.log(a).sum()
-        xbar = b / a[:, None]
-        U = X[dd].sum(axis=0) - xbar.sum(axis=0)
-        if not second:
-            return loglik, U, None
-        wxx = (wx[:, :, None] * X[:, None, :]).reshape(n, p * p)
-        S2 = (R @ wxx).reshape(-1, p, p)
-        D2 = (np.add.reduceat(wxx[dd], self.dgroup_start, axis=0).reshape(-1, p, p) if len(dd)
-              else np.zeros((0, p, p)))
-        c = S2[g] - f[:, None, None] * D2[g]
-        I = (c / a[:, None, None]).sum(axis=0) - np.einsum("ti,tj->ij", xbar, xbar)
-        return loglik, U, I
+    def risk_sums(self, v: np.ndarray) -> np.ndarray:
+        return np.tensordot(self.risk, v, axes=1)
 
 
 def cox_counting(data: pd.DataFrame, start: str, stop: str, event: str, covariates: Sequence[str],
@@ -200,4 +179,5 @@ def cox_counting(data: pd.DataFrame, start: str, stop: str, event: str, covariat
         raise ValueError(f"row {rows[np.argmax(t0 >= t1)]!r}: {start!r} must be < {stop!r} "
                          "(R: stop time must be > start time)")
     cd = _CountingData(t0, t1, e.astype(bool), X, ties)
-    return survival._fit(cd, covariates, n=len(t1), n_events=int(e.sum()), eps=eps, iter_max=iter_max)
+    return survival._fit(cd, covariates, n=len(t1), n_events=int(e.sum()), eps=eps, iter_max=iter_max,
+                         keep_data=False)
