@@ -7,6 +7,7 @@
 - ``benchmarks/end_state.py``: whether any single move from one seed's end state, any combination of up to
   three that keep the matches outside Table 3, or any permutation of seven neighbours in the order gains a
   match
+- ``benchmarks/study_design.py``: the study-design chapter's simulations per replicate and at the chapter's sizes
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     failed = []
-    for script in ("reconstruct.py", "book.py", "ensemble.py", "miss_rates.py", "end_state.py"):
+    for script in ("reconstruct.py", "book.py", "ensemble.py", "miss_rates.py", "end_state.py", "study_design.py"):
         print(f"\n=== benchmarks/{script} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / script)], cwd=HERE.parent).returncode:
             failed.append(script)
