@@ -4,6 +4,7 @@
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)
+- ``benchmarks/study_design.py``: the study-design chapter's simulations per replicate and at the chapter's sizes
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     failed = []
-    for script in ("reconstruct.py", "book.py", "ensemble.py", "miss_rates.py"):
+    for script in ("reconstruct.py", "book.py", "ensemble.py", "miss_rates.py", "study_design.py"):
         print(f"\n=== benchmarks/{script} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / script)], cwd=HERE.parent).returncode:
             failed.append(script)

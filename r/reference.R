@@ -79,6 +79,28 @@ backward_wald <- function(d, cands, ties, p_remove = 0.05) {
   list(selected = inm, steps = steps)
 }
 
+# What summary(coxph) prints, one put() per quantity: coefficients, SEs, HRs, CI limits, z, Wald p, the two
+# log-likelihoods, the LR, score and Wald tests, n and events. Shared with r/reference_td.R.
+put_coxph <- function(put, pre, fit) {
+  sm <- summary(fit)
+  cf <- sm$coefficients
+  ci <- sm$conf.int
+  put(paste0(pre, ":coef"), rownames(cf), cf[, "coef"])
+  put(paste0(pre, ":se"), rownames(cf), cf[, "se(coef)"])
+  put(paste0(pre, ":hr"), rownames(cf), cf[, "exp(coef)"])
+  put(paste0(pre, ":ci_low"), rownames(ci), ci[, "lower .95"])
+  put(paste0(pre, ":ci_high"), rownames(ci), ci[, "upper .95"])
+  put(paste0(pre, ":z"), rownames(cf), cf[, "z"])
+  put(paste0(pre, ":p"), rownames(cf), cf[, "Pr(>|z|)"])
+  put(paste0(pre, ":loglik"), c("null", "final"), fit$loglik)
+  k <- length(coef(fit))
+  test <- function(x) c(x, k, pchisq(x, k, lower.tail = FALSE))
+  put(paste0(pre, ":lr"), c("statistic", "df", "p"), test(2 * diff(fit$loglik)))
+  put(paste0(pre, ":score"), c("statistic", "df", "p"), test(fit$score))
+  put(paste0(pre, ":wald"), c("statistic", "df", "p"), test(fit$wald.test))  # summary() rounds it
+  put(paste0(pre, ":n"), c("n", "events"), c(fit$n, fit$nevent))
+}
+
 reference <- function(d, full = TRUE) {
   # full = FALSE: Kaplan-Meier, follow-up and log-rank only (the hand-made KM edge cases)
   rows <- list()
@@ -121,24 +143,8 @@ reference <- function(d, full = TRUE) {
   # Cox, Breslow and Efron, with cox.zph
   for (ties in if (full) c("breslow", "efron") else character(0)) {
     fit <- coxph(fml(COVS), data = d, ties = ties)
-    sm <- summary(fit)
-    cf <- sm$coefficients
-    ci <- sm$conf.int
     pre <- paste0("cox:", ties)
-    put(paste0(pre, ":coef"), rownames(cf), cf[, "coef"])
-    put(paste0(pre, ":se"), rownames(cf), cf[, "se(coef)"])
-    put(paste0(pre, ":hr"), rownames(cf), cf[, "exp(coef)"])
-    put(paste0(pre, ":ci_low"), rownames(ci), ci[, "lower .95"])
-    put(paste0(pre, ":ci_high"), rownames(ci), ci[, "upper .95"])
-    put(paste0(pre, ":z"), rownames(cf), cf[, "z"])
-    put(paste0(pre, ":p"), rownames(cf), cf[, "Pr(>|z|)"])
-    put(paste0(pre, ":loglik"), c("null", "final"), fit$loglik)
-    k <- length(coef(fit))
-    test <- function(x) c(x, k, pchisq(x, k, lower.tail = FALSE))
-    put(paste0(pre, ":lr"), c("statistic", "df", "p"), test(2 * diff(fit$loglik)))
-    put(paste0(pre, ":score"), c("statistic", "df", "p"), test(fit$score))
-    put(paste0(pre, ":wald"), c("statistic", "df", "p"), test(fit$wald.test))  # summary() rounds it
-    put(paste0(pre, ":n"), c("n", "events"), c(fit$n, fit$nevent))
+    put_coxph(put, pre, fit)
     z <- cox.zph(fit)
     put(paste0(pre, ":zph:chisq"), rownames(z$table), z$table[, "chisq"])
     put(paste0(pre, ":zph:df"), rownames(z$table), z$table[, "df"])

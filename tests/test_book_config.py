@@ -149,8 +149,10 @@ def test_every_page_has_the_repository_link_and_no_traceback(pages):
         assert not re.search(r"\b[A-Z][a-zA-Z]+Error\b: ", text), f"{doc}: an error message is rendered"
 
 
-# pages that read no cohort file at all, and say so (the audit works on the printed numbers only)
-NO_COHORT = {"notebooks/08_audit": "uses only the printed numbers"}
+# pages that read no cohort file at all, and say so (the audit and the glossary work on the printed numbers only)
+NO_COHORT = {"notebooks/08_audit": "uses only the printed numbers",
+             "notebooks/90_glossary": "uses only the printed numbers",
+             "notebooks/91_references": "reads no cohort file"}
 
 
 def test_every_page_says_which_cohort(pages):

@@ -74,12 +74,7 @@ def python_reference(d: pd.DataFrame, full: bool = True) -> dict[tuple[str, str]
     for ties in ("breslow", "efron"):
         fit = sv.cox(d, "time", "status", COVS, ties=ties)
         pre = f"cox:{ties}"
-        for col in ("coef", "se", "hr", "ci_low", "ci_high", "z", "p"):
-            put(f"{pre}:{col}", fit.table.index, fit.table[col])
-        put(f"{pre}:loglik", ["null", "final"], fit.loglik)
-        for name, test in (("lr", fit.lr_test), ("score", fit.score_test), ("wald", fit.wald_test)):
-            put(f"{pre}:{name}", ["statistic", "df", "p"], [test["statistic"], test["df"], test["p"]])
-        put(f"{pre}:n", ["n", "events"], [fit.n, fit.n_events])
+        put_cox(put, pre, fit)
         z = sv.ph_test(fit)
         for col in ("chisq", "df", "p"):
             put(f"{pre}:zph:{col}", z.table.index, z.table[col])
@@ -96,6 +91,16 @@ def python_reference(d: pd.DataFrame, full: bool = True) -> dict[tuple[str, str]
                 put(f"select:{proc}:{ties}:statistic", [nm], [r.statistic])
                 put(f"select:{proc}:{ties}:p", [nm], [r.p])
     return out
+
+
+def put_cox(put, pre: str, fit: sv.CoxResult) -> None:
+    """What r/reference.R's put_coxph() writes for a fit: the summary(coxph) table, log-likelihoods, tests, n."""
+    for col in ("coef", "se", "hr", "ci_low", "ci_high", "z", "p"):
+        put(f"{pre}:{col}", fit.table.index, fit.table[col])
+    put(f"{pre}:loglik", ["null", "final"], fit.loglik)
+    for name, test in (("lr", fit.lr_test), ("score", fit.score_test), ("wald", fit.wald_test)):
+        put(f"{pre}:{name}", ["statistic", "df", "p"], [test["statistic"], test["df"], test["p"]])
+    put(f"{pre}:n", ["n", "events"], [fit.n, fit.n_events])
 
 
 def compare(r_ref: dict, py_ref: dict, label: str) -> list[str]:
@@ -163,11 +168,17 @@ def test_committed_fixtures_are_not_stale(tmp_path):
         pytest.skip("Rscript not installed (this test fails instead of skipping under CI=true)")
     res = _run_r(["r/make_fixtures.R", str(tmp_path)])
     assert res.returncode == 0, res.stderr
-    fresh = sorted(p.name for p in tmp_path.iterdir())
-    committed = sorted(p.name for p in FIXTURES.glob("*.csv"))
+    assert_reproduced(tmp_path, FIXTURES)
+
+
+def assert_reproduced(fresh_dir: Path, committed_dir: Path) -> None:
+    """The fixtures a fresh R run wrote into ``fresh_dir`` are the committed ones: the same files, data
+    byte-equal, reference numbers equal to 1e-9."""
+    fresh = sorted(p.name for p in fresh_dir.iterdir())
+    committed = sorted(p.name for p in committed_dir.glob("*.csv"))
     assert fresh == committed, f"fixture files differ: fresh {fresh} vs committed {committed}"
     for name in fresh:
-        new, old = tmp_path / name, FIXTURES / name
+        new, old = fresh_dir / name, committed_dir / name
         if new.read_bytes() == old.read_bytes():
             continue
         assert name.endswith(".reference.csv"), f"{name}: data differs from the committed file (stale fixture)"

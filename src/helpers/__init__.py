@@ -12,6 +12,10 @@ One module per concern:
 - ``reconstruct`` the seeded reconstruction of a synthetic cohort
 - ``audit``       internal-consistency checks of the paper's printed numbers
 - ``tables`` / ``plots``  publication-style tables and Kaplan-Meier figures
+- ``timedep``     time-dependent covariates: counting-process rows, the Cox model on them, landmark data sets
+- ``simulate``    seeded simulations of what the design can show (guarantee time, selection, events per variable)
+- ``multiplicity`` many tests: the printed p values, Holm and Benjamini-Hochberg, a permutation null
+- ``design_plots`` figures of the simulations
 """
 
 __version__ = "0.1.0"

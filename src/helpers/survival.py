@@ -390,6 +390,11 @@ class _CoxData:
         self.term_group = self.dgroup  # same length: one term per death
         self.ties = ties
 
+    def risk_sums(self, v: np.ndarray) -> np.ndarray:
+        """Sums of ``v`` (one entry per row, any trailing shape) over the risk set of each distinct death time:
+        here the rows from the death time onwards (sorted right-censored data)."""
+        return np.cumsum(v[::-1], axis=0)[::-1][self.risk_start]
+
     def evaluate(self, beta: np.ndarray, second: bool = True):
         """loglik, score U and information I at beta (centred covariates)."""
         X = self.X
@@ -397,10 +402,7 @@ class _CoxData:
         eta = X @ beta
         w = np.exp(eta)
         wx = w[:, None] * X
-        rs0 = np.cumsum(w[::-1])[::-1]
-        rs1 = np.cumsum(wx[::-1], axis=0)[::-1]
-        S0 = rs0[self.risk_start]
-        S1 = rs1[self.risk_start]
+        S0, S1 = self.risk_sums(w), self.risk_sums(wx)
         dd = self.dead
         D0 = np.add.reduceat(w[dd], self.dgroup_start) if len(dd) else np.zeros(0)
         D1 = np.add.reduceat(wx[dd], self.dgroup_start, axis=0) if len(dd) else np.zeros((0, p))
@@ -413,8 +415,7 @@ class _CoxData:
         if not second:
             return loglik, U, None
         wxx = wx[:, :, None] * X[:, None, :]
-        rs2 = np.cumsum(wxx[::-1], axis=0)[::-1]
-        S2 = rs2[self.risk_start]
+        S2 = self.risk_sums(wxx)
         D2 = np.add.reduceat(wxx[dd], self.dgroup_start, axis=0) if len(dd) else np.zeros((0, p, p))
         c = S2[g] - f[:, None, None] * D2[g]
         I = (c / a[:, None, None]).sum(axis=0) - np.einsum("ti,tj->ij", xbar, xbar)
@@ -523,17 +524,25 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     if not covariates:
         raise ValueError("cox() needs at least one covariate")
     t, e, X = _design(data, duration, event, covariates)
-    cd = _CoxData(t, e, X, ties)
+    return _fit(_CoxData(t, e, X, ties), covariates, n=len(t), n_events=int(e.sum()), eps=eps, iter_max=iter_max)
+
+
+def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int, keep_data: bool = True,
+         stacklevel: int = 3) -> CoxResult:
+    """Run the Newton engine on prepared data ``cd`` (a :class:`_CoxData`, or a subclass with other risk sets)
+    and summarise the fit as ``summary.coxph`` does, with coxph's warnings (no convergence, a coefficient that
+    may be infinite). ``keep_data``: keep ``cd`` on the result for :func:`ph_test` (right-censored data only).
+    Shared by :func:`cox` and :func:`helpers.timedep.cox_counting`."""
     beta, var, loglik, sctest, it, conv, U = _newton(cd, eps=eps, iter_max=iter_max)
     if not conv:
-        warnings.warn("Cox fit ran out of iterations and did not converge (as R's coxph warns)", stacklevel=2)
+        warnings.warn("Cox fit ran out of iterations and did not converge (as R's coxph warns)", stacklevel=stacklevel)
     else:  # coxph's check for a monotone likelihood
         infs = np.abs(var @ U)
         infs = (infs > eps) & (infs > np.sqrt(eps) * np.abs(beta))
         if infs.any():
             names = ", ".join(c for c, bad in zip(covariates, infs) if bad)
             warnings.warn(f"Loglik converged before variable {names}; coefficient may be infinite "
-                          "(as R's coxph warns)", stacklevel=2)
+                          "(as R's coxph warns)", stacklevel=stacklevel)
     se = np.sqrt(np.diag(var))
     hr, lo, hi, p = wald_summary(beta, se)
     table = pd.DataFrame({
@@ -543,9 +552,10 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     wald = float(beta @ np.linalg.solve(var, beta))
     return CoxResult(
         table=table, loglik=loglik, lr_test=_test(2 * (loglik[1] - loglik[0]), k),
-        score_test=_test(sctest, k), wald_test=_test(wald, k), n=len(t), n_events=int(e.sum()),
-        ties=ties, iterations=it, converged=conv,
-        var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates, _data=cd,
+        score_test=_test(sctest, k), wald_test=_test(wald, k), n=n, n_events=n_events,
+        ties=cd.ties, iterations=it, converged=conv,
+        var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates,
+        _data=cd if keep_data else None,
     )
 
 
