@@ -4,11 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: help venv book test data ensemble bench clean notebooks figure lint format links linkcheck repository
+.PHONY: help venv book test quick data ensemble bench clean notebooks figure lint format links linkcheck repository
 
 help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
 	@echo "make test   set up .venv and run the whole test suite (unit tests + nbval)"
+	@echo "make quick  the fast loop: the tests that build nothing whole (pytest -m 'not slow')"
 	@echo "make data   regenerate data/cohort.csv, regimens.csv, primary_treatment.csv, fidelity.* (seeded, deterministic)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks (about 45 min; the default search alone takes 25)"
@@ -83,6 +84,9 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+quick: $(STAMP)  # the fast loop: every test but those that build the book, run the default search or a notebook
+	$(BIN)/python -m pytest -m "not slow"
 
 data: $(STAMP)  # the committed cohort: the best of DEFAULT_CHAINS searches, one per core (data/RECONSTRUCTION.md)
 	$(BIN)/python -m helpers.reconstruct --out data

@@ -24,6 +24,21 @@ def pytest_configure(config):
         opt.nbval_sanitize_with = str(SANITIZE)
 
 
+# Tests that build or run something whole: the book (``built_book``), a book of one's own cohort
+# (tests/test_own_cohort.py), the default reconstruction (``default_run``) or a notebook under nbval.
+# ``make quick`` (pytest -m "not slow") leaves them out for a fast loop; ``make test`` runs everything.
+SLOW_FIXTURES = {"built_book", "default_run"}
+SLOW_FILES = {"test_own_cohort.py", "test_jupyterlab.py"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = Path(str(item.fspath))
+        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))) or path.suffix == ".ipynb" \
+                or path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+
+
 def make_toy_cohort(n: int = 40, seed: int = 7) -> pd.DataFrame:
     """A small made-up cohort with the columns the factors and survival helpers read (not the paper's data)."""
     rng = np.random.default_rng(seed)

@@ -355,7 +355,7 @@ def test_fast_scorer_equals_survival_on_random_cohorts(cohort, published):
 
 # --- fidelity --------------------------------------------------------------------------------------
 
-COMMITTED_MATCHED = 437  # measured on the committed default cohort (of 465 printed numbers)
+COMMITTED_MATCHED = 436  # measured on the committed default cohort (of 465 printed numbers)
 
 
 def test_fidelity_floor(card):

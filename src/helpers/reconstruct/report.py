@@ -78,7 +78,10 @@ def _widths(row) -> str:
     if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
         return ""
     d = (lo - rep) if rep < lo else (rep - hi)
-    return f", {d / (hi - lo):.1f} interval widths {'below' if rep < lo else 'above'}"
+    side = "below" if rep < lo else "above"
+    if row["statistic"] in scorecard.MEDIAN_STATS:
+        return f", {d:.2f} months {side}"
+    return f", {d / (hi - lo):.1f} interval widths {side}"
 
 
 def _conflict(c) -> str:
@@ -89,7 +92,9 @@ def _conflict(c) -> str:
     shown = ", ".join(f"`{x}`" for x in lost[:6]) + (f" and {len(lost) - 6} more" if len(lost) > 6 else "")
     what = "one fine move" if c.moves == 1 else "two fine moves"
     if not lost:
-        return f"{what} reach it without losing a matched number, but lose more than they gain elsewhere"
+        verb = "reaches" if c.moves == 1 else "reach"
+        return (f"{what} {verb} it without losing a matched number; the finisher did not take "
+                f"{'it' if c.moves == 1 else 'them'} (it also weighs how far the other misses move)")
     return f"the nearest change that reaches it ({what}) loses {len(lost)} matched number{'s' * (len(lost) > 1)}: {shown}"
 
 
