@@ -8,6 +8,10 @@ path works from any working directory).
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -119,3 +123,49 @@ def built_book() -> Path:
             problems = [ln for ln in log.splitlines() if "WARNING" in ln or "Error" in ln or "make book" in ln]
             pytest.fail(f"`make book` failed (exit {run.returncode}):\n" + "\n".join(problems[-40:]))
     return BUILD_HTML
+
+
+# --------------------------------------------------------------------------------------------------
+# the default reconstruction, run beside the other tests
+# --------------------------------------------------------------------------------------------------
+
+_DEFAULT_RUN: dict = {}
+
+
+def _start_default_run() -> None:
+    work = Path(tempfile.mkdtemp(prefix="default-run-"))
+    log = open(work / "run.log", "w")
+    proc = subprocess.Popen([sys.executable, "-m", "helpers.reconstruct", "--out", str(work / "out")], cwd=REPO,
+                            stdout=log, stderr=subprocess.STDOUT)
+    _DEFAULT_RUN.update(proc=proc, work=work, log=log)
+
+
+def pytest_collection_finish(session):
+    """When a test needs the default command's output (``default_run``), start the command now, in the
+    background: it takes minutes of both cores, and the tests before the one that waits for it run meanwhile."""
+    if any("default_run" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_default_run()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    proc = _DEFAULT_RUN.get("proc")
+    if proc is not None:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        _DEFAULT_RUN["log"].close()
+        shutil.rmtree(_DEFAULT_RUN["work"], ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def default_run() -> Path:
+    """The folder `python -m helpers.reconstruct --out DIR` (the default command) wrote, started at collection."""
+    if "proc" not in _DEFAULT_RUN:  # not started at collection (e.g. requested dynamically): start it now
+        _start_default_run()
+    proc = _DEFAULT_RUN["proc"]
+    code = proc.wait()
+    _DEFAULT_RUN["log"].flush()
+    if code != 0:
+        tail = (_DEFAULT_RUN["work"] / "run.log").read_text()[-3000:]
+        pytest.fail(f"`python -m helpers.reconstruct --out DIR` exited with {code}:\n{tail}")
+    return _DEFAULT_RUN["work"] / "out"

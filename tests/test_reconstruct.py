@@ -49,13 +49,6 @@ def card():
     return scorecard.reproduce(DATA / "cohort.csv", DATA / "regimens.csv", primary=DATA / "primary_treatment.csv")
 
 
-@pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("default")
-    assert main(["--out", str(out)]) == 0
-    return out
-
-
 # --- the committed files --------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["cohort.csv", "regimens.csv", "primary_treatment.csv", "fidelity.csv", "fidelity.md"])
