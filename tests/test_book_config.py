@@ -42,7 +42,7 @@ def final_sphinx_config() -> dict:
 
 def test_every_build_executes_and_a_cell_error_aborts_it():
     cfg = final_sphinx_config()
-    assert cfg["nb_execution_mode"] in ("force", "cache")
+    assert cfg["nb_execution_mode"] in ("force", "cache", "inline")
     assert cfg["nb_execution_allow_errors"] is False
     assert cfg["nb_execution_raise_on_error"] is True
 
