@@ -22,8 +22,8 @@ One module per family: ``rounding`` (primitives), ``counts`` (percentages, respo
 
 from fractions import Fraction  # noqa: F401  (notebooks/08_audit computes an exact percentage with it)
 
-from .base import (ALPHA, COLUMNS, CONFIDENCE, CONSISTENT, INCONSISTENT, OTHER_RULE, PARTITIONS, TABLE_COHORT,
-                   UNSTATED, VERDICTS, cohort_size, fmt)
+from .base import (ALPHA, COLUMNS, CONFIDENCE, CONSISTENT, INCONSISTENT, KIND_NAMES, OTHER_RULE, PARTITIONS,
+                   TABLE_COHORT, UNSTATED, VERDICTS, cohort_size, fmt)
 from .counts import percent_checks, response_checks, rounding_summary, rounding_tally, sum_checks
 from .models import (METHODS_SELECTION, METHODS_SOFTWARE, SOFTWARE_SELECTION, SPSS_ENTRY, SPSS_REMOVAL,
                      coefficient_box, coefficient_boxes, hazard_ratio_checks, methods_checks, wald)
@@ -34,7 +34,7 @@ from .subgroups import subgroup_checks
 from .text import line_sum_bounds, text_checks
 
 __all__ = [
-    "Fraction", "ALPHA", "COLUMNS", "CONFIDENCE", "CONSISTENT", "INCONSISTENT", "OTHER_RULE", "PARTITIONS", "TABLE_COHORT",
+    "Fraction", "KIND_NAMES", "ALPHA", "COLUMNS", "CONFIDENCE", "CONSISTENT", "INCONSISTENT", "OTHER_RULE", "PARTITIONS", "TABLE_COHORT",
     "UNSTATED", "VERDICTS", "cohort_size", "fmt", "percent_checks", "response_checks", "rounding_summary",
     "rounding_tally", "sum_checks", "METHODS_SELECTION", "METHODS_SOFTWARE", "SOFTWARE_SELECTION", "SPSS_ENTRY",
     "SPSS_REMOVAL", "coefficient_box", "coefficient_boxes", "hazard_ratio_checks", "methods_checks", "wald",

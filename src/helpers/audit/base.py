@@ -16,6 +16,11 @@ ALPHA = 0.05  # Methods: "significant when p-values were <0.05"
 CONFIDENCE = 0.95  # Methods: "95% confidence intervals"
 TABLE_COHORT = {"Table 1": "all", "Table 4": "metastasectomy", "Table 5": "no_metastasectomy"}
 PARTITIONS = {"status": ("NED", "AWD", "DOD"), "first_line_response": ("non-PD", "PD")}
+KIND_NAMES = {"percent": "Percentages against counts", "response": "Response rates against counts",
+              "sums": "Counts that must add up", "subgroups": "Subgroups against the whole",
+              "text": "The text against the tables", "hazard_ratio": "Hazard ratios, CIs and p values",
+              "methods": "Methods against results", "plausibility": "Impossible or implausible values",
+              "rounding": "The rounding rule", "total": "All checks"}
 
 
 def fmt(row) -> str:

@@ -6,7 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import published
-from .base import COLUMNS, CONSISTENT, VERDICTS
+from .base import COLUMNS, CONSISTENT, INCONSISTENT, KIND_NAMES, OTHER_RULE, UNSTATED, VERDICTS
+
+VERDICT_NAMES = {CONSISTENT: "Consistent", OTHER_RULE: "Only under another rounding rule",
+                 UNSTATED: "Only under an unstated reading", INCONSISTENT: "Inconsistent"}
 from .counts import percent_checks, response_checks, rounding_summary, sum_checks
 from .models import hazard_ratio_checks, methods_checks
 from .plausibility import plausibility_checks
@@ -26,10 +29,13 @@ def run(pub: pd.DataFrame | None = None) -> pd.DataFrame:
     return df
 
 
-def summary(checks: pd.DataFrame) -> pd.DataFrame:
-    """Counts of verdicts per kind of check."""
+def summary(checks: pd.DataFrame, readable: bool = False) -> pd.DataFrame:
+    """Counts of verdicts per kind of check (``readable``: kinds named for a reader, :data:`KIND_NAMES`)."""
     t = pd.crosstab(checks["kind"], checks["verdict"]).reindex(columns=list(VERDICTS), fill_value=0)
     t.loc["total"] = t.sum()
+    if readable:
+        t = t.rename(index=KIND_NAMES, columns=VERDICT_NAMES)
+        t.index.name, t.columns.name = "Kind of check", None
     return t
 
 
@@ -50,6 +56,7 @@ def report(checks: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+COLUMN_WIDTHS = {"id": 10, "verdict": 8, "explanation": 22}  # em; the other columns 16
 TABLE_COLUMNS = {"id": "Check", "verdict": "Verdict", "explanation": "Explanation", "reading": "Reading it needs",
                  "claim": "Claim", "numbers": "Numbers", "recomputed": "Recomputed"}
 
@@ -61,7 +68,11 @@ def table(checks: pd.DataFrame, kind: str | None = None):
 
     rows = checks if kind is None else checks[checks["kind"] == kind]
     columns = [c for c in TABLE_COLUMNS if c != "reading" or rows["reading"].astype(bool).any()]
-    return Table(rows[columns].rename(columns=TABLE_COLUMNS).reset_index(drop=True))
+    out = Table(rows[columns].rename(columns=TABLE_COLUMNS).reset_index(drop=True))
+    out.attrs["classes"] = ["text-table"]  # every column wraps (book/_static/book.css)
+    # check, verdict and explanation fit a page's width; the rest scroll inside the table's box
+    out.attrs["widths"] = [COLUMN_WIDTHS.get(c, 16) for c in columns]
+    return out
 
 
 def main(argv=None) -> int:
