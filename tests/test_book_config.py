@@ -225,3 +225,26 @@ def test_citation_points_at_the_configured_repository():
     assert cff["repository-code"].rstrip("/") == CONFIG["repository"]["url"].rstrip("/")
     assert cff["license"] == "MIT"
     assert any(r.get("doi") == "10.3390/curroncol29040187" for r in cff["references"])
+
+
+def test_one_command_points_every_link_at_the_published_repository(tmp_path):
+    """book/tools/set_repository.py rewrites the config, the README badge and CITATION.cff together."""
+    import importlib.util
+
+    for name in ("book/_config.yml", "README.md", "CITATION.cff"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / name, tmp_path / name)
+    spec = importlib.util.spec_from_file_location("set_repository", BOOK / "tools" / "set_repository.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    changed = tool.rewrite(tmp_path, "https://github.com/someone/leiomyosarcoma-book", branch="trunk")
+    assert len(changed) == 3
+    config = yaml.safe_load((tmp_path / "book" / "_config.yml").read_text())
+    assert config["repository"] == {**CONFIG["repository"], "url": "https://github.com/someone/leiomyosarcoma-book",
+                                    "branch": "trunk"}
+    badges = re.findall(r"https://mybinder\.org/v2/gh/([^?\s)]+)", (tmp_path / "README.md").read_text())
+    assert badges and all(b == "someone/leiomyosarcoma-book/trunk" for b in badges)
+    cff = yaml.safe_load((tmp_path / "CITATION.cff").read_text())
+    assert cff["repository-code"] == "https://github.com/someone/leiomyosarcoma-book"
+    with pytest.raises(ValueError):
+        tool.rewrite(tmp_path, "https://gitlab.com/x/y")
