@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import socketserver
 import threading
 from pathlib import Path
@@ -74,6 +75,11 @@ def test_page_in_browser(browser, site, doc):
         assert raw not in text, f"{doc}: {raw!r} shown as text"
     assert not browser.execute_script("return document.querySelectorAll('.caption-number').length"), \
         f"{doc}: figures numbered by Sphinx ('Fig. N') beside the paper's own figure names"
+    cells = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article table.book-table td, article table.book-table th,"
+        " article table.dataframe td, article table.dataframe th')).map(c => c.textContent.trim());")
+    keys = [c for c in cells if c.lower() in ("nan", "none") or re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", c)]
+    assert not keys, f"{doc}: a table shows keys or NaN instead of labels: {sorted(set(keys))[:10]}"
 
     if doc in NOTEBOOK_DOCS:
         binder = browser.execute_script(
