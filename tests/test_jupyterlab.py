@@ -129,14 +129,19 @@ def open_notebook(browser, lab: Lab, path: str) -> None:
              f"the kernel of {path} to start")
 
 
-def run_all(browser) -> None:
-    """Run > Run All Cells, then wait until every code cell has run and the kernel is idle."""
+def run_all(browser, restart: bool = False) -> None:
+    """Run > Run All Cells (or Run > Restart Kernel and Run All Cells, confirmed), then wait until every code
+    cell has run and the kernel is idle."""
     from selenium.webdriver.common.by import By
 
+    command = "runmenu:restart-and-run-all" if restart else "runmenu:run-all"
     browser.find_element(By.XPATH, "//div[contains(@class, 'lm-MenuBar-itemLabel') and text() = 'Run']").click()
-    wait_for(browser, "document.querySelector('.lm-Menu li[data-command=\"runmenu:run-all\"]')", "the Run menu",
+    wait_for(browser, f"document.querySelector('.lm-Menu li[data-command=\"{command}\"]')", "the Run menu",
              timeout=10)
-    browser.find_element(By.CSS_SELECTOR, ".lm-Menu li[data-command='runmenu:run-all']").click()
+    browser.find_element(By.CSS_SELECTOR, f".lm-Menu li[data-command='{command}']").click()
+    if restart:
+        wait_for(browser, "document.querySelector('.jp-Dialog .jp-mod-accept')", "the restart dialog", timeout=10)
+        browser.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
     wait_for(browser, f"Array.from(document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt'))"
              ".some(p => p.textContent.includes('*'))", "the run to start", timeout=30)
     wait_for(browser, f"!Array.from(document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt'))"
@@ -235,9 +240,16 @@ def expected_number(notebook: str) -> str:
     raise KeyError(f"no expected number for {notebook}: add one")
 
 
-def assert_reads_well(browser, notebook: str, want: str) -> str:
-    """No raw MyST markup or numpy repr in what is rendered, and ``want`` among it; returns the rendered text."""
-    text = rendered_text(browser)
+def assert_reads_well(browser, notebook: str, want: str, settle: float = 20) -> str:
+    """No raw MyST markup or numpy repr in what is rendered, and ``want`` among it; returns the rendered text.
+    Waits up to ``settle`` seconds: after a run, jupyterlab-myst re-evaluates the prose's expressions cell by cell."""
+    deadline = time.monotonic() + settle
+    while True:
+        text = rendered_text(browser)
+        fine = want in text and not any(m in text for m in RAW_MARKUP)
+        if fine or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     raw = [text[max(0, text.index(m) - 80):text.index(m) + 80] for m in RAW_MARKUP if m in text]
     assert not raw, f"{notebook}: raw MyST markup visible in JupyterLab: {raw}"
     assert "np.float64(" not in text and "np.int64(" not in text, f"{notebook}: a numpy repr is shown"
@@ -310,17 +322,15 @@ def test_another_cohort_in_jupyterlab(lab, browser, tmp_path):
                                    "[.//div[contains(text(), '03_univariate.ipynb')]]").click()
     wait_for(browser, f"document.querySelector('{PANEL} .jp-Cell')", "the notebook's tab")
 
-    # the About page: a first cell `%env COHORT=<file>`, then Run > Run All Cells
+    # the About page: a first cell `%env COHORT=<file>` and the file's check, then Restart Kernel and Run All Cells
     browser.find_element(By.CSS_SELECTOR, f"{PANEL} .jp-Cell .jp-InputPrompt").click()
 
     ActionChains(browser).send_keys(Keys.ESCAPE).send_keys("a").perform()
     wait_for(browser, f"document.querySelector('{PANEL} .jp-Cell.jp-mod-active .cm-content')", "a new first cell")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
-    ActionChains(browser).send_keys(f"%run -m helpers.data validate {mine.name}").send_keys(Keys.ENTER) \
-        .send_keys(f"%env COHORT={mine.name}").send_keys(Keys.ESCAPE).perform()
-    browser.execute_script(
-        f"document.querySelector('{PANEL} .jp-Cell.jp-mod-active').dispatchEvent(new Event('focus'));")
-    run_all(browser)
+    ActionChains(browser).send_keys(f"%env COHORT={mine.name}").send_keys(Keys.ENTER) \
+        .send_keys(f"%run -m helpers.data validate {mine.name}").send_keys(Keys.ESCAPE).perform()
+    run_all(browser, restart=True)
     text = visible_text(browser)
     assert f"valid cohort file, {len(cohort)} patients" in text, \
         "the validation step of the About page did not report the file valid"
