@@ -87,7 +87,8 @@ BUILD_HTML = BOOK / "_build" / "html"
 def book_sources() -> list[Path]:
     """Everything a build depends on: config, toc, chapters, helpers, data."""
     paths = [BOOK / "_config.yml", BOOK / "_toc.yml"]
-    for pattern in ("notebooks/*.md", "src/helpers/**/*.py", "data/*.csv", "data/published/*.csv", "book/_static/*"):
+    for pattern in ("notebooks/*.md", "src/helpers/**/*.py", "data/*.csv", "data/*.md", "data/published/*.csv",
+                    "book/_static/*", "book/cohort/*.md"):
         paths += REPO.glob(pattern)
     return [p for p in paths if p.is_file()]
 

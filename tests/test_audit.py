@@ -2,6 +2,7 @@
 
 import math
 import subprocess
+from html import escape as html_escape
 import sys
 from fractions import Fraction
 
@@ -10,7 +11,7 @@ import pytest
 from scipy.stats import norm
 
 from helpers import audit
-from helpers.audit import CONSISTENT, INCONSISTENT, OTHER_RULE
+from helpers.audit import CONSISTENT, INCONSISTENT, OTHER_RULE, UNSTATED
 from helpers.published import COLUMNS
 
 
@@ -142,6 +143,33 @@ def test_subgroup_checks_fail():
     assert "subgroup.initial_metastatic_sites.>1.median" not in c  # no longer wholly inside one arm
 
 
+def _chemo(t4_peri):
+    return frame(P("text.p", "Text", "metastasectomy", "patients", "", "count", "24"),
+                 P("t1.chemotherapy.yes.n", "Table 1", "all", "chemotherapy", "yes", "n", "48"),
+                 P("t5.chemotherapy.yes.n", "Table 5", "no_metastasectomy", "chemotherapy", "yes", "n", "30"),
+                 P("t4.chemo_peri_metastasectomy.yes.n", "Table 4", "metastasectomy", "chemo_peri_metastasectomy",
+                   "yes", "n", t4_peri))
+
+
+def test_subgroup_check_that_needs_an_unstated_reading():
+    check = by_id(audit.subgroup_checks(_chemo("18")))["subgroup.chemotherapy.yes.n"]
+    assert check["verdict"] == CONSISTENT and check["reading"] == ""  # all 18 treated around the metastasectomy
+    check = by_id(audit.subgroup_checks(_chemo("14")))["subgroup.chemotherapy.yes.n"]
+    assert check["verdict"] == UNSTATED and "other 4 of the 18" in check["reading"]
+    check = by_id(audit.subgroup_checks(_chemo("20")))["subgroup.chemotherapy.yes.n"]
+    assert check["verdict"] == INCONSISTENT  # 20 treated around the operation, but only 18 treated at all
+
+
+def test_audit_table_shows_verdict_and_explanation_first_and_in_full():
+    checks = audit.run()
+    html = audit.table(checks)._repr_html_()
+    assert "…" not in html and "..." not in html
+    longest = max(checks["explanation"], key=len)
+    assert html_escape(longest) in html
+    assert list(audit.table(checks).columns[:3]) == ["Check", "Verdict", "Explanation"]
+    assert "Reading it needs" not in audit.table(checks, "percent").columns  # only where a check needs one
+
+
 # --------------------------------------------------------------------------- text vs tables
 def test_text_checks_duplicates():
     rows = [P("t1.size.p", "Table 1", "all", "size", "", "p", "<0.001"),
@@ -219,8 +247,15 @@ def test_methods_checks():
     assert c["methods.stepwise_vs_table3"]["verdict"] == CONSISTENT
     assert c["methods.table3_is_univariate_significant"]["verdict"] == CONSISTENT
     c = by_id(audit.methods_checks(_methods(["0.023", "0.94"])))
-    assert c["methods.stepwise_vs_table3"]["verdict"] == INCONSISTENT
+    # p 0.94 cannot survive forward selection: Table 3 fits only when read as the full model it resembles
+    assert c["methods.stepwise_vs_table3"]["verdict"] == UNSTATED
+    assert "full model" in c["methods.stepwise_vs_table3"]["reading"]
     assert c["methods.software"]["verdict"] == INCONSISTENT  # EZR has no forward conditional selection
+    not_univariate = _methods(["0.023", "0.94"])
+    not_univariate.loc[not_univariate["id"] == "t1.presenting.p", "value"] = 0.5
+    c = by_id(audit.methods_checks(not_univariate))  # ... and not even that when it is not the univariate set
+    assert c["methods.stepwise_vs_table3"]["verdict"] == INCONSISTENT
+    assert c["methods.stepwise_vs_table3"]["reading"] == ""
     c = by_id(audit.methods_checks(_methods(["0.023", "0.04"]), selection="backward elimination by p-value"))
     assert c["methods.software"]["verdict"] == CONSISTENT
 
@@ -275,7 +310,14 @@ def test_run_on_paper():
     assert checks["id"].is_unique and set(checks["verdict"]) <= set(audit.VERDICTS)
     v = checks.set_index("id")["verdict"]
     assert v["response.DXR.dcr"] == OTHER_RULE  # 7/9 = 77.78 printed 77.7
-    assert v["methods.stepwise_vs_table3"] == INCONSISTENT
+    # ... counted once: the rounding-rule summary names it but does not count it again
+    assert v["rounding.rule"] == CONSISTENT and "t2.DXR.dcr" in checks.set_index("id").loc["rounding.rule",
+                                                                                          "explanation"]
+    flagged = checks[checks["verdict"] != CONSISTENT]
+    assert flagged[["claim", "numbers", "explanation"]].apply(lambda c: c.str.contains("77.7")).any(axis=1).sum() == 1
+    assert v["methods.stepwise_vs_table3"] == UNSTATED
+    assert v["subgroup.chemotherapy.yes.n"] == UNSTATED  # 18 treated, 14 around the metastasectomy: when were 4?
+    assert (checks["reading"] != "").tolist() == (checks["verdict"] == UNSTATED).tolist()
     assert v["subgroup.initial_metastatic_sites.>1.median"] == CONSISTENT
     assert v["hr.size_gt10.wald_p"] == CONSISTENT
     assert set(checks["kind"]) == {"percent", "response", "sums", "subgroups", "text", "hazard_ratio", "methods",

@@ -42,7 +42,7 @@ def final_sphinx_config() -> dict:
 
 def test_every_build_executes_and_a_cell_error_aborts_it():
     cfg = final_sphinx_config()
-    assert cfg["nb_execution_mode"] in ("force", "cache")
+    assert cfg["nb_execution_mode"] in ("force", "cache", "inline")
     assert cfg["nb_execution_allow_errors"] is False
     assert cfg["nb_execution_raise_on_error"] is True
 
@@ -77,12 +77,27 @@ def test_book_reaches_the_notebooks_through_the_symlink():
     assert link.resolve() == (REPO / "notebooks").resolve()
 
 
+def notebook_files() -> list[str]:
+    """The chapters (notebooks); the other pages of the TOC are plain Markdown pages under book/."""
+    return [f for f in toc_files() if f.startswith("notebooks/")]
+
+
 def test_toc_lists_every_chapter_and_every_chapter_exists():
-    listed = toc_files()
-    assert all(f.startswith("notebooks/") for f in listed)
+    listed = notebook_files()
     assert listed == sorted(listed)
     on_disk = sorted(f"notebooks/{p.stem}" for p in (REPO / "notebooks").glob("*.md") if p.name != "README.md")
     assert sorted(listed) == on_disk
+    pages = [f for f in toc_files() if f not in listed]
+    assert all((BOOK / f"{p}.md").is_file() for p in pages), pages
+
+
+def test_data_documents_are_included_not_copied():
+    """The fidelity report and the reconstruction's design document are pages that include the files as they are."""
+    for page, target in (("cohort/fidelity", "data/fidelity.md"), ("cohort/reconstruction", "data/RECONSTRUCTION.md")):
+        text = (BOOK / f"{page}.md").read_text()
+        match = re.search(r"```\{include\} (\S+)", text)
+        assert match and (BOOK / page).parent.joinpath(match.group(1)).resolve() == (REPO / target).resolve()
+        assert (REPO / target).read_text().splitlines()[0] not in text  # no copied text
 
 
 def test_readme_binder_badge_uses_the_configured_repository():
@@ -126,14 +141,20 @@ def pages(built_book) -> dict[str, _Links]:
 def test_every_page_has_a_binder_launch_link_to_its_notebook(pages):
     url = CONFIG["repository"]["url"].rstrip("/")
     org_repo = url.removeprefix("https://github.com/")
-    for doc, page in pages.items():
-        hrefs = [a.get("href", "") for a in page.anchors]
+    tracked = set(subprocess.run(["git", "ls-files", "notebooks"], cwd=REPO, capture_output=True, text=True,
+                                 check=True).stdout.split())
+    for doc in notebook_files():
+        hrefs = [a.get("href", "") for a in pages[doc].anchors]
         want = f"https://mybinder.org/v2/gh/{org_repo}/{CONFIG['repository']['branch']}?urlpath=lab/tree/{doc}.ipynb"
         assert want in hrefs, f"{doc}: no Binder link {want}"
+        assert f"{doc}.ipynb" in tracked, f"{doc}: the Binder link opens {doc}.ipynb, which is not in the repository"
+    for doc in set(toc_files()) - set(notebook_files()):  # a Markdown page has no notebook to launch
+        assert not any("mybinder.org" in a.get("href", "") for a in pages[doc].anchors), doc
 
 
 def test_every_page_has_download_buttons_that_exist(pages, built_book):
-    for doc, page in pages.items():
+    for doc in notebook_files():
+        page = pages[doc]
         downloads = [a["href"] for a in page.anchors if "_sources" in a.get("href", "")]
         assert any(h.endswith(".ipynb") for h in downloads), f"{doc}: no .ipynb download"
         assert any(h.endswith(".md") for h in downloads), f"{doc}: no .md download"
@@ -149,16 +170,20 @@ def test_every_page_has_the_repository_link_and_no_traceback(pages):
         assert not re.search(r"\b[A-Z][a-zA-Z]+Error\b: ", text), f"{doc}: an error message is rendered"
 
 
-# pages that read no cohort file at all, and say so (the audit and the glossary work on the printed numbers only)
+# pages that read no cohort file at all, and say so (the audit works on the printed numbers only; the cohort
+# pages describe the committed synthetic files)
 NO_COHORT = {"notebooks/08_audit": "uses only the printed numbers",
              "notebooks/90_glossary": "uses only the printed numbers",
              "notebooks/91_references": "reads no cohort file"}
+SYNTHETIC_PAGES = {"cohort/fidelity": "SYNTHETIC", "cohort/reconstruction": "SYNTHETIC"}
 
 
 def test_every_page_says_which_cohort(pages):
     for doc, page in pages.items():
         text = " ".join("".join(page.text).split())
-        if doc in NO_COHORT:
+        if doc in SYNTHETIC_PAGES:
+            assert SYNTHETIC_PAGES[doc] in text, doc
+        elif doc in NO_COHORT:
             assert NO_COHORT[doc] in text and "SHA-256" not in text, doc
         else:
             assert "SHA-256" in text, f"{doc}: no cohort banner"
@@ -202,3 +227,4 @@ def test_citation_points_at_the_configured_repository():
     assert cff["repository-code"].rstrip("/") == CONFIG["repository"]["url"].rstrip("/")
     assert cff["license"] == "MIT"
     assert any(r.get("doi") == "10.3390/curroncol29040187" for r in cff["references"])
+

@@ -55,3 +55,55 @@ def test_environment_installs_the_package():
     env = yaml.safe_load((REPO / "environment.yml").read_text())
     pip_section = [d for d in env["dependencies"] if isinstance(d, dict)][0]["pip"]
     assert "-e ." in pip_section or "." in pip_section
+
+
+def _distributions_installed_by_the_pins() -> set[str]:
+    """Every distribution the pinned packages bring in (their requirements, transitively), plus this project."""
+    import importlib.metadata as md
+    from packaging.requirements import Requirement
+
+    def norm(name):
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    todo, seen = [norm(n) for n in _pip_pins()] + ["helpers"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            requires = md.distribution(name).requires or []
+        except md.PackageNotFoundError:
+            continue
+        for line in requires:
+            req = Requirement(line)
+            if req.marker is None or req.marker.evaluate({"extra": ""}):
+                todo.append(norm(req.name))
+    return seen
+
+
+def test_binder_environment_installs_everything_the_notebooks_import():
+    """Each module a notebook imports comes from a pinned package (or what it requires), or from this project."""
+    import ast
+    import importlib.metadata as md
+    import sys
+
+    modules = set()
+    for md_file in (REPO / "notebooks").glob("*.md"):
+        for cell in re.findall(r"```\{code-cell\}[^\n]*\n(.*?)^```", md_file.read_text(), re.S | re.M):
+            code = "\n".join(line for line in cell.splitlines() if not line.startswith((":", "%", "!")))
+            try:
+                tree = ast.parse(code)
+            except SyntaxError:
+                continue  # a cell with a YAML header: its code follows the second ---
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Import):
+                    modules |= {a.name.split(".")[0] for a in node.names}
+                elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    modules.add(node.module.split(".")[0])
+    assert "helpers" in modules and "IPython" in modules
+    installed = _distributions_installed_by_the_pins()
+    providers = md.packages_distributions()
+    missing = {m: providers.get(m) for m in modules - set(sys.stdlib_module_names)
+               if not any(re.sub(r"[-_.]+", "-", d).lower() in installed for d in providers.get(m, []))}
+    assert not missing, f"imported by a notebook but not installed by environment.yml / requirements.txt: {missing}"

@@ -99,3 +99,29 @@ def test_nbval_fails_when_a_checked_number_moves(tmp_path):
     run = _nbval(_notebook(tmp_path, "median OS 30.0\n"))
     assert run.returncode != 0
     assert "30.0" in run.stdout and "29.9" in run.stdout
+
+
+# ---- the prose's inline expressions -------------------------------------------------------------------
+
+def test_inline_expressions_are_stored_where_jupyterlab_myst_reads_them(tmp_path):
+    md = tmp_path / "x.md"
+    md.write_text(HEADER + "# T\n\n```{code-cell} ipython3\nx = 2.5\n```\n\n"
+                  "x is {eval}`f\"{x:.1f}\"`, twice {eval}`x * 2`.\n", encoding="utf-8")
+    nbtools.execute(md, timeout=120)
+    nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
+    stored = nb.cells[2].metadata["user_expressions"]
+    assert [e["expression"] for e in stored] == ['f"{x:.1f}"', "x * 2"]
+    assert [e["result"]["data"]["text/plain"] for e in stored] == ["'2.5'", "5.0"]
+    assert nbtools.differences(md) == []
+    md.write_text(md.read_text(encoding="utf-8").replace("x * 2", "x * 3"), encoding="utf-8")
+    assert any("{eval}" in d for d in nbtools.differences(md))  # stale values are reported, as stale outputs
+
+
+@pytest.mark.parametrize("expression, error", [("y + 1", "NameError"), ("np.float64(2.5)", "np.float64")])
+def test_a_failing_or_numpy_valued_expression_stops_the_run(tmp_path, expression, error):
+    md = tmp_path / "x.md"
+    md.write_text(HEADER + "# T\n\n```{code-cell} ipython3\nimport numpy as np\n```\n\n"
+                  f"Value {{eval}}`{expression}`.\n", encoding="utf-8")
+    with pytest.raises(nbtools.ExpressionError, match=error):
+        nbtools.execute(md, timeout=120)
+    assert not md.with_suffix(".ipynb").exists()  # nothing half-written

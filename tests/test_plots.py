@@ -102,3 +102,26 @@ def test_readme_figure_is_regenerated_from_the_data(tmp_path, monkeypatch):
     monkeypatch.delenv("COHORT", raising=False)
     fresh = module.main(str(tmp_path / "figure1d.png"))
     assert fresh.read_bytes() == (repo / "docs" / "figure1d.png").read_bytes(), "run `make figure`"
+
+
+def test_every_figure_says_what_it_was_drawn_from(toy_cohort, monkeypatch):
+    monkeypatch.delenv("COHORT", raising=False)
+    fig = plots.km_plot(toy_cohort, "size")
+    assert plots.source_text(fig) == plots.SYNTHETIC_LABEL  # the synthetic default is in use
+    monkeypatch.setenv("COHORT", "/elsewhere/my_cohort.csv")
+    assert plots.source_text(plots.km_plot(toy_cohort, "size")) == "Cohort file: my_cohort.csv"
+    assert plots.source_text(plots.km_plot(toy_cohort, "size", source="drawn from X")) == "drawn from X"
+
+
+def test_figures_are_drawn_for_high_density_screens(toy_cohort, tmp_path):
+    import struct
+
+    from IPython.core.pylabtools import print_figure
+
+    plots.set_theme()
+    fig = plots.km_plot(toy_cohort, "size")
+    path = plots.save_figure(fig, tmp_path / "f.png")
+    width = struct.unpack(">I", path.read_bytes()[16:20])[0]
+    assert width >= 1.5 * fig.get_figwidth() * 100  # at least 150 dpi
+    plain, retina = print_figure(fig, "png"), print_figure(fig, "retina")  # a notebook shows the retina one
+    assert struct.unpack(">I", retina[16:20])[0] / struct.unpack(">I", plain[16:20])[0] > 1.99

@@ -42,10 +42,11 @@ def test_power_is_symmetric_in_the_direction_of_the_effect():
     assert power.power(0.5, 34, 0.5) == pytest.approx(power.power(2.0, 34, 0.5), rel=1e-12)
 
 
-def test_power_of_no_effect_is_half_alpha_and_round_trip_gives_the_target():
-    assert power.power(1.0, 34, 0.5) == pytest.approx(0.025, abs=1e-6)
+def test_power_of_no_effect_is_alpha_and_round_trip_gives_the_target():
+    assert power.power(1.0, 34, 0.5) == pytest.approx(0.05, abs=1e-12)  # a two-sided test at 5% rejects 5%
+    assert power.power(1.0, 34, 0.5, alpha=0.01) == pytest.approx(0.01, abs=1e-12)
     hr = power.detectable_hr(34, 0.3, power=0.9)
-    assert power.power(hr, 34, 0.3) == pytest.approx(0.9, abs=1e-9)
+    assert power.power(hr, 34, 0.3) == pytest.approx(0.9, abs=1e-6)  # + the other tail, below 1e-6
     assert power.required_deaths(hr, 0.3, power=0.9) == pytest.approx(34, rel=1e-9)
 
 

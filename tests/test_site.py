@@ -3,65 +3,32 @@ figure image is displayed, the Binder launch and download buttons are there. A s
 to artifacts/screenshots/ (gitignored) for a person to look at.
 
 Needs Debian's ``chromium`` and ``chromium-driver`` (.ci/run installs them). Without them the test is
-skipped locally and FAILS under CI=true.
+skipped locally and FAILS under CI=true (tests/browser.py).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
+import re
 import socketserver
-import tempfile
 import threading
 from pathlib import Path
 
 import pytest
 import yaml
+from browser import chromium
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "artifacts" / "screenshots"
 TOC = yaml.safe_load((REPO / "book" / "_toc.yml").read_text())
 DOCS = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage", "--window-size=1280,1800"]
-
-
-def _binary(*names) -> str | None:
-    for name in names:
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
+NOTEBOOK_DOCS = [d for d in DOCS if d.startswith("notebooks/")]  # the others are Markdown pages (no Binder)
+PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
 @pytest.fixture(scope="module")
 def browser():
-    chromium = _binary("chromium", "chromium-browser")
-    driver_path = _binary("chromedriver")
-    if not (chromium and driver_path):
-        message = "headless Chromium needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in CHROMIUM_FLAGS + [f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -103,13 +70,25 @@ def test_page_in_browser(browser, site, doc):
         "return Array.from(document.querySelectorAll('figure img')).map(i => i.getAttribute('alt') || '');")
     assert all(alt.strip() for alt in figures), f"{doc}: a figure has no alt text"
 
-    binder = browser.execute_script(
-        "return Array.from(document.querySelectorAll('a[href^=\"https://mybinder.org/v2/gh/\"]')).map(a => a.href);")
-    assert binder and all(h.endswith(f"{doc}.ipynb") for h in binder), f"{doc}: no Binder launch button"
-    downloads = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.dropdown-download-buttons a, a.btn-download-source-button,"
-        " a.btn-download-notebook-button')).map(a => a.href);")
-    assert any(h.endswith(".ipynb") for h in downloads), f"{doc}: no notebook download button ({downloads})"
+    text = browser.execute_script("return document.querySelector('article').innerText")
+    for raw in ("{eval}", "{glue", "{doc}", "{admonition}", "np.float64(", "np.int64("):
+        assert raw not in text, f"{doc}: {raw!r} shown as text"
+    assert not browser.execute_script("return document.querySelectorAll('.caption-number').length"), \
+        f"{doc}: figures numbered by Sphinx ('Fig. N') beside the paper's own figure names"
+    cells = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article table.book-table td, article table.book-table th,"
+        " article table.dataframe td, article table.dataframe th')).map(c => c.textContent.trim());")
+    keys = [c for c in cells if c.lower() in ("nan", "none") or re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", c)]
+    assert not keys, f"{doc}: a table shows keys or NaN instead of labels: {sorted(set(keys))[:10]}"
+
+    if doc in NOTEBOOK_DOCS:
+        binder = browser.execute_script(
+            "return Array.from(document.querySelectorAll('a[href^=\"https://mybinder.org/v2/gh/\"]')).map(a => a.href);")
+        assert binder and all(h.endswith(f"{doc}.ipynb") for h in binder), f"{doc}: no Binder launch button"
+        downloads = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.dropdown-download-buttons a, a.btn-download-source-button,"
+            " a.btn-download-notebook-button')).map(a => a.href);")
+        assert any(h.endswith(".ipynb") for h in downloads), f"{doc}: no notebook download button ({downloads})"
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     height = browser.execute_script("return Math.min(document.body.scrollHeight, 12000)")
@@ -136,3 +115,145 @@ def test_scorecard_table_sorts_in_the_browser(browser, site):
     assert after == sorted(before, key=str.lower) and after != before
     browser.execute_script(f"document.querySelectorAll('#scorecard thead th')[{header}].click();")
     assert browser.execute_script(rows) == after[::-1]
+
+
+# ---- the scorecard as a reviewer uses it --------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def card():
+    """The scorecard of the synthetic cohort the site was built from, with how and why (computed, not typed)."""
+    from helpers import data, paths, provenance
+
+    cohort = data.load_cohort(paths.DEFAULT_COHORT)
+    return provenance.explain(cohort, data.load_regimens(paths.DEFAULT_REGIMENS, cohort=cohort),
+                              data.load_primary_treatment(paths.DEFAULT_PRIMARY_TREATMENT, cohort=cohort),
+                              synthetic=True)
+
+
+def _scorecard_rows(browser) -> list[dict]:
+    return browser.execute_script(
+        "var hs = Array.from(document.querySelectorAll('#scorecard thead th')).map(h => h.textContent);"
+        "return Array.from(document.querySelectorAll('#scorecard tbody tr')).filter(r => !r.hidden).map(r => {"
+        "  var o = {id: r.id}; Array.from(r.cells).forEach((c, i) => o[hs[i]] = c.textContent); return o; });")
+
+
+def test_scorecard_says_how_each_number_was_reproduced_and_why_each_miss(browser, site, card):
+    from helpers import provenance
+
+    browser.get(f"{site}/notebooks/07_scorecard.html")
+    rows = _scorecard_rows(browser)
+    assert len(rows) == len(card)
+    by_id = {r["Id"]: r for r in rows}
+    for _, row in card.iterrows():
+        shown = by_id[row["id"]]
+        assert shown["How reproduced"] == row["how_reproduced"]
+        assert shown["How reproduced"] == (provenance.BY_CONSTRUCTION if row["kind"] in ("count", "descriptive")
+                                           else provenance.BY_SEARCH)
+        if shown["Match"] == "✗":
+            assert shown["Reason"].strip() and shown["Reason"] == row["reason"], row["id"]
+        else:
+            assert shown["Reason"] == ""
+    headline = browser.execute_script("return document.querySelector('article').innerText")
+    t = provenance.tally(card)
+    assert f"{t['constructed'][0]}/{t['constructed'][1]} built in by construction" in headline
+    assert f"{t['time'][0]}/{t['time'][1]} found by the search" in headline
+
+
+def test_scorecard_filters_the_misses_and_downloads_as_csv(browser, site, card):
+    browser.get(f"{site}/notebooks/07_scorecard.html")
+    browser.execute_script("document.getElementById('scorecard-only').click();")
+    shown = _scorecard_rows(browser)
+    assert shown and all(r["Match"] == "✗" for r in shown)
+    assert len(shown) == int((~card["match"].astype(bool)).sum())
+    browser.execute_script("document.getElementById('scorecard-only').click();")
+    assert len(_scorecard_rows(browser)) == len(card)
+    csv_text = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1]; var a = document.getElementById('scorecard-csv');"
+        "a.addEventListener('click', e => e.preventDefault());"  # build the file, do not navigate
+        "a.click(); fetch(a.href).then(r => r.text()).then(done);")
+    import csv
+    import io
+
+    table = list(csv.reader(io.StringIO(csv_text)))
+    assert table[0][:3] == ["Source", "Factor", "Level"] and "Reason" in table[0] and "How reproduced" in table[0]
+    assert len(table) == len(card) + 1
+    reasons = dict(zip([r[table[0].index("Id")] for r in table[1:]], [r[table[0].index("Reason")] for r in table[1:]]))
+    assert all(reasons[i] == r for i, r in zip(card["id"], card["reason"]))
+
+
+def test_every_miss_in_a_chapter_links_to_its_reason(browser, site, card):
+    browser.get(f"{site}/notebooks/07_scorecard.html")
+    anchors = {r["id"]: r for r in _scorecard_rows(browser)}
+    linked = 0
+    for doc in NOTEBOOK_DOCS:
+        if doc.endswith("07_scorecard"):
+            continue
+        browser.get(f"{site}/{doc}.html")
+        marks = browser.execute_script(
+            "return Array.from(document.querySelectorAll('table.book-table td')).filter(td => td.textContent === '✗')"
+            ".map(td => { var a = td.querySelector('a'); return a ? [a.getAttribute('href'), a.title] : null; });")
+        assert all(marks), f"{doc}: a ✗ without a link to its reason"
+        for href, title in marks:
+            page, _, anchor = href.partition("#")
+            assert page == "07_scorecard.html" and anchor in anchors, f"{doc}: {href} leads nowhere"
+            assert anchors[anchor]["Reason"] and title == f"Why: {anchors[anchor]['Reason']}"
+        linked += len(marks)
+    assert linked > 0, "no chapter shows a miss: the test checked nothing"
+    browser.get(f"{site}/notebooks/07_scorecard.html#{next(iter(anchors))}")  # the anchor exists in the page
+    assert browser.execute_script("return !!document.querySelector(':target')")
+
+
+# ---- the reviewer's page --------------------------------------------------------------------------------
+
+def test_reviewer_page_is_computed_and_every_statement_links_to_its_source(browser, site, built_book):
+    from helpers import audit, ensemble
+
+    browser.get(f"{site}/notebooks/00_reviewer_summary.html")
+    sections = browser.execute_script(
+        "return Array.from(document.querySelectorAll('article section section')).map(s => ({"
+        "  title: s.querySelector('h2').textContent.replace('#', '').trim(),"
+        "  items: Array.from(s.querySelectorAll(':scope > ul > li, :scope .cell_output li')).map(li => ({"
+        "    text: li.innerText, links: Array.from(li.querySelectorAll('a.reference.internal'))"
+        "      .map(a => a.getAttribute('href'))}))}));")
+    titles = [s["title"] for s in sections]
+    assert titles == ["What the reproduction confirms", "What in the paper does not add up",
+                      "What cannot be checked without the data", "How robust each conclusion is"]
+    for s in sections:
+        assert s["items"], f"{s['title']}: empty"
+        for item in s["items"]:
+            assert item["links"], f"{s['title']}: a statement without a link to the page that computes it: {item['text']}"
+            for href in item["links"]:
+                assert (built_book / "notebooks" / href.split("#")[0]).resolve().is_file(), href
+    checks = audit.run()
+    flagged = checks[checks["verdict"] != audit.CONSISTENT]
+    findings = sections[1]["items"]
+    assert len(findings) == len(flagged) and all(c in f["text"] for c, f in zip(flagged["claim"], findings))
+    text = browser.execute_script("return document.querySelector('article').innerText")
+    assert f"{int((checks['verdict'] == audit.CONSISTENT).sum())} pass" in text
+    summary = ensemble.load_summary()
+    shares = ensemble.claim_shares(summary, only_meeting_bar=ensemble.judged_on_bar(summary))
+    held = int(shares["verdict"].str.startswith("holds").sum())
+    assert f"{held} of {len(shares)} conclusions hold" in text
+
+
+# ---- phones -------------------------------------------------------------------------------------------------
+
+def test_no_page_scrolls_sideways_at_phone_width(browser, site):
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
+    try:
+        wide = {}
+        for doc in DOCS:
+            browser.get(f"{site}/{doc}.html")
+            width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            if width[0] > width[1] + 1:
+                culprit = browser.execute_script(
+                    "var w = window.innerWidth; return Array.from(document.querySelectorAll('article *'))"
+                    ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 3)"
+                    ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")
+                wide[doc] = (width, culprit)
+            if doc == TOC["root"]:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                browser.save_screenshot(str(SHOTS / "phone_00_about.png"))
+        assert not wide, f"pages wider than a 375 px phone: {wide}"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -102,8 +102,10 @@ def test_scorecard_table_has_every_row_with_its_source():
     card = fake_card()
     out = tables.scorecard_table(card)
     assert len(out) == len(card)
-    assert list(out.columns) == ["Source"] + tables.COMPARE_COLUMNS + ["Cohort", "Id", "How"]
-    assert out.set_index("Id").loc["t4.x.median_os", "Cohort"] == "metastasectomy"
+    assert list(out.columns) == tables.SCORECARD_COLUMNS
+    assert list(out.columns[:7]) == ["Source"] + tables.COMPARE_COLUMNS
+    assert out.set_index("Id").loc["t4.x.median_os", "Group"] == "Curative-intent metastasectomy"
+    assert out["Reason"].tolist() == [""] * len(card)  # a card without provenance: empty, not "nan"
     assert out["Match"].tolist() == ["✓", "✗", "✓", "✓", "✓", "–"]
 
 
@@ -124,3 +126,65 @@ def test_tables_display_without_their_index_but_keep_it_for_lookup(toy_cohort):
     uni = tables.univariate(toy_cohort, ["size"])
     assert "<th>N (%)</th>" in uni._repr_html_()
     assert isinstance(uni.iloc[:1], tables.Table)
+
+
+def test_a_miss_links_to_its_row_on_the_scorecard_with_the_reason():
+    card = fake_card().assign(reason=["", "0.2104 does not print as 0.175", "", "", "", ""])
+    out = tables.compare(card, source="Table 1")
+    mark = out.loc["t1.age.p", "Match"]
+    assert mark == "✗" and mark.href == f"{tables.SCORECARD_PAGE}#{tables.row_anchor('t1.age.p')}"
+    assert mark.title == "Why: 0.2104 does not print as 0.175"
+    html = out._repr_html_()
+    assert f'<a href="{mark.href}" title="Why: 0.2104 does not print as 0.175">✗</a>' in html
+    assert html.count("<a ") == 1  # only the miss is a link
+    board = tables.scorecard_sortable(card)._repr_html_()
+    assert f'<tr id="{tables.row_anchor("t1.age.p")}">' in board  # the link's target exists
+
+
+def test_row_anchors_are_valid_html_ids_and_distinct():
+    ids = ["t1.age.<=60.n", "t1.age.>60.n", "t2.DXR+IFM.orr", "t1.age.p"]
+    anchors = [tables.row_anchor(i) for i in ids]
+    assert len(set(anchors)) == len(ids)
+    assert all(a.replace("-", "").replace("_", "").replace(".", "").isalnum() for a in anchors)
+
+
+def test_compare_names_the_source_and_group_of_repeated_rows():
+    card = fake_card()
+    out = tables.compare(card, source=["Table 1", "Table 4"])
+    assert list(out.columns[:2]) == ["Source", "Group"]
+    assert out.loc["t4.x.median_os", ["Source", "Group"]].tolist() == ["Table 4", "Curative-intent metastasectomy"]
+
+
+def test_compare_names_statistics_factors_and_levels_for_a_reader():
+    card = fake_card().assign(statistic=["p", "os_5yr", "p", "cr", "median_os", "dcr"],
+                              factor=["size", "os", "size_gt10", "status", "interval", "regimen"],
+                              level=[np.nan, np.nan, np.nan, "NED", "<=6", "DXR+IFM"],
+                              label=["Size", "five-year OS", "Size > 10 cm", "12 patients", "≤6 months", "DXR + IFM"],
+                              source=["Table 1", "Text", "Table 3", "Text", "Table 4", "Table 2"])
+    out = tables.compare(card)
+    assert out["Statistic"].tolist() == ["p", "5-year OS (%)", "p", "CR (courses)", "Median OS (months)", "DCR (%)"]
+    assert out["Factor"].tolist()[1:3] == ["Overall survival", "Size > 10 cm"]
+    assert out["Level"].tolist()[3:] == ["No evidence of disease (NED)", "≤6 months", "DXR + IFM"]
+    assert not any("_" in str(v) for v in out.to_numpy().ravel()), "a key is shown instead of a label"
+
+
+def test_readable_spells_out_keys_and_shows_missing_as_a_dash():
+    df = pd.DataFrame({"hr": [2.5, np.nan], "p": [0.02, 0.3]}, index=pd.Index(["size_gt10", "GLOBAL"], name="covariate"))
+    out = tables.readable(df)
+    assert list(out.columns) == ["Covariate", "HR", "p"]
+    assert out["Covariate"].tolist() == ["Size > 10 cm", "All covariates (global test)"]
+    assert "NaN" not in out._repr_html_() and "<td>–</td>" in out._repr_html_()
+
+
+def test_sortable_table_filter_and_csv_download_are_offline_controls():
+    df = pd.DataFrame({"Id": ["a", "b"], "Match": ["✓", "✗"]})
+    html = tables.sortable(df, "t", row_ids=["ra", "rb"], only=("misses only", "Match", "✗"),
+                           download="t.csv")._repr_html_()
+    assert 'id="t-only" data-column="1" data-value="✗"' in html and 'id="t-csv"' in html
+    assert 'download="t.csv"' in html and '<tr id="rb">' in html
+    assert "http" not in html and "src=" not in html
+
+
+def test_long_text_is_never_cut_off():
+    long = "x" * 400
+    assert long in tables.Table({"a": [long]})._repr_html_()

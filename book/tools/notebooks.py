@@ -7,7 +7,11 @@
 ``execute`` runs each notebook once in a fresh ``python3`` kernel (cwd = notebooks/, as Jupyter, nbval and the
 book build do), drops volatile metadata (timings, kernel versions) and writes the ``.ipynb`` atomically, so
 the same inputs give byte-identical files. A failing cell stops with a non-zero exit and leaves the old
-``.ipynb`` untouched. ``$COHORT`` / ``$REGIMENS`` are honoured (make notebooks commits the synthetic cohort's
+``.ipynb`` untouched. The inline ``{eval}`expression``` roles of each Markdown cell are evaluated where the
+cell stands (after the code above it, as MyST-NB's inline execution does for the site) and stored in the
+cell's ``user_expressions`` metadata, the format jupyterlab-myst reads: JupyterLab shows the numbers as soon
+as the notebook opens. An expression that fails, or shows a numpy repr such as ``np.float64(...)``, is an
+error. ``$COHORT`` / ``$REGIMENS`` are honoured (make notebooks commits the synthetic cohort's
 outputs when they are unset).
 
 ``update-md`` carries code edited in the ``.ipynb`` twins back to their ``.md`` sources (``make format`` runs it
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -32,6 +37,11 @@ REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
 # cell metadata that is execution state, not source: ignored when comparing a pair
 VOLATILE_CELL_METADATA = {"execution", "collapsed", "scrolled", "ExecuteTime"}
+# cell metadata that is output (kept in the .ipynb, ignored when comparing a pair): the values of a Markdown
+# cell's {eval} expressions, as jupyterlab-myst stores them
+OUTPUT_CELL_METADATA = {"user_expressions"}
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+NUMPY_REPR = re.compile(r"^np\.\w+\(")
 # notebook metadata that differs run to run or machine to machine: dropped from the written .ipynb
 VOLATILE_NB_METADATA = {"widgets", "varInspector", "toc"}
 
@@ -47,8 +57,16 @@ def twin(md: Path) -> Path:
     return md.with_suffix(".ipynb")
 
 
+def expressions(cell) -> list[str]:
+    """The inline ``{eval}`` expressions of a Markdown cell, in order (repeats kept once)."""
+    if cell.get("cell_type") != "markdown":
+        return []
+    return list(dict.fromkeys(EVAL_ROLE.findall(cell.get("source", ""))))
+
+
 def _cell_key(cell) -> tuple:
-    meta = {k: v for k, v in cell.get("metadata", {}).items() if k not in VOLATILE_CELL_METADATA}
+    skip = VOLATILE_CELL_METADATA | OUTPUT_CELL_METADATA
+    meta = {k: v for k, v in cell.get("metadata", {}).items() if k not in skip}
     return cell["cell_type"], cell["source"].strip("\n"), repr(sorted(meta.items()))
 
 
@@ -72,6 +90,11 @@ def differences(md: Path) -> list[str]:
     code = [c for c in b.cells if c.cell_type == "code" and c.source.strip()]
     if code and all(c.get("execution_count") is None for c in code):
         out.append(f"{ipynb.name} has no outputs (run `make notebooks`)")
+    for i, cell in enumerate(b.cells, start=1):
+        stored = [e.get("expression") for e in cell.get("metadata", {}).get("user_expressions", [])]
+        if stored != expressions(cell):
+            out.append(f"cell {i}: the stored values of its {{eval}} expressions are missing or stale "
+                       "(run `make notebooks`)")
     return out
 
 
@@ -103,12 +126,46 @@ def _normalise(nb) -> None:
                 out.get("metadata", {}).pop("execution", None)
 
 
+class ExpressionError(RuntimeError):
+    """An inline {eval} expression failed, or would show a numpy repr instead of a number."""
+
+
+class InlineClient(NotebookClient):
+    """An nbclient that also evaluates each Markdown cell's ``{eval}`` expressions where the cell stands."""
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type == "markdown" and expressions(cell):
+            await self._evaluate(cell, cell_index)
+            return cell
+        return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+
+    async def _evaluate(self, cell, cell_index) -> None:
+        exprs = expressions(cell)
+        msg_id = self.kc.execute("", silent=False, store_history=False,
+                                 user_expressions={str(i): e for i, e in enumerate(exprs)})
+        reply = await self.async_wait_for_reply(msg_id, cell)
+        results = reply["content"].get("user_expressions", {})
+        stored = []
+        for i, expr in enumerate(exprs):
+            result = results[str(i)]
+            if result.get("status") != "ok":
+                raise ExpressionError(f"cell {cell_index + 1}: {{eval}}`{expr}` failed: "
+                                      f"{result.get('ename')}: {result.get('evalue')}")
+            shown = result.get("data", {}).get("text/plain", "")
+            if NUMPY_REPR.match(shown):
+                raise ExpressionError(f"cell {cell_index + 1}: {{eval}}`{expr}` shows {shown}: convert it with "
+                                      "int(), float() or a format")
+            stored.append({"expression": expr, "result": {"status": "ok", "data": dict(result["data"]),
+                                                          "metadata": dict(result.get("metadata", {}))}})
+        cell.metadata["user_expressions"] = stored
+
+
 def run(md: Path, timeout: int = 600, kernel_name: str = "python3"):
     """Execute ``md`` in a fresh kernel (cwd = its folder); returns (notebook, seconds). Writes nothing."""
     nb = jupytext.read(md)
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
-                            resources={"metadata": {"path": str(md.parent)}})
+    client = InlineClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
+                          resources={"metadata": {"path": str(md.parent)}})
     client.execute()
     return nb, time.perf_counter() - start
 
@@ -150,7 +207,7 @@ def main(argv=None) -> int:
     for md in mds:
         try:
             seconds = execute(md)
-        except CellExecutionError as err:
+        except (CellExecutionError, ExpressionError) as err:
             print(f"{md.relative_to(REPO)}: a cell failed; {twin(md).name} left unchanged\n{err}", file=sys.stderr)
             return 1
         total += seconds

@@ -14,9 +14,10 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 
-from . import ensemble, plots, power
+from . import ensemble, factors, plots, power
 
 ALPHA_COLOUR = "0.35"
+ENSEMBLE_LABEL = "Synthetic cohorts (the ensemble of reconstructions), not patient data"
 
 
 def _usable(summary: pd.DataFrame, only_meeting_bar: bool) -> pd.DataFrame:
@@ -51,7 +52,7 @@ def p_distribution(summary: pd.DataFrame, claims: Sequence[str], printed: dict |
     ax.set_xlabel("p value in each reconstructed cohort (log scale; dashed: 0.05; ◆ printed)")
     if title:
         ax.set_title(title, loc="left", fontsize=11)
-    return fig
+    return plots.label_source(fig, ENSEMBLE_LABEL)
 
 
 def hr_distribution(summary: pd.DataFrame, claim: str = "table3.size_gt10", printed: dict | None = None, *,
@@ -86,7 +87,7 @@ def hr_distribution(summary: pd.DataFrame, claim: str = "table3.size_gt10", prin
     ax.set_ylabel("HR (95% CI), log scale")
     ax.set_xticks([])
     ax.legend(frameon=False, fontsize=9, loc="upper left")
-    return fig
+    return plots.label_source(fig, ENSEMBLE_LABEL)
 
 
 def selection_bars(counts: pd.DataFrame) -> Figure:
@@ -96,12 +97,13 @@ def selection_bars(counts: pd.DataFrame) -> Figure:
     ax = fig.add_subplot()
     y = np.arange(len(counts))[::-1]
     ax.barh(y, counts["percent"], color=sns.color_palette(plots.PALETTE, 1)[0])
-    ax.set_yticks(y, [s.replace("+", " + ") for s in counts["selected"]], fontsize=9)
+    names = [" + ".join(factors.COX_LABELS.get(c, c) for c in s.split("+")) for s in counts["selected"]]
+    ax.set_yticks(y, names, fontsize=9)
     for yi, pct, n in zip(y, counts["percent"], counts["cohorts"]):
         ax.text(pct + 1, yi, f"{n}", va="center", fontsize=9)
     ax.set_xlim(0, 105)
     ax.set_xlabel("% of cohorts")
-    return fig
+    return plots.label_source(fig, ENSEMBLE_LABEL)
 
 
 def power_curves(deaths: int, proportions: dict, hrs: np.ndarray | None = None, target: float = power.POWER,
@@ -121,7 +123,7 @@ def power_curves(deaths: int, proportions: dict, hrs: np.ndarray | None = None, 
     ax.set_xlabel("true hazard ratio")
     ax.set_ylabel(f"power (two-sided α = {alpha:g})")
     ax.legend(frameon=False, fontsize=9, title=f"{deaths} deaths; group split", title_fontsize=9)
-    return fig
+    return plots.label_source(fig)
 
 
 def power_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -150,6 +150,13 @@ COX_COVARIATES = {
     "sites_gt1": ("initial_metastatic_sites", ">1"),
     "no_metastasectomy": ("metastasectomy_curative", "no"),
 }
+# ... and how the book names them (Table 3's own row labels, with the paper's "no metastasectomy" made explicit)
+COX_LABELS = {
+    "size_gt10": "Size > 10 cm",
+    "synchronous": "Synchronous metastasis",
+    "sites_gt1": "Initial metastatic sites > 1",
+    "no_metastasectomy": "No curative metastasectomy",
+}
 
 SUBSETS = {
     "all": "All 61 patients",

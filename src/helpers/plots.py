@@ -7,6 +7,9 @@ number-at-risk table under the axes at the same breaks.
 
 Figures are built with :class:`matplotlib.figure.Figure` (not pyplot), so a notebook shows each figure once
 and nothing accumulates in pyplot's state. :func:`save_figure` writes byte-identical PNG/SVG files run to run.
+In a notebook, figures are shown as "retina" PNG (twice the pixels, shown at the same size: sharp on a
+high-density screen). Every figure carries, in its own pixels, what it was drawn from (:func:`source_label`):
+"Synthetic cohort, not patient data" for the synthetic default, so a copied image stays labelled.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from . import survival
 
 PALETTE = "colorblind"  # seaborn's colour-blind-safe palette (Okabe-Ito-like)
 SVG_HASHSALT = "imura2022-repro"  # fixed salt: SVG element ids do not change run to run
+SYNTHETIC_LABEL = "Synthetic cohort, not patient data"
+SOURCE_GID = "source-label"
 
 
 def _show_figures_in_ipython() -> None:
@@ -38,7 +43,7 @@ def _show_figures_in_ipython() -> None:
         return
     shell = get_ipython()
     if shell is not None and hasattr(shell, "display_formatter"):
-        select_figure_formats(shell, {"png"}, bbox_inches="tight")
+        select_figure_formats(shell, {"retina"}, bbox_inches="tight")
 
 
 def set_theme() -> None:
@@ -49,10 +54,34 @@ def set_theme() -> None:
         "svg.hashsalt": SVG_HASHSALT,
         "svg.fonttype": "path",
         "figure.dpi": 100,
-        "savefig.dpi": 100,
+        "savefig.dpi": 200,  # files (docs/figure1d.png): sharp on a high-density screen
         "axes.spines.top": False,
         "axes.spines.right": False,
     })
+
+
+def source_label() -> str:
+    """What a figure drawn now is drawn from: :data:`SYNTHETIC_LABEL` for the synthetic ``data/cohort.csv``,
+    else the name of the cohort file in use (``$COHORT``)."""
+    from . import data, paths
+
+    path = paths.cohort_path()
+    return SYNTHETIC_LABEL if data.is_synthetic_default(path) else f"Cohort file: {path.name}"
+
+
+def label_source(fig: Figure, text: str | None = None) -> Figure:
+    """Write ``text`` (default :func:`source_label`) small in the figure's bottom-right corner."""
+    fig.text(0.995, 0.003, text or source_label(), ha="right", va="bottom", fontsize=7.5, color="0.35",
+             style="italic", gid=SOURCE_GID)
+    return fig
+
+
+def source_text(fig: Figure) -> str | None:
+    """The source label drawn on a figure (None if it has none)."""
+    for t in fig.texts:
+        if t.get_gid() == SOURCE_GID:
+            return t.get_text()
+    return None
 
 
 def format_p(p: float) -> str:
@@ -110,12 +139,13 @@ def _groups(data: pd.DataFrame, group, labels: dict | None):
 def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: str = "death", ax=None,
             title: str | None = None, labels: dict | None = None, xmax: float | None = None,
             break_every: float = 24, conf_band: bool = False, conf_type: str = "log-log",
-            xlabel: str = "Months", ylabel: str = "Overall survival") -> Figure:
+            xlabel: str = "Months", ylabel: str = "Overall survival", source: str | None = None) -> Figure:
     """Kaplan-Meier curves of ``data`` by ``group`` (a key of ``helpers.factors.FACTORS`` or a ``Factor``).
 
     Draws a step curve per level (censor marks ``+``), the log-rank p (``survival.logrank``) when there are
     two or more groups, and a number-at-risk table under the axes at the x breaks. ``xmax`` defaults to the
-    longest time rounded up to a break. ``labels`` maps level keys to legend text. Returns the Figure.
+    longest time rounded up to a break. ``labels`` maps level keys to legend text. A new figure is labelled
+    with what it was drawn from (``source``, default :func:`source_label`). Returns the Figure.
     """
     for col in (time, event):
         if col not in data.columns:
@@ -128,6 +158,7 @@ def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: s
     ticks = breaks(xmax, break_every)
     colours = sns.color_palette(PALETTE, n_colors=max(len(groups), 3))
 
+    own_figure = ax is None
     if ax is None:
         # fixed margins (not constrained layout): every panel's axes sit at the same place, whatever the labels
         height, top, bottom, gap = 4.4 + 0.3 * len(groups), 0.35, 0.55, 0.5  # inches
@@ -187,6 +218,8 @@ def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: s
     ax_risk.tick_params(labelbottom=True)
     for side in ("left", "top", "right"):
         ax_risk.spines[side].set_visible(False)
+    if own_figure:
+        label_source(fig, source)
     return fig
 
 
@@ -254,7 +287,7 @@ def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Fi
             ax.axhline(float(fit.table.loc[cov, "coef"]), ls="--", color="0.3", lw=1)
         ax.axhline(0, ls=":", color="0.6", lw=0.8)
         p = float(zph.table.loc[cov, "p"]) if cov in zph.table.index else np.nan
-        ax.set_title(f"{cov}  (PH test {format_p(p)})", loc="left", fontsize=9)
+        ax.set_title(f"{_factors.COX_LABELS.get(cov, cov)}  (PH test {format_p(p)})", loc="left", fontsize=9)
         ax.set_xticks(qs)
         ax.set_xticklabels([f"{m:.0f}" for m in tick_months])
         ax.set_xlabel("Months (KM-transformed scale)" if zph.transform == "km" else "Time", fontsize=9)
@@ -262,4 +295,4 @@ def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Fi
         ax.tick_params(labelsize=8)
     for ax in axes[len(covs):]:
         ax.set_visible(False)
-    return fig
+    return label_source(fig)

@@ -58,14 +58,16 @@ def detectable_hr(deaths: float, proportion: float, power: float = POWER, alpha:
 def power(hr: float, deaths: float, proportion: float, alpha: float = ALPHA) -> float:
     """Power to detect ``hr`` (either direction) at two-sided ``alpha`` given ``deaths``.
 
-    Schoenfeld's normal approximation, ignoring the negligible chance of rejecting in the wrong tail:
-    Φ(√(D p (1 − p)) |ln HR| − z_{1−α/2}).
+    Schoenfeld's normal approximation, both tails of the two-sided test counted:
+    Φ(s − z_{1−α/2}) + Φ(−s − z_{1−α/2}) with s = √(D p (1 − p)) |ln HR|. At HR = 1 this is α (5%), as it
+    must be; away from 1 the second tail is negligible (below 10⁻⁶ once the power reaches 80%).
     """
     _check(deaths, proportion, alpha)
     if not hr > 0:
         raise ValueError(f"hr must be positive, got {hr!r}")
     shift = math.sqrt(deaths * proportion * (1 - proportion)) * abs(math.log(hr))
-    return float(stats.norm.cdf(shift - stats.norm.ppf(1 - alpha / 2)))
+    z = stats.norm.ppf(1 - alpha / 2)
+    return float(stats.norm.cdf(shift - z) + stats.norm.cdf(-shift - z))
 
 
 def factor_power(cohort: pd.DataFrame, keys: Sequence[str], subset: str = "all", hrs: Sequence[float] = (1.5, 2.0),

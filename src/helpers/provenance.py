@@ -1,0 +1,115 @@
+"""How each printed number was reproduced, and why a miss is a miss: the scorecard's provenance.
+
+On the SYNTHETIC cohort the tallies mean different things. Counts and descriptive figures (scorecard ``kind``
+``count`` / ``descriptive``) are placed by the generator, so they match by construction; only the
+time-dependent numbers (``kind`` ``time``: medians, p values, hazard ratios, survival rates) were found by the
+reconstruction's search, and only they say how well it did. On any other cohort every number is simply
+computed from the data. :func:`explain` adds both columns to the scorecard:
+
+- ``how_reproduced``: :data:`BY_CONSTRUCTION`, :data:`BY_SEARCH`, :data:`FROM_DATA` or :data:`NOT_REPRODUCED`;
+- ``verdict`` and ``reason``: on the synthetic cohort the fidelity report's (``helpers.reconstruct.report``:
+  matched / infeasible / not computable / not reached, with its explanation); on another cohort the same
+  verdicts, except that a feasible miss is :data:`MISSED`, with how far the number lies from the printed one.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import data, paths, scorecard
+
+BY_CONSTRUCTION = "built in by construction"
+BY_SEARCH = "found by the search"
+FROM_DATA = "computed from the data"
+NOT_REPRODUCED = "not reproduced"
+HOW = (BY_CONSTRUCTION, BY_SEARCH, FROM_DATA, NOT_REPRODUCED)
+MISSED = "missed"  # the verdict of a feasible miss on a cohort that is not the synthetic one
+INFEASIBLE = "infeasible"  # = helpers.reconstruct.report.INFEASIBLE (checked by tests/test_provenance.py)
+CONSTRUCTED_KINDS = ("count", "descriptive")
+
+
+def synthetic_in_use() -> bool:
+    """Whether the book runs on the synthetic cohort (``$COHORT`` unset or pointing at ``data/cohort.csv``)."""
+    return data.is_synthetic_default(paths.cohort_path())
+
+
+def how_reproduced(card: pd.DataFrame, synthetic: bool) -> pd.Series:
+    """Per scorecard row: built in by construction, found by the search, computed from the data, or not
+    reproduced (the files lack what the number needs)."""
+    computed = card["computed"].fillna(True).astype(bool) if "computed" in card else pd.Series(True, card.index)
+    if synthetic:
+        how = card["kind"].map(lambda k: BY_CONSTRUCTION if k in CONSTRUCTED_KINDS else BY_SEARCH)
+    else:
+        how = pd.Series(FROM_DATA, index=card.index)
+    return how.where(computed, NOT_REPRODUCED)
+
+
+def _interval_text(row) -> str:
+    bound = row["bound"] if isinstance(row["bound"], str) else ""
+    if bound == "<":
+        return f"below {row['value']:g}"
+    d = scorecard.judged_decimals(row["statistic"], row["decimals"])
+    lo, hi = scorecard.interval(row["value"], row["decimals"], bound, row["statistic"])
+    return f"{lo:.{d + 1}f}–{hi:.{d + 1}f}"
+
+
+def _reason_on_data(row, report) -> str:
+    """Why a number of a cohort that is not the synthetic one missed (no search was involved)."""
+    if row["match"] or row["verdict"] in (report.MATCHED, report.NOT_COMPUTABLE, report.INFEASIBLE):
+        return row["reason"]
+    if row.get("not_reached", False):
+        return f"printed as not reached; the cohort's median is reached, at {row['reproduced']:.4g}"
+    if pd.isna(row["reproduced"]):
+        return "the cohort's median is not reached"
+    return (f"{row['reproduced']:.5g} does not print as {row['value']:g}: the printed number stands for "
+            f"{_interval_text(row)}")
+
+
+def explain(cohort, regimens=None, primary=None, *, synthetic: bool | None = None) -> pd.DataFrame:
+    """``helpers.scorecard.reproduce`` with ``how_reproduced``, ``verdict`` and ``reason`` (module docstring).
+
+    ``synthetic`` defaults to whether the book runs on the synthetic cohort (:func:`synthetic_in_use`).
+    """
+    from .reconstruct import report
+
+    synthetic = synthetic_in_use() if synthetic is None else synthetic
+    card = report.fidelity(cohort, regimens, primary).rename(columns={"explanation": "reason"})
+    card["reason"] = card["reason"].fillna("")
+    if not synthetic:
+        card["verdict"] = card["verdict"].replace({report.NOT_REACHED: MISSED})
+        card["reason"] = card.apply(_reason_on_data, axis=1, report=report)
+    card["how_reproduced"] = how_reproduced(card, synthetic)
+    return card
+
+
+def tally(card: pd.DataFrame) -> dict:
+    """The headline split of an :func:`explain` card: ``constructed`` and ``time``, each (matched, total) of
+    the reproduced counts and descriptive figures and of the time-dependent numbers; ``not_reproduced``;
+    ``matched`` and ``total`` of all; ``synthetic``."""
+    how = card["how_reproduced"]
+    reproduced = how.ne(NOT_REPRODUCED)
+    match = card["match"].fillna(False).astype(bool)
+    out = {}
+    for key, rows in (("constructed", reproduced & card["kind"].isin(CONSTRUCTED_KINDS)),
+                      ("time", reproduced & card["kind"].eq("time"))):
+        out[key] = (int((match & rows).sum()), int(rows.sum()))
+    out.update(not_reproduced=int((~reproduced).sum()), matched=int(match.sum()), total=len(card),
+               synthetic=bool(how.isin([BY_CONSTRUCTION, BY_SEARCH]).any()),
+               infeasible=int((card.get("verdict", pd.Series(index=card.index)) == INFEASIBLE).sum()))
+    return out
+
+
+def headline(card: pd.DataFrame) -> str:
+    """The headline figure in words, split the way the module docstring explains (Markdown)."""
+    t = tally(card)
+    (ck, cn), (tk, tn) = t["constructed"], t["time"]
+    missing = (f"; {t['not_reproduced']} could not be computed from the files given" if t["not_reproduced"]
+               else "")
+    slips = (f"; {t['infeasible']} printed rate{'s' if t['infeasible'] != 1 else ''} no cohort can reproduce, "
+             "a rounding slip in the paper" if t["infeasible"] else "")
+    if t["synthetic"]:
+        return (f"**Counts and descriptive figures: {ck}/{cn} built in by construction** (the generator places "
+                f"them{slips}); **time-dependent numbers (medians, p values, hazard ratios, survival rates): "
+                f"{tk}/{tn} found by the search**{missing}.")
+    return (f"**{t['matched']} of {t['total']} printed numbers reproduced from the data**: counts and "
+            f"descriptive figures {ck}/{cn}, time-dependent numbers {tk}/{tn}{missing}.")
