@@ -38,8 +38,11 @@ SLOW_FILES = {"test_own_cohort.py", "test_jupyterlab.py"}
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath))
-        if (SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))) or path.suffix == ".ipynb" \
-                or path.name in SLOW_FILES:
+        if (
+            (SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+            or path.suffix == ".ipynb"
+            or path.name in SLOW_FILES
+        ):
             item.add_marker(pytest.mark.slow)
 
 
@@ -51,24 +54,26 @@ def make_toy_cohort(n: int = 40, seed: int = 7) -> pd.DataFrame:
     death = (rng.random(n) < 0.65).astype(int)
     grade = rng.choice([2.0, 3.0], n)
     grade[:3] = np.nan
-    return pd.DataFrame({
-        "patient_id": [f"T{i:03d}" for i in range(1, n + 1)],
-        "age_years": rng.integers(25, 86, n),
-        "sex": rng.choice(["male", "female"], n),
-        "primary_site": rng.choice(["extremity", "trunk", "retroperitoneum", "others"], n),
-        "size_cm": np.where(big, 15.0, 6.0),
-        "depth": rng.choice(["superficial", "deep"], n),
-        "grade": grade,
-        "presenting": rng.choice(["metachronous", "synchronous"], n),
-        "initial_metastatic_sites": rng.integers(1, 3, n),
-        "initial_metastatic_lesions": rng.integers(1, 4, n),
-        "primary_resection": rng.integers(0, 2, n),
-        "metastasectomy_curative": rng.integers(0, 2, n),
-        "chemotherapy": rng.integers(0, 2, n),
-        "radiotherapy": rng.integers(0, 2, n),
-        "os_months": months,
-        "death": death,
-    })
+    return pd.DataFrame(
+        {
+            "patient_id": [f"T{i:03d}" for i in range(1, n + 1)],
+            "age_years": rng.integers(25, 86, n),
+            "sex": rng.choice(["male", "female"], n),
+            "primary_site": rng.choice(["extremity", "trunk", "retroperitoneum", "others"], n),
+            "size_cm": np.where(big, 15.0, 6.0),
+            "depth": rng.choice(["superficial", "deep"], n),
+            "grade": grade,
+            "presenting": rng.choice(["metachronous", "synchronous"], n),
+            "initial_metastatic_sites": rng.integers(1, 3, n),
+            "initial_metastatic_lesions": rng.integers(1, 4, n),
+            "primary_resection": rng.integers(0, 2, n),
+            "metastasectomy_curative": rng.integers(0, 2, n),
+            "chemotherapy": rng.integers(0, 2, n),
+            "radiotherapy": rng.integers(0, 2, n),
+            "os_months": months,
+            "death": death,
+        }
+    )
 
 
 @pytest.fixture
@@ -87,8 +92,15 @@ BUILD_HTML = BOOK / "_build" / "html"
 def book_sources() -> list[Path]:
     """Everything a build depends on: config, toc, chapters, helpers, data."""
     paths = [BOOK / "_config.yml", BOOK / "_toc.yml"]
-    for pattern in ("notebooks/*.md", "src/helpers/**/*.py", "data/*.csv", "data/*.md", "data/published/*.csv",
-                    "book/_static/*", "book/cohort/*.md"):
+    for pattern in (
+        "notebooks/*.md",
+        "src/helpers/**/*.py",
+        "data/*.csv",
+        "data/*.md",
+        "data/published/*.csv",
+        "book/_static/*",
+        "book/cohort/*.md",
+    ):
         paths += REPO.glob(pattern)
     return [p for p in paths if p.is_file()]
 
@@ -98,8 +110,11 @@ def book_is_fresh() -> bool:
     stamp = BUILD_HTML / "index.html"
     if not stamp.exists():
         return False
-    built = min(p.stat().st_mtime for p in BUILD_HTML.glob("notebooks/*.html")) if any(
-        BUILD_HTML.glob("notebooks/*.html")) else 0
+    built = (
+        min(p.stat().st_mtime for p in BUILD_HTML.glob("notebooks/*.html"))
+        if any(BUILD_HTML.glob("notebooks/*.html"))
+        else 0
+    )
     chapters = [p.stem for p in (REPO / "notebooks").glob("*.md")]
     if any(not (BUILD_HTML / "notebooks" / f"{c}.html").exists() for c in chapters):
         return False
@@ -117,8 +132,9 @@ def built_book() -> Path:
         return Path(given).resolve()
     if not book_is_fresh():
         env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT", "MAPPING")}
-        run = subprocess.run(["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True,
-                             text=True)
+        run = subprocess.run(
+            ["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True, text=True
+        )
         if run.returncode != 0:
             log = run.stdout + run.stderr
             problems = [ln for ln in log.splitlines() if "WARNING" in ln or "Error" in ln or "make book" in ln]
@@ -136,8 +152,12 @@ _DEFAULT_RUN: dict = {}
 def _start_default_run() -> None:
     work = Path(tempfile.mkdtemp(prefix="default-run-"))
     log = open(work / "run.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "helpers.reconstruct", "--out", str(work / "out")], cwd=REPO,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "helpers.reconstruct", "--out", str(work / "out")],
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     _DEFAULT_RUN.update(proc=proc, work=work, log=log)
 
 

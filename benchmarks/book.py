@@ -54,9 +54,20 @@ def build() -> float:
     out = Path(tempfile.mkdtemp(prefix="book-bench-"))
     try:
         start = time.perf_counter()
-        run = subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(BOOK),
-                              "--path-output", str(out), "-W", "--keep-going"], cwd=REPO, capture_output=True,
-                             text=True)
+        run = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("jupyter-book")),
+                "build",
+                str(BOOK),
+                "--path-output",
+                str(out),
+                "-W",
+                "--keep-going",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - start
         if run.returncode != 0:
             sys.exit(f"the build failed (exit {run.returncode}):\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
@@ -80,10 +91,14 @@ def main() -> None:
         print(f"  {name:<24s} {s:6.1f} s")
     ratio = best_build / best_bare
     print(f"bare nbclient execution : {best_bare:6.1f} s")
-    print(f"clean book build        : {best_build:6.1f} s   (target <= {TARGET_BUILD_S:.0f} s: "
-          f"{'met' if best_build <= TARGET_BUILD_S else 'NOT met'})")
-    print(f"build / bare            : {ratio:6.2f}     (target <= {TARGET_RATIO}: "
-          f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})")
+    print(
+        f"clean book build        : {best_build:6.1f} s   (target <= {TARGET_BUILD_S:.0f} s: "
+        f"{'met' if best_build <= TARGET_BUILD_S else 'NOT met'})"
+    )
+    print(
+        f"build / bare            : {ratio:6.2f}     (target <= {TARGET_RATIO}: "
+        f"{'met' if ratio <= TARGET_RATIO else 'NOT met'})"
+    )
 
 
 if __name__ == "__main__":

@@ -46,15 +46,18 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=api.ENSEMBLE_FINISH_ROUNDS)
     p.add_argument("--jobs", type=int, default=-1)
     a = p.parse_args()
-    cards = pd.concat(Parallel(n_jobs=a.jobs)(delayed(card)(s, a.iterations, a.rounds) for s in a.seeds),
-                      ignore_index=True)
+    cards = pd.concat(
+        Parallel(n_jobs=a.jobs)(delayed(card)(s, a.iterations, a.rounds) for s in a.seeds), ignore_index=True
+    )
     per_seed = cards.groupby("seed")["match"].agg(["sum", "size"])
     print(f"{len(a.seeds)} seeds at {a.iterations:,} iterations; matched per seed:")
     print("  " + ", ".join(f"{s}: {r['sum']}/{r['size']}" for s, r in per_seed.iterrows()))
     rates = miss_rates(cards)
     missed = rates[rates["share"] < 1]
-    print(f"\n{len(missed)} printed numbers missed by at least one seed "
-          f"({int((missed['share'] == 0).sum())} by every seed):")
+    print(
+        f"\n{len(missed)} printed numbers missed by at least one seed "
+        f"({int((missed['share'] == 0).sum())} by every seed):"
+    )
     print(f"{'share':>6}  {'kind':<12} {'printed':>8}  id")
     for pid, r in missed.iterrows():
         print(f"{r['share']:>6.0%}  {r['kind']:<12} {r['printed']:>8}  {pid}")

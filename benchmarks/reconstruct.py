@@ -32,10 +32,19 @@ def run(seed: int, chains: int, iterations: int, jobs: int) -> dict:
     card = best.card
     by = scorecard.summary(card)
     built = card[card["kind"] != "time"]
-    return {"wall_s": wall, "cpu_main_s": time.process_time() - t0, "matched": int(by.loc[("all", "all"), "matched"]),
-            "total": len(card), "built": int(built["match"].sum()), "built_total": len(built),
-            "time": int(by.loc[("kind", "time"), "matched"]), "time_total": int(by.loc[("kind", "time"), "total"]),
-            "table3": int(by.loc[("source", "Table 3"), "matched"]), "chains": best.matched, "seed": best.seed}
+    return {
+        "wall_s": wall,
+        "cpu_main_s": time.process_time() - t0,
+        "matched": int(by.loc[("all", "all"), "matched"]),
+        "total": len(card),
+        "built": int(built["match"].sum()),
+        "built_total": len(built),
+        "time": int(by.loc[("kind", "time"), "matched"]),
+        "time_total": int(by.loc[("kind", "time"), "total"]),
+        "table3": int(by.loc[("source", "Table 3"), "matched"]),
+        "chains": best.matched,
+        "seed": best.seed,
+    }
 
 
 def main() -> None:
@@ -45,15 +54,19 @@ def main() -> None:
     p.add_argument("--jobs", type=int, default=2)
     a = p.parse_args()
     api.reconstruct(a.seed, 1000, 1)  # compile the numba kernels outside the timings
-    print(f"{'budget':>8} {'chains x iterations':>22} {'wall s':>7} {'matched':>9} {'%':>5} {'by construction':>16} "
-          f"{'searched':>9} {'Table 3':>8}  per chain")
+    print(
+        f"{'budget':>8} {'chains x iterations':>22} {'wall s':>7} {'matched':>9} {'%':>5} {'by construction':>16} "
+        f"{'searched':>9} {'Table 3':>8}  per chain"
+    )
     for name in a.budgets:
         chains, iterations = BUDGETS[name]
         r = run(a.seed, chains, iterations, a.jobs)
-        print(f"{name:>8} {chains:>6} x {iterations:>13,} {r['wall_s']:>7.0f} {r['matched']:>4}/{r['total']:<4} "
-              f"{100 * r['matched'] / r['total']:>5.1f} {r['built']:>9}/{r['built_total']:<6} "
-              f"{r['time']:>4}/{r['time_total']:<4} {r['table3']:>5}/16  {r['chains']} (seed {r['seed']} kept)",
-              flush=True)
+        print(
+            f"{name:>8} {chains:>6} x {iterations:>13,} {r['wall_s']:>7.0f} {r['matched']:>4}/{r['total']:<4} "
+            f"{100 * r['matched'] / r['total']:>5.1f} {r['built']:>9}/{r['built_total']:<6} "
+            f"{r['time']:>4}/{r['time_total']:<4} {r['table3']:>5}/16  {r['chains']} (seed {r['seed']} kept)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -15,11 +15,18 @@ from contextlib import contextmanager
 import pytest
 
 # no network of its own (updates, sync, field trials), no GPU, a fresh profile per run
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                  "--disable-dev-shm-usage"]
-MISSING = ("headless Chromium needs Debian's chromium and chromium-driver "
-           "(apt-get install chromium chromium-driver)")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+MISSING = "headless Chromium needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
 
 
 def _binary(*names) -> str | None:

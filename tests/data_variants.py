@@ -19,9 +19,21 @@ import pandas as pd
 from helpers import paths
 
 COHORT, REGIMENS, PRIMARY = paths.DEFAULT_COHORT, paths.DEFAULT_REGIMENS, paths.DEFAULT_PRIMARY_TREATMENT
-BINARY = ["site_lung", "site_liver", "site_muscle", "site_lymph_node", "site_bone", "site_other",
-          "primary_resection", "metastasectomy_any", "metastasectomy_curative", "chemo_peri_metastasectomy",
-          "chemotherapy", "radiotherapy", "local_recurrence"]
+BINARY = [
+    "site_lung",
+    "site_liver",
+    "site_muscle",
+    "site_lymph_node",
+    "site_bone",
+    "site_other",
+    "primary_resection",
+    "metastasectomy_any",
+    "metastasectomy_curative",
+    "chemo_peri_metastasectomy",
+    "chemotherapy",
+    "radiotherapy",
+    "local_recurrence",
+]
 
 
 def as_pandas(path: Path) -> pd.DataFrame:
@@ -57,9 +69,13 @@ def write_r(folder: Path) -> dict[str, Path]:
         save(cohort, regimens, primary_treatment, file = "study.RData")
     """)
     rscript(code, folder)
-    return {"cohort_csv": folder / "cohort_r.csv", "regimens_csv": folder / "regimens_r.csv",
-            "cohort_rds": folder / "cohort.rds", "regimens_rds": folder / "regimens.rds",
-            "rdata": folder / "study.RData"}
+    return {
+        "cohort_csv": folder / "cohort_r.csv",
+        "regimens_csv": folder / "regimens_r.csv",
+        "cohort_rds": folder / "cohort.rds",
+        "regimens_rds": folder / "regimens.rds",
+        "rdata": folder / "study.RData",
+    }
 
 
 def write_excel(folder: Path) -> Path:
@@ -71,10 +87,13 @@ def write_excel(folder: Path) -> Path:
     return out
 
 
-SPSS_CODES = {"sex": {1: "male", 2: "female"},
-              "primary_site": {1: "extremity", 2: "trunk", 3: "retroperitoneum", 4: "others"},
-              "depth": {1: "superficial", 2: "deep"}, "presenting": {1: "metachronous", 2: "synchronous"},
-              "status": {1: "NED", 2: "AWD", 3: "DOD"}}
+SPSS_CODES = {
+    "sex": {1: "male", 2: "female"},
+    "primary_site": {1: "extremity", 2: "trunk", 3: "retroperitoneum", 4: "others"},
+    "depth": {1: "superficial", 2: "deep"},
+    "presenting": {1: "metachronous", 2: "synchronous"},
+    "status": {1: "NED", 2: "AWD", 3: "DOD"},
+}
 
 
 def write_spss(folder: Path) -> dict[str, Path]:
@@ -87,8 +106,7 @@ def write_spss(folder: Path) -> dict[str, Path]:
         c[col] = c[col].map({v: k for k, v in labels.items()}).astype(float)
     sav = c.copy()
     sav["grade"] = sav["grade"].fillna(9)
-    pyreadstat.write_sav(sav, folder / "cohort.sav", variable_value_labels=SPSS_CODES,
-                         missing_ranges={"grade": [9]})
+    pyreadstat.write_sav(sav, folder / "cohort.sav", variable_value_labels=SPSS_CODES, missing_ranges={"grade": [9]})
     dta = c.copy()
     for col in ("os_months", "interval_to_metastasis_months", "size_cm"):
         dta[col] = dta[col].astype(np.float32)
@@ -104,8 +122,10 @@ HOSPITAL = {
     "patient_id": ("Study ID", None),
     "age_years": ("Age at metastasis", None),
     "sex": ("Gender", {"male": "M", "female": "F"}),
-    "primary_site": ("Primary site", {"extremity": "Limb", "trunk": "Trunk", "retroperitoneum": "RP",
-                                      "others": "Other"}),
+    "primary_site": (
+        "Primary site",
+        {"extremity": "Limb", "trunk": "Trunk", "retroperitoneum": "RP", "others": "Other"},
+    ),
     "size_cm": ("Size (cm)", None),
     "depth": ("Depth", {"superficial": "Superficial", "deep": "Deep"}),
     "grade": ("FNCLCC", {2: "G2", 3: "G3"}),

@@ -2,9 +2,9 @@
 
 import math
 import subprocess
-from html import escape as html_escape
 import sys
 from fractions import Fraction
+from html import escape as html_escape
 
 import pandas as pd
 import pytest
@@ -20,9 +20,20 @@ def P(id, source, cohort, factor, level, statistic, printed, label=None):
     nr = printed == "N.A."
     bound = "<" if printed.startswith("<") else ""
     s = printed.lstrip("<")
-    return dict(id=id, source=source, cohort=cohort, factor=factor, level=level, label=label or level or factor,
-                statistic=statistic, value=float("nan") if nr else float(s), bound=bound,
-                decimals=pd.NA if nr else (len(s.split(".")[1]) if "." in s else 0), not_reached=nr, note="")
+    return dict(
+        id=id,
+        source=source,
+        cohort=cohort,
+        factor=factor,
+        level=level,
+        label=label or level or factor,
+        statistic=statistic,
+        value=float("nan") if nr else float(s),
+        bound=bound,
+        decimals=pd.NA if nr else (len(s.split(".")[1]) if "." in s else 0),
+        not_reached=nr,
+        note="",
+    )
 
 
 def frame(*rows):
@@ -59,9 +70,11 @@ def test_line_sum_bounds():
 
 # --------------------------------------------------------------------------- percentages
 def _t1(n_male, n_female, pct_male):
-    return frame(P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", n_male),
-                 P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", n_female),
-                 P("t1.sex.male.percent", "Table 1", "all", "sex", "male", "percent", pct_male))
+    return frame(
+        P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", n_male),
+        P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", n_female),
+        P("t1.sex.male.percent", "Table 1", "all", "sex", "male", "percent", pct_male),
+    )
 
 
 def test_percent_check_pass_and_fail():
@@ -74,17 +87,21 @@ def test_percent_check_pass_and_fail():
 
 
 def test_percent_denominator_excludes_unknown_grade():
-    df = frame(P("t1.grade.2.n", "Table 1", "all", "grade", "2", "n", "25"),
-               P("t1.grade.3.n", "Table 1", "all", "grade", "3", "n", "33"),
-               P("t1.grade.NA.n", "Table 1", "all", "grade", "NA", "n", "3"),
-               P("t1.grade.2.percent", "Table 1", "all", "grade", "2", "percent", "43.1"))
+    df = frame(
+        P("t1.grade.2.n", "Table 1", "all", "grade", "2", "n", "25"),
+        P("t1.grade.3.n", "Table 1", "all", "grade", "3", "n", "33"),
+        P("t1.grade.NA.n", "Table 1", "all", "grade", "NA", "n", "3"),
+        P("t1.grade.2.percent", "Table 1", "all", "grade", "2", "percent", "43.1"),
+    )
     assert by_id(audit.percent_checks(df))["percent.t1.grade.2.percent"]["verdict"] == CONSISTENT  # 25/58, not 25/61
 
 
 # --------------------------------------------------------------------------- Table 2 responses
 def _t2(cr, pr, sd, pd_, n, orr, dcr):
-    rows = [P(f"t2.X.{s}", "Table 2", "regimens", "regimen", "X", s, v)
-            for s, v in zip(["n", "cr", "pr", "sd", "pd", "orr", "dcr"], [n, cr, pr, sd, pd_, orr, dcr])]
+    rows = [
+        P(f"t2.X.{s}", "Table 2", "regimens", "regimen", "X", s, v)
+        for s, v in zip(["n", "cr", "pr", "sd", "pd", "orr", "dcr"], [n, cr, pr, sd, pd_, orr, dcr])
+    ]
     return frame(*rows)
 
 
@@ -100,11 +117,14 @@ def test_response_checks():
 # --------------------------------------------------------------------------- sums
 def test_sum_checks():
     base = [P("text.3_1.patients.count", "Text", "all", "patients", "", "count", "61")]
-    good = frame(*base, P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "25"),
-                 P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", "36"),
-                 P("text.3_2.status.NED.count", "Text", "all", "status", "NED", "count", "12"),
-                 P("text.3_2.status.AWD.count", "Text", "all", "status", "AWD", "count", "15"),
-                 P("text.3_2.status.DOD.count", "Text", "all", "status", "DOD", "count", "34"))
+    good = frame(
+        *base,
+        P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "25"),
+        P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", "36"),
+        P("text.3_2.status.NED.count", "Text", "all", "status", "NED", "count", "12"),
+        P("text.3_2.status.AWD.count", "Text", "all", "status", "AWD", "count", "15"),
+        P("text.3_2.status.DOD.count", "Text", "all", "status", "DOD", "count", "34"),
+    )
     c = by_id(audit.sum_checks(good))
     assert c["sum.table1.sex"]["verdict"] == CONSISTENT and c["sum.text.all.status"]["verdict"] == CONSISTENT
     bad = good.copy()
@@ -116,15 +136,17 @@ def test_sum_checks():
 
 # --------------------------------------------------------------------------- subgroups
 def _arms(n4, med1, med5, sites_t1="13"):
-    return frame(P("text.patients", "Text", "metastasectomy", "patients", "", "count", "24"),
-                 P("text.patients.2", "Text", "no_metastasectomy", "patients", "", "count", "37"),
-                 P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "25"),
-                 P("t4.sex.male.n", "Table 4", "metastasectomy", "sex", "male", "n", n4),
-                 P("t5.sex.male.n", "Table 5", "no_metastasectomy", "sex", "male", "n", "16"),
-                 P("t1.s.n", "Table 1", "all", "initial_metastatic_sites", ">1", "n", sites_t1),
-                 P("t5.s.n", "Table 5", "no_metastasectomy", "initial_metastatic_sites", ">1", "n", "13"),
-                 P("t1.s.m", "Table 1", "all", "initial_metastatic_sites", ">1", "median_os", med1),
-                 P("t5.s.m", "Table 5", "no_metastasectomy", "initial_metastatic_sites", ">1", "median_os", med5))
+    return frame(
+        P("text.patients", "Text", "metastasectomy", "patients", "", "count", "24"),
+        P("text.patients.2", "Text", "no_metastasectomy", "patients", "", "count", "37"),
+        P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "25"),
+        P("t4.sex.male.n", "Table 4", "metastasectomy", "sex", "male", "n", n4),
+        P("t5.sex.male.n", "Table 5", "no_metastasectomy", "sex", "male", "n", "16"),
+        P("t1.s.n", "Table 1", "all", "initial_metastatic_sites", ">1", "n", sites_t1),
+        P("t5.s.n", "Table 5", "no_metastasectomy", "initial_metastatic_sites", ">1", "n", "13"),
+        P("t1.s.m", "Table 1", "all", "initial_metastatic_sites", ">1", "median_os", med1),
+        P("t5.s.m", "Table 5", "no_metastasectomy", "initial_metastatic_sites", ">1", "median_os", med5),
+    )
 
 
 def test_subgroup_checks_pass():
@@ -144,11 +166,20 @@ def test_subgroup_checks_fail():
 
 
 def _chemo(t4_peri):
-    return frame(P("text.p", "Text", "metastasectomy", "patients", "", "count", "24"),
-                 P("t1.chemotherapy.yes.n", "Table 1", "all", "chemotherapy", "yes", "n", "48"),
-                 P("t5.chemotherapy.yes.n", "Table 5", "no_metastasectomy", "chemotherapy", "yes", "n", "30"),
-                 P("t4.chemo_peri_metastasectomy.yes.n", "Table 4", "metastasectomy", "chemo_peri_metastasectomy",
-                   "yes", "n", t4_peri))
+    return frame(
+        P("text.p", "Text", "metastasectomy", "patients", "", "count", "24"),
+        P("t1.chemotherapy.yes.n", "Table 1", "all", "chemotherapy", "yes", "n", "48"),
+        P("t5.chemotherapy.yes.n", "Table 5", "no_metastasectomy", "chemotherapy", "yes", "n", "30"),
+        P(
+            "t4.chemo_peri_metastasectomy.yes.n",
+            "Table 4",
+            "metastasectomy",
+            "chemo_peri_metastasectomy",
+            "yes",
+            "n",
+            t4_peri,
+        ),
+    )
 
 
 def test_subgroup_check_that_needs_an_unstated_reading():
@@ -172,12 +203,14 @@ def test_audit_table_shows_verdict_and_explanation_first_and_in_full():
 
 # --------------------------------------------------------------------------- text vs tables
 def test_text_checks_duplicates():
-    rows = [P("t1.size.p", "Table 1", "all", "size", "", "p", "<0.001"),
-            P("text.3_3.size.p", "Text", "all", "size", "", "p", "<0.001"),
-            P("t1.age.<=60.n", "Table 1", "all", "age", "<=60", "n", "34"),
-            P("text.3_1.age.<=60.count", "Text", "all", "age", "<=60", "count", "34"),
-            P("abs.os.os_5yr", "Abstract", "all", "os", "", "os_5yr", "38.3"),
-            P("text.3_2.os.os_5yr", "Text", "all", "os", "", "os_5yr", "38.30")]
+    rows = [
+        P("t1.size.p", "Table 1", "all", "size", "", "p", "<0.001"),
+        P("text.3_3.size.p", "Text", "all", "size", "", "p", "<0.001"),
+        P("t1.age.<=60.n", "Table 1", "all", "age", "<=60", "n", "34"),
+        P("text.3_1.age.<=60.count", "Text", "all", "age", "<=60", "count", "34"),
+        P("abs.os.os_5yr", "Abstract", "all", "os", "", "os_5yr", "38.3"),
+        P("text.3_2.os.os_5yr", "Text", "all", "os", "", "os_5yr", "38.30"),
+    ]
     c = by_id(audit.text_checks(frame(*rows)))
     assert c["text.all.size.-.p"]["verdict"] == CONSISTENT
     assert c["text.all.age.<=60.n"]["verdict"] == CONSISTENT
@@ -186,21 +219,27 @@ def test_text_checks_duplicates():
     rows[3] = P("text.3_1.age.<=60.count", "Text", "all", "age", "<=60", "count", "35")
     rows[5] = P("text.3_2.os.os_5yr", "Text", "all", "os", "", "os_5yr", "38.36")
     c = by_id(audit.text_checks(frame(*rows)))
-    assert {c[k]["verdict"] for k in ["text.all.size.-.p", "text.all.age.<=60.n", "text.all.os.-.os_5yr"]} == {INCONSISTENT}
+    assert {c[k]["verdict"] for k in ["text.all.size.-.p", "text.all.age.<=60.n", "text.all.os.-.os_5yr"]} == {
+        INCONSISTENT
+    }
 
 
 def test_significance_claims():
-    rows = [P("t1.size.p", "Table 1", "all", "size", "", "p", "<0.001"),
-            P("t1.age.p", "Table 1", "all", "age", "", "p", "0.175"),
-            P("text.3_3.size.p", "Text", "all", "size", "", "p", "<0.001")]
+    rows = [
+        P("t1.size.p", "Table 1", "all", "size", "", "p", "<0.001"),
+        P("t1.age.p", "Table 1", "all", "age", "", "p", "0.175"),
+        P("text.3_3.size.p", "Text", "all", "size", "", "p", "<0.001"),
+    ]
     assert by_id(audit.text_checks(frame(*rows)))["text.significant.table1"]["verdict"] == CONSISTENT
     rows[1] = P("t1.age.p", "Table 1", "all", "age", "", "p", "0.012")
     assert by_id(audit.text_checks(frame(*rows)))["text.significant.table1"]["verdict"] == INCONSISTENT
 
 
 def test_first_line_within_table2():
-    rows = [P("t2.DXR.n", "Table 2", "regimens", "regimen", "DXR", "n", "9"),
-            P("text.fl", "Text", "palliative_chemo", "palliative_first_line_regimen", "DXR", "count", "7")]
+    rows = [
+        P("t2.DXR.n", "Table 2", "regimens", "regimen", "DXR", "n", "9"),
+        P("text.fl", "Text", "palliative_chemo", "palliative_first_line_regimen", "DXR", "count", "7"),
+    ]
     assert by_id(audit.text_checks(frame(*rows)))["text.first_line.DXR"]["verdict"] == CONSISTENT
     rows[1] = P("text.fl", "Text", "palliative_chemo", "palliative_first_line_regimen", "DXR", "count", "10")
     assert by_id(audit.text_checks(frame(*rows)))["text.first_line.DXR"]["verdict"] == INCONSISTENT
@@ -208,8 +247,12 @@ def test_first_line_within_table2():
 
 # --------------------------------------------------------------------------- hazard ratios
 def _t3(hr, lo, hi, p):
-    return frame(*[P(f"t3.x.{s}", "Table 3", "all", "size_gt10", "", s, v)
-                   for s, v in zip(["hr", "ci_low", "ci_high", "p"], [hr, lo, hi, p])])
+    return frame(
+        *[
+            P(f"t3.x.{s}", "Table 3", "all", "size_gt10", "", s, v)
+            for s, v in zip(["hr", "ci_low", "ci_high", "p"], [hr, lo, hi, p])
+        ]
+    )
 
 
 def test_hazard_ratio_pass():
@@ -262,22 +305,32 @@ def test_methods_checks():
 
 # --------------------------------------------------------------------------- plausibility
 def _plaus(median, rate, arm_median="38.8", t5_median="24.7"):
-    return frame(P("text.os.median", "Text", "all", "os", "", "median_os", median),
-                 P("text.os.5", "Text", "all", "os", "", "os_5yr", rate),
-                 P("text.fu.med", "Text", "all", "os_months", "", "median_followup", "21.1"),
-                 P("text.fu.min", "Text", "all", "os_months", "", "min", "1.8"),
-                 P("text.fu.max", "Text", "all", "os_months", "", "max", "158.8"),
-                 P("t1.age.a", "Table 1", "all", "age", "<=60", "median_os", arm_median),
-                 P("t1.age.b", "Table 1", "all", "age", ">60", "median_os", "23.3"),
-                 P("t4.age.a", "Table 4", "metastasectomy", "age", "<=60", "median_os", "96.8"),
-                 P("t5.age.a", "Table 5", "no_metastasectomy", "age", "<=60", "median_os", t5_median))
+    return frame(
+        P("text.os.median", "Text", "all", "os", "", "median_os", median),
+        P("text.os.5", "Text", "all", "os", "", "os_5yr", rate),
+        P("text.fu.med", "Text", "all", "os_months", "", "median_followup", "21.1"),
+        P("text.fu.min", "Text", "all", "os_months", "", "min", "1.8"),
+        P("text.fu.max", "Text", "all", "os_months", "", "max", "158.8"),
+        P("t1.age.a", "Table 1", "all", "age", "<=60", "median_os", arm_median),
+        P("t1.age.b", "Table 1", "all", "age", ">60", "median_os", "23.3"),
+        P("t4.age.a", "Table 4", "metastasectomy", "age", "<=60", "median_os", "96.8"),
+        P("t5.age.a", "Table 5", "no_metastasectomy", "age", "<=60", "median_os", t5_median),
+    )
 
 
 def test_plausibility_pass():
     c = by_id(audit.plausibility_checks(_plaus("30.7", "38.3")))
-    assert {c[k]["verdict"] for k in ["plausible.text.fu.med", "plausible.value_ranges",
-                                      "plausible.medians_within_followup", "plausible.os5yr_vs_median.all",
-                                      "plausible.between.table1.age", "plausible.between.arms.age.<=60"]} == {CONSISTENT}
+    assert {
+        c[k]["verdict"]
+        for k in [
+            "plausible.text.fu.med",
+            "plausible.value_ranges",
+            "plausible.medians_within_followup",
+            "plausible.os5yr_vs_median.all",
+            "plausible.between.table1.age",
+            "plausible.between.arms.age.<=60",
+        ]
+    } == {CONSISTENT}
 
 
 def test_plausibility_fail():
@@ -311,8 +364,9 @@ def test_run_on_paper():
     v = checks.set_index("id")["verdict"]
     assert v["response.DXR.dcr"] == OTHER_RULE  # 7/9 = 77.78 printed 77.7
     # ... counted once: the rounding-rule summary names it but does not count it again
-    assert v["rounding.rule"] == CONSISTENT and "t2.DXR.dcr" in checks.set_index("id").loc["rounding.rule",
-                                                                                          "explanation"]
+    assert (
+        v["rounding.rule"] == CONSISTENT and "t2.DXR.dcr" in checks.set_index("id").loc["rounding.rule", "explanation"]
+    )
     flagged = checks[checks["verdict"] != CONSISTENT]
     assert flagged[["claim", "numbers", "explanation"]].apply(lambda c: c.str.contains("77.7")).any(axis=1).sum() == 1
     assert v["methods.stepwise_vs_table3"] == UNSTATED
@@ -320,8 +374,17 @@ def test_run_on_paper():
     assert (checks["reading"] != "").tolist() == (checks["verdict"] == UNSTATED).tolist()
     assert v["subgroup.initial_metastatic_sites.>1.median"] == CONSISTENT
     assert v["hr.size_gt10.wald_p"] == CONSISTENT
-    assert set(checks["kind"]) == {"percent", "response", "sums", "subgroups", "text", "hazard_ratio", "methods",
-                                   "plausibility", "rounding"}
+    assert set(checks["kind"]) == {
+        "percent",
+        "response",
+        "sums",
+        "subgroups",
+        "text",
+        "hazard_ratio",
+        "methods",
+        "plausibility",
+        "rounding",
+    }
 
 
 def test_cli_prints_report_and_exits_zero():
@@ -331,9 +394,11 @@ def test_cli_prints_report_and_exits_zero():
 
 
 def test_rounding_tally_counts_exact_ties():
-    df = frame(P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "1"),
-               P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", "7"),
-               P("t1.sex.male.percent", "Table 1", "all", "sex", "male", "percent", "13"))  # 12.5 -> 13
+    df = frame(
+        P("t1.sex.male.n", "Table 1", "all", "sex", "male", "n", "1"),
+        P("t1.sex.female.n", "Table 1", "all", "sex", "female", "n", "7"),
+        P("t1.sex.male.percent", "Table 1", "all", "sex", "male", "percent", "13"),
+    )  # 12.5 -> 13
     t = audit.rounding_tally(df)
     assert t["ties"] == 1 and t["tally"] == {"half_up": 1, "half_even": 0, "truncate": 0}
     (c,) = audit.rounding_summary(None, df)
@@ -343,11 +408,13 @@ def test_rounding_tally_counts_exact_ties():
 
 
 def _lines(total):
-    return frame(P("t1.chemotherapy.yes.n", "Table 1", "all", "chemotherapy", "yes", "n", "48"),
-                 P("text.lines.median", "Text", "all", "regimen_lines", "", "median", "2"),
-                 P("text.lines.min", "Text", "all", "regimen_lines", "", "min", "1"),
-                 P("text.lines.max", "Text", "all", "regimen_lines", "", "max", "5"),
-                 P("t2.X.n", "Table 2", "regimens", "regimen", "X", "n", total))
+    return frame(
+        P("t1.chemotherapy.yes.n", "Table 1", "all", "chemotherapy", "yes", "n", "48"),
+        P("text.lines.median", "Text", "all", "regimen_lines", "", "median", "2"),
+        P("text.lines.min", "Text", "all", "regimen_lines", "", "min", "1"),
+        P("text.lines.max", "Text", "all", "regimen_lines", "", "max", "5"),
+        P("t2.X.n", "Table 2", "regimens", "regimen", "X", "n", total),
+    )
 
 
 def test_regimen_lines_feasibility():
@@ -356,14 +423,23 @@ def test_regimen_lines_feasibility():
 
 
 def _sites(lung_met, lung="3"):
-    rows = [P("text.p", "Text", "metastasectomy", "patients", "", "count", "3"),
-            P("t1.s1", "Table 1", "all", "initial_metastatic_sites", "1", "n", "4"),
-            P("t1.s2", "Table 1", "all", "initial_metastatic_sites", ">1", "n", "1")]
-    for site, k in [("site_lung", lung), ("site_liver", "1"), ("site_muscle", "1"), ("site_lymph_node", "0"),
-                    ("site_bone", "0")]:
+    rows = [
+        P("text.p", "Text", "metastasectomy", "patients", "", "count", "3"),
+        P("t1.s1", "Table 1", "all", "initial_metastatic_sites", "1", "n", "4"),
+        P("t1.s2", "Table 1", "all", "initial_metastatic_sites", ">1", "n", "1"),
+    ]
+    for site, k in [
+        ("site_lung", lung),
+        ("site_liver", "1"),
+        ("site_muscle", "1"),
+        ("site_lymph_node", "0"),
+        ("site_bone", "0"),
+    ]:
         rows.append(P(f"text.{site}", "Text", "all", site, "", "count", k))
-    rows += [P("text.m.lung", "Text", "metastasectomy", "site_lung", "", "count", lung_met),
-             P("text.m.liver", "Text", "metastasectomy", "site_liver", "", "count", "1")]
+    rows += [
+        P("text.m.lung", "Text", "metastasectomy", "site_lung", "", "count", lung_met),
+        P("text.m.liver", "Text", "metastasectomy", "site_liver", "", "count", "1"),
+    ]
     return frame(*rows)
 
 
@@ -379,8 +455,11 @@ def test_metastatic_site_checks():
 
 def test_coefficient_box_contains_the_truth_and_is_narrow():
     beta, se, z = 0.9, 0.4, 1.959963984540054
-    printed = [(float(f"{math.exp(beta):.2f}"), 2), (float(f"{math.exp(beta - z * se):.3f}"), 3),
-               (float(f"{math.exp(beta + z * se):.3f}"), 3)]
+    printed = [
+        (float(f"{math.exp(beta):.2f}"), 2),
+        (float(f"{math.exp(beta - z * se):.3f}"), 3),
+        (float(f"{math.exp(beta + z * se):.3f}"), 3),
+    ]
     p = 2 * norm.sf(beta / se)
     box = audit.coefficient_box(*printed, (float(f"{p:.3f}"), 3, ""))
     assert box["beta"][0] <= beta <= box["beta"][1] and box["se"][0] <= se <= box["se"][1]

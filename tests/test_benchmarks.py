@@ -20,14 +20,16 @@ def _load(name: str):
 
 def test_miss_rates_share_per_number_rarest_first():
     mr = _load("miss_rates")
-    cards = pd.DataFrame({
-        "id": ["a", "b", "c"] * 4,
-        "kind": ["time", "count", "time"] * 4,
-        "printed": ["0.021", "N.A.", "<0.001"] * 4,
-        "explanation": [""] * 12,
-        "match": [True, True, False, True, False, False, False, False, False, True, True, False],
-        "seed": [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4],
-    })
+    cards = pd.DataFrame(
+        {
+            "id": ["a", "b", "c"] * 4,
+            "kind": ["time", "count", "time"] * 4,
+            "printed": ["0.021", "N.A.", "<0.001"] * 4,
+            "explanation": [""] * 12,
+            "match": [True, True, False, True, False, False, False, False, False, True, True, False],
+            "seed": [1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4],
+        }
+    )
     rates = mr.miss_rates(cards)
     assert list(rates.index) == ["c", "b", "a"]
     assert rates.loc["a", "share"] == pytest.approx(0.75)

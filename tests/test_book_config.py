@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from jupyter_book.config import get_final_config
+
 from notebook_text import MYST_HEADER
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,12 +34,14 @@ def toc_files() -> list[str]:
 
 
 def final_sphinx_config() -> dict:
-    config, _ = get_final_config(user_yaml=BOOK / "_config.yml", sourcedir=BOOK,
-                                 cli_config={"latex_individualpages": False})
+    config, _ = get_final_config(
+        user_yaml=BOOK / "_config.yml", sourcedir=BOOK, cli_config={"latex_individualpages": False}
+    )
     return config
 
 
 # ---- execution -------------------------------------------------------------------------------
+
 
 def test_every_build_executes_and_a_cell_error_aborts_it():
     cfg = final_sphinx_config()
@@ -70,6 +73,7 @@ def test_ipynb_twins_are_excluded():
 
 
 # ---- chapters -------------------------------------------------------------------------------
+
 
 def test_book_reaches_the_notebooks_through_the_symlink():
     link = BOOK / "notebooks"
@@ -110,6 +114,7 @@ def test_readme_binder_badge_uses_the_configured_repository():
 
 # ---- the built HTML ----------------------------------------------------------------------------
 
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -141,8 +146,11 @@ def pages(built_book) -> dict[str, _Links]:
 def test_every_page_has_a_binder_launch_link_to_its_notebook(pages):
     url = CONFIG["repository"]["url"].rstrip("/")
     org_repo = url.removeprefix("https://github.com/")
-    tracked = set(subprocess.run(["git", "ls-files", "notebooks"], cwd=REPO, capture_output=True, text=True,
-                                 check=True).stdout.split())
+    tracked = set(
+        subprocess.run(
+            ["git", "ls-files", "notebooks"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
     for doc in notebook_files():
         hrefs = [a.get("href", "") for a in pages[doc].anchors]
         want = f"https://mybinder.org/v2/gh/{org_repo}/{CONFIG['repository']['branch']}?urlpath=lab/tree/{doc}.ipynb"
@@ -172,9 +180,11 @@ def test_every_page_has_the_repository_link_and_no_traceback(pages):
 
 # pages that read no cohort file at all, and say so (the audit works on the printed numbers only; the cohort
 # pages describe the committed synthetic files)
-NO_COHORT = {"notebooks/08_audit": "uses only the printed numbers",
-             "notebooks/90_glossary": "uses only the printed numbers",
-             "notebooks/91_references": "reads no cohort file"}
+NO_COHORT = {
+    "notebooks/08_audit": "uses only the printed numbers",
+    "notebooks/90_glossary": "uses only the printed numbers",
+    "notebooks/91_references": "reads no cohort file",
+}
 SYNTHETIC_PAGES = {"cohort/fidelity": "SYNTHETIC", "cohort/reconstruction": "SYNTHETIC"}
 
 
@@ -198,12 +208,15 @@ def test_pages_fetch_nothing_from_the_network(built_book):
 
 # ---- a broken notebook fails the build -----------------------------------------------------------
 
-BROKEN = MYST_HEADER + """# Broken
+BROKEN = (
+    MYST_HEADER
+    + """# Broken
 
 ```{code-cell} ipython3
 raise RuntimeError("this chapter is broken")
 ```
 """
+)
 
 
 def test_a_broken_notebook_fails_the_build_and_renders_no_traceback(tmp_path):
@@ -214,8 +227,9 @@ def test_a_broken_notebook_fails_the_build_and_renders_no_traceback(tmp_path):
     (book / "notebooks").symlink_to("../notebooks")
     shutil.copy(BOOK / "_config.yml", book / "_config.yml")
     (book / "_toc.yml").write_text("format: jb-book\nroot: notebooks/00_broken\n")
-    run = subprocess.run([str(JB), "build", str(book), "-W", "--keep-going"], cwd=tmp_path,
-                         capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [str(JB), "build", str(book), "-W", "--keep-going"], cwd=tmp_path, capture_output=True, text=True, timeout=300
+    )
     assert run.returncode != 0
     assert "this chapter is broken" in run.stdout + run.stderr
     page = book / "_build" / "html" / "notebooks" / "00_broken.html"
@@ -227,4 +241,3 @@ def test_citation_points_at_the_configured_repository():
     assert cff["repository-code"].rstrip("/") == CONFIG["repository"]["url"].rstrip("/")
     assert cff["license"] == "MIT"
     assert any(r.get("doi") == "10.3390/curroncol29040187" for r in cff["references"])
-

@@ -41,8 +41,16 @@ CASES = {
     "cohort_status_vs_death.csv": (2, "status", "value 'DOD' — expected NED or AWD because death is 0"),
     "cohort_death_vs_status.csv": (3, "status", "value 'AWD' — expected DOD because death is 1"),
     "cohort_synchronous_with_interval.csv": (3, "interval_to_metastasis_months", "0 because presenting is synchronous"),
-    "cohort_metachronous_zero_interval.csv": (4, "interval_to_metastasis_months", "> 0 because presenting is metachronous"),
-    "cohort_chemo_peri_without_curative.csv": (3, "chemo_peri_metastasectomy", "empty because metastasectomy_curative is 0"),
+    "cohort_metachronous_zero_interval.csv": (
+        4,
+        "interval_to_metastasis_months",
+        "> 0 because presenting is metachronous",
+    ),
+    "cohort_chemo_peri_without_curative.csv": (
+        3,
+        "chemo_peri_metastasectomy",
+        "empty because metastasectomy_curative is 0",
+    ),
     "cohort_chemo_peri_missing.csv": (2, "chemo_peri_metastasectomy", "0 or 1 because metastasectomy_curative is 1"),
     "cohort_response_without_chemo.csv": (5, "first_line_response", "empty because chemotherapy is 0"),
     "cohort_regimen_without_chemo.csv": (6, "first_line_regimen", "empty because chemotherapy is 0"),
@@ -56,19 +64,46 @@ CASES = {
     "regimens_zero_pfs.csv": (4, "pfs_months", "value '0' — expected > 0"),
     "regimens_duplicate_line.csv": (7, "line", "each line number once per patient"),
     "regimens_patient_not_in_cohort.csv": (3, "patient_id", "value 'P99' — expected a patient_id of the cohort file"),
-    "regimens_patient_without_chemotherapy.csv": (5, "patient_id", "value 'P04' — expected a patient with chemotherapy 1"),
-    "primary_treatment_bad_regimen.csv": (6, "perioperative_chemo_primary_regimen",
-                                          "value 'GEM+DOC' — expected one of DXR+IFM, other or empty"),
-    "primary_treatment_chemo_for_synchronous.csv": (3, "perioperative_chemo_primary",
-                                                    "value '0' — expected empty (it is given only when presenting is metachronous"),
-    "primary_treatment_chemo_missing.csv": (4, "perioperative_chemo_primary",
-                                            "expected 0 or 1 because presenting is metachronous"),
-    "primary_treatment_regimen_without_chemo.csv": (4, "perioperative_chemo_primary_regimen",
-                                                    "value 'DXR+IFM' — expected empty because perioperative_chemo_primary is not 1"),
-    "primary_treatment_resection_without_recurrence.csv": (2, "local_recurrence_resection",
-                                                           "value '1' — expected empty (it is given only when local_recurrence is 1"),
-    "primary_treatment_missing_patient.csv": (None, None, "no line for 1 patient of the cohort file tests/bad_inputs/valid_cohort.csv (P04)"),
-    "primary_treatment_patient_not_in_cohort.csv": (5, "patient_id", "value 'P99' — expected a patient_id of the cohort file"),
+    "regimens_patient_without_chemotherapy.csv": (
+        5,
+        "patient_id",
+        "value 'P04' — expected a patient with chemotherapy 1",
+    ),
+    "primary_treatment_bad_regimen.csv": (
+        6,
+        "perioperative_chemo_primary_regimen",
+        "value 'GEM+DOC' — expected one of DXR+IFM, other or empty",
+    ),
+    "primary_treatment_chemo_for_synchronous.csv": (
+        3,
+        "perioperative_chemo_primary",
+        "value '0' — expected empty (it is given only when presenting is metachronous",
+    ),
+    "primary_treatment_chemo_missing.csv": (
+        4,
+        "perioperative_chemo_primary",
+        "expected 0 or 1 because presenting is metachronous",
+    ),
+    "primary_treatment_regimen_without_chemo.csv": (
+        4,
+        "perioperative_chemo_primary_regimen",
+        "value 'DXR+IFM' — expected empty because perioperative_chemo_primary is not 1",
+    ),
+    "primary_treatment_resection_without_recurrence.csv": (
+        2,
+        "local_recurrence_resection",
+        "value '1' — expected empty (it is given only when local_recurrence is 1",
+    ),
+    "primary_treatment_missing_patient.csv": (
+        None,
+        None,
+        "no line for 1 patient of the cohort file tests/bad_inputs/valid_cohort.csv (P04)",
+    ),
+    "primary_treatment_patient_not_in_cohort.csv": (
+        5,
+        "patient_id",
+        "value 'P99' — expected a patient_id of the cohort file",
+    ),
     "empty.csv": (None, None, "file is empty"),
     "header_only.csv": (None, None, "header only"),
     "not_csv.csv": (None, None, "not CSV text"),
@@ -78,8 +113,13 @@ CASES = {
 
 
 def _cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpers.data", *args], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, cwd=paths.REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "helpers.data", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=paths.REPO,
+    )
 
 
 def _shown(path: Path) -> str:
@@ -93,6 +133,7 @@ def test_columns_follow_issue_3_order():
     assert data.REGIMEN_COLUMNS == ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
     # the primary-treatment file's columns are the published factors they reproduce
     from helpers import scorecard
+
     assert data.PRIMARY_TREATMENT_COLUMNS[0] == "patient_id"
     assert data.PRIMARY_TREATMENT_COLUMNS[1:] == sorted(scorecard.NO_COLUMN, key=data.PRIMARY_TREATMENT_COLUMNS.index)
 
@@ -141,8 +182,17 @@ def test_cli_rejects_bad_input(name, capsys, monkeypatch):
         assert f"column {column}:" in both
 
 
-@pytest.mark.parametrize("name", ["cohort_missing_column.csv", "cohort_wrong_type.csv", "cohort_status_vs_death.csv",
-                                  "regimens_patient_not_in_cohort.csv", "not_csv.csv", "does_not_exist.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cohort_missing_column.csv",
+        "cohort_wrong_type.csv",
+        "cohort_status_vs_death.csv",
+        "regimens_patient_not_in_cohort.csv",
+        "not_csv.csv",
+        "does_not_exist.csv",
+    ],
+)
 def test_cli_process_exits_1_without_traceback(name):
     line, column, words = CASES[name]
     out = _cli("validate", str(BAD / name), "--cohort", str(VALID_COHORT))
@@ -173,8 +223,10 @@ def test_every_problem_is_reported_not_just_the_first(tmp_path):
 
 def test_malformed_cell_does_not_also_trip_a_rule(tmp_path):
     """'yes' in metastasectomy_curative is reported once, not again as a chemo_peri contradiction."""
-    text = VALID_COHORT.read_text().replace("P01,59,female,extremity,8,deep,3,metachronous,14.7,2010,1,1,1,0,0,0,0,0,1,1,1",
-                                            "P01,59,female,extremity,8,deep,3,metachronous,14.7,2010,1,1,1,0,0,0,0,0,1,1,yes")
+    text = VALID_COHORT.read_text().replace(
+        "P01,59,female,extremity,8,deep,3,metachronous,14.7,2010,1,1,1,0,0,0,0,0,1,1,1",
+        "P01,59,female,extremity,8,deep,3,metachronous,14.7,2010,1,1,1,0,0,0,0,0,1,1,yes",
+    )
     bad = tmp_path / "yes.csv"
     bad.write_text(text)
     problems = data.validate(bad)
@@ -193,7 +245,11 @@ def test_kind_is_inferred_from_the_header(tmp_path):
 
 def test_regimens_are_checked_against_an_invalid_cohort_plainly():
     problems = data.validate(VALID_REGIMENS, cohort=BAD / "cohort_wrong_type.csv")
-    assert len(problems) == 1 and "cohort_wrong_type.csv" in str(problems[0]) and "not a valid cohort file" in str(problems[0])
+    assert (
+        len(problems) == 1
+        and "cohort_wrong_type.csv" in str(problems[0])
+        and "not a valid cohort file" in str(problems[0])
+    )
 
 
 def test_crlf_and_byte_order_mark_are_accepted(tmp_path):
@@ -272,8 +328,11 @@ def test_primary_treatment_loads_and_follows_the_cohort(monkeypatch):
 
 def test_provenance_and_banner(monkeypatch, tmp_path):
     info = data.provenance(VALID_COHORT)
-    assert info == {"path": "tests/bad_inputs/valid_cohort.csv",
-                    "sha256": hashlib.sha256(VALID_COHORT.read_bytes()).hexdigest(), "rows": 5}
+    assert info == {
+        "path": "tests/bad_inputs/valid_cohort.csv",
+        "sha256": hashlib.sha256(VALID_COHORT.read_bytes()).hexdigest(),
+        "rows": 5,
+    }
     own = data.cohort_banner(VALID_COHORT, VALID_REGIMENS)
     assert info["sha256"] in own and "not the project's synthetic data" in own and "5 patients" in own
     assert "synthetic reconstruction" not in own and "6 regimens" in own
@@ -310,7 +369,8 @@ def test_validate_frame_checks_a_dataframe_before_it_is_written():
     problems = data.validate_frame(broken, "cohort", name="out/cohort.csv")
     assert [str(p) for p in problems] == [
         "out/cohort.csv:4: column status: value 'AWD' — expected DOD because death is 1 "
-        "(status is DOD exactly when death is 1)"]
+        "(status is DOD exactly when death is 1)"
+    ]
 
 
 def test_regimen_problems_name_the_loaded_cohort_file():
@@ -319,12 +379,19 @@ def test_regimen_problems_name_the_loaded_cohort_file():
     assert "the cohort file tests/bad_inputs/valid_cohort.csv" in str(problems[0])
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"patient_id\tline\tregimen\nP01\t1\tDXR\n", "tab-separated"),
-    ("patient_id,line,regimen,best_response,pfs_months,pfs_event\nP01,1,DXR,PR,3,1\nP\xe9,2,PAZ,SD,2,1\n"
-     .encode("latin-1"), "not UTF-8"),
-    (b"   \n\n", "file is empty"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"patient_id\tline\tregimen\nP01\t1\tDXR\n", "tab-separated"),
+        (
+            "patient_id,line,regimen,best_response,pfs_months,pfs_event\nP01,1,DXR,PR,3,1\nP\xe9,2,PAZ,SD,2,1\n".encode(
+                "latin-1"
+            ),
+            "not UTF-8",
+        ),
+        (b"   \n\n", "file is empty"),
+    ],
+)
 def test_other_non_csv_inputs(tmp_path, content, words):
     f = tmp_path / "input.csv"
     f.write_bytes(content)
@@ -340,7 +407,11 @@ def test_messages_are_deterministic(tmp_path):
     assert len(outs) == 1
     lines = outs.pop().splitlines()
     assert [line.split(": value")[0].split(": missing")[0] for line in lines[:4]] == [
-        f"{f}:1: column age_years", f"{f}:1: column sex", f"{f}:1: column bmi", f"{f}:1: column ecog"]
+        f"{f}:1: column age_years",
+        f"{f}:1: column sex",
+        f"{f}:1: column bmi",
+        f"{f}:1: column ecog",
+    ]
 
 
 def test_unparseable_large_numbers_are_reported(tmp_path):
@@ -352,6 +423,7 @@ def test_unparseable_large_numbers_are_reported(tmp_path):
 # ---------------------------------------------------------------------------------------------------------------
 # Reading what other tools write (see tests/test_formats.py for whole files in every format)
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _variant(tmp_path: Path, old: str, new: str, name: str = "variant.csv") -> Path:
     text = VALID_COHORT.read_text()
@@ -383,18 +455,21 @@ def test_unambiguous_encodings_are_read_and_each_reported(tmp_path):
 def test_a_changed_value_is_shown_as_written_and_as_read(tmp_path):
     f = _variant(tmp_path, ",60.2,0,NED", ",60.2,TRUE,NED")  # death 1, status NED: a contradiction
     assert [str(p) for p in data.validate(f)] == [
-        f"{f}:2: column status: value 'NED' — expected DOD because death is 1 (status is DOD exactly when death is 1)"]
+        f"{f}:2: column status: value 'NED' — expected DOD because death is 1 (status is DOD exactly when death is 1)"
+    ]
     f = _variant(tmp_path, "P01,59,female", "P01,59,NA")
     assert [str(p) for p in data.validate(f)] == [
-        f"{f}:2: column sex: value 'NA' (read as empty) — expected one of male, female (this column cannot be empty)"]
+        f"{f}:2: column sex: value 'NA' (read as empty) — expected one of male, female (this column cannot be empty)"
+    ]
 
 
 def test_ambiguous_values_stay_errors(tmp_path):
-    for old, new, column, value in [("P01,59,female,extremity,8,deep,3,", "P01,59,female,extremity,8,deep,3.5,",
-                                     "grade", "3.5"),
-                                    (",60.2,0,NED", ",60.2,no,NED", "death", "no"),
-                                    (",60.2,0,NED", ",60.2,0.5,NED", "death", "0.5"),
-                                    ("P01,59,", "P01,NaN,", "age_years", "NaN")]:
+    for old, new, column, value in [
+        ("P01,59,female,extremity,8,deep,3,", "P01,59,female,extremity,8,deep,3.5,", "grade", "3.5"),
+        (",60.2,0,NED", ",60.2,no,NED", "death", "no"),
+        (",60.2,0,NED", ",60.2,0.5,NED", "death", "0.5"),
+        ("P01,59,", "P01,NaN,", "age_years", "NaN"),
+    ]:
         f = _variant(tmp_path, old, new)
         assert [(p.line, p.column, p.value) for p in data.validate(f)] == [(2, column, value)], (old, new)
 
@@ -404,54 +479,79 @@ def test_row_names_are_dropped_only_when_they_are_row_numbers(tmp_path):
     f = tmp_path / "rownames.csv"
     f.write_text("\n".join(['""' + "," + lines[0]] + [f'"{i}",{line}' for i, line in enumerate(lines[1:], 1)]) + "\n")
     found = data.check(f)
-    assert found.problems == [] and str(found.notes[0]) == \
-        "the first column, unnamed, holds R's row names (1 to 5): not read"
+    assert (
+        found.problems == []
+        and str(found.notes[0]) == "the first column, unnamed, holds R's row names (1 to 5): not read"
+    )
     f.write_text("\n".join(["," + lines[0]] + [f"x{i},{line}" for i, line in enumerate(lines[1:], 1)]) + "\n")
     assert any("a column name in every header field" in str(p) for p in data.validate(f))
 
 
 def test_problem_places_and_labels():
-    p = data.Problem("h.xlsx", 5, "sex", "male", "one of the codes", place="sheet Patients, cell D5",
-                     label="Gender (sex)", written="M")
-    assert str(p) == "h.xlsx, sheet Patients, cell D5: column Gender (sex): value 'M' (read as 'male') — expected " \
-                     "one of the codes"
-    assert str(data.Problem("c.rds", 0, "depth", None, "a column", place="column names")) == \
-        "c.rds, column names: column depth: missing — expected a column"
+    p = data.Problem(
+        "h.xlsx",
+        5,
+        "sex",
+        "male",
+        "one of the codes",
+        place="sheet Patients, cell D5",
+        label="Gender (sex)",
+        written="M",
+    )
+    assert (
+        str(p) == "h.xlsx, sheet Patients, cell D5: column Gender (sex): value 'M' (read as 'male') — expected "
+        "one of the codes"
+    )
+    assert (
+        str(data.Problem("c.rds", 0, "depth", None, "a column", place="column names"))
+        == "c.rds, column names: column depth: missing — expected a column"
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Mapping files
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def test_yaml_mapping_keeps_every_code_as_written(tmp_path):
     m = tmp_path / "m.yaml"
-    m.write_text("death: {column: Dead, codes: {yes: 1, no: 0}}\ngrade: {column: G, codes: {01: 2, '3': 3}, "
-                 "missing: [unknown, 9]}\nsheet: Patients\n")
+    m.write_text(
+        "death: {column: Dead, codes: {yes: 1, no: 0}}\ngrade: {column: G, codes: {01: 2, '3': 3}, "
+        "missing: [unknown, 9]}\nsheet: Patients\n"
+    )
     section = data.read_mapping(m).section("cohort")
     assert section.columns["death"].codes == {"yes": "1", "no": "0"}  # not booleans
-    assert section.columns["grade"].codes == {"01": "2", "3": "3"} and section.columns["grade"].missing == ("unknown", "9")
+    assert section.columns["grade"].codes == {"01": "2", "3": "3"} and section.columns["grade"].missing == (
+        "unknown",
+        "9",
+    )
     assert section.sheet == "Patients" and section.renamed() == {"death": "Dead", "grade": "G"}
 
 
 def test_toml_mapping_by_section(tmp_path):
     m = tmp_path / "m.toml"
-    m.write_text('[cohort]\nsex = { column = "Gender", codes = { M = "male", F = "female" } }\n'
-                 '[regimens]\nline = "Line"\npfs_event = { column = "Progressed", codes = { 1 = 1, 2 = 0 } }\n')
+    m.write_text(
+        '[cohort]\nsex = { column = "Gender", codes = { M = "male", F = "female" } }\n'
+        '[regimens]\nline = "Line"\npfs_event = { column = "Progressed", codes = { 1 = 1, 2 = 0 } }\n'
+    )
     mapping = data.read_mapping(m)
     assert mapping.section("cohort").columns["sex"].source == "Gender"
     assert mapping.section("regimens").columns["pfs_event"].codes == {"1": "1", "2": "0"}
 
 
-@pytest.mark.parametrize("text, suffix, words", [
-    ("sex: {column: Gender, codes: {M: man}}\n", "yaml", "sex.codes.M is 'man' — expected one of male, female"),
-    ("gender: Gender\n", "yaml", "gender is not a column of a cohort file"),
-    ("cohort: {sex: Gender}\nage_years: Age\n", "yaml", "top-level entries age_years beside sections cohort"),
-    ("sex: {column: Gender, colour: red}\n", "yaml", "sex.colour is not a setting of a column"),
-    ("sex: [Gender\n", "yaml", "not YAML"),
-    ("sex = \n", "toml", "not TOML"),
-    ("grade: {codes: {II: 2}, missing: [II]}\n", "yaml", "grade.missing lists 'II', which codes also recodes"),
-    ("sex: Gender\n", "json", "a .json file — expected a mapping file ending in .yaml, .yml or .toml"),
-])
+@pytest.mark.parametrize(
+    "text, suffix, words",
+    [
+        ("sex: {column: Gender, codes: {M: man}}\n", "yaml", "sex.codes.M is 'man' — expected one of male, female"),
+        ("gender: Gender\n", "yaml", "gender is not a column of a cohort file"),
+        ("cohort: {sex: Gender}\nage_years: Age\n", "yaml", "top-level entries age_years beside sections cohort"),
+        ("sex: {column: Gender, colour: red}\n", "yaml", "sex.colour is not a setting of a column"),
+        ("sex: [Gender\n", "yaml", "not YAML"),
+        ("sex = \n", "toml", "not TOML"),
+        ("grade: {codes: {II: 2}, missing: [II]}\n", "yaml", "grade.missing lists 'II', which codes also recodes"),
+        ("sex: Gender\n", "json", "a .json file — expected a mapping file ending in .yaml, .yml or .toml"),
+    ],
+)
 def test_mapping_file_problems_are_named(tmp_path, text, suffix, words):
     m = tmp_path / f"m.{suffix}"
     m.write_text(text)
@@ -464,15 +564,21 @@ def test_mapping_file_problems_are_named(tmp_path, text, suffix, words):
 
 def test_mapping_comes_from_the_environment_but_never_for_the_synthetic_files(tmp_path, monkeypatch):
     f = tmp_path / "own.csv"
-    f.write_text(VALID_COHORT.read_text().replace("patient_id,age_years,sex", "ID,age_years,Gender", 1)
-                 .replace(",female,", ",F,").replace(",male,", ",M,"))
+    f.write_text(
+        VALID_COHORT.read_text()
+        .replace("patient_id,age_years,sex", "ID,age_years,Gender", 1)
+        .replace(",female,", ",F,")
+        .replace(",male,", ",M,")
+    )
     m = tmp_path / "m.yaml"
     m.write_text("patient_id: ID\nsex: {column: Gender, codes: {M: male, F: female}}\n")
     assert data.validate(f) != []
     monkeypatch.setenv("MAPPING", str(m))
     assert paths.mapping_path() == m.resolve()
-    assert data.validate(f) == [] and data.infer_kind(["ID", "Gender"] + data.COHORT_COLUMNS[3:],
-                                                      data.read_mapping(m)) == "cohort"
+    assert (
+        data.validate(f) == []
+        and data.infer_kind(["ID", "Gender"] + data.COHORT_COLUMNS[3:], data.read_mapping(m)) == "cohort"
+    )
     pd.testing.assert_frame_equal(data.load_cohort(f), data.load_cohort(VALID_COHORT, mapping=False))
     assert data.validate(paths.DEFAULT_COHORT) == []  # the synthetic cohort keeps our own names
     assert data.validate(f, mapping=False) != []
@@ -501,6 +607,7 @@ def test_readme_column_tables_are_the_specs_documentation():
 # ---------------------------------------------------------------------------------------------------------------
 # The template
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def test_template_csv_and_its_documentation(tmp_path):
     out = _cli("template", "--out", str(tmp_path / "mine.csv"))

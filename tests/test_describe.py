@@ -10,30 +10,32 @@ from helpers import describe
 
 @pytest.fixture
 def cohort():
-    return pd.DataFrame({
-        "patient_id": [1, 2, 3, 4, 5],
-        "age_years": [25, 59, 61, 70, 85],
-        "size_cm": [2.3, 8.0, 12.0, np.nan, 24.0],
-        "presenting": ["metachronous", "synchronous", "metachronous", "metachronous", "synchronous"],
-        "interval_to_metastasis_months": [2.1, 0, 14.7, 108.2, 0],
-        "initial_metastatic_sites": [1, 2, 1, 1, 1],
-        "initial_metastatic_lesions": [1, 3, 2, 1, 1],
-        "site_lung": [1, 1, 1, 0, 0],
-        "site_liver": [0, 1, 0, 0, 0],
-        "site_muscle": [0, 0, 0, 1, 0],
-        "site_lymph_node": [0, 0, 0, 0, 1],
-        "site_bone": [0, 0, 0, 0, 0],
-        "site_other": [0, 0, 0, 0, 0],
-        "primary_resection": [1, 0, 1, 1, 1],
-        "metastasectomy_any": [1, 0, 1, 1, 0],
-        "metastasectomy_curative": [1, 0, 0, 1, 0],
-        "chemotherapy": [0, 1, 1, 0, 1],
-        "first_line_regimen": [None, "GEM+DOC", "DXR", None, "GEM+DOC"],
-        "radiotherapy": [0, 1, 0, 0, 0],
-        "local_recurrence": [1, 0, 0, 0, 1],
-        "status": ["NED", "DOD", "DOD", "AWD", "DOD"],
-        "sex": ["male", "female", "female", "male", "female"],
-    })
+    return pd.DataFrame(
+        {
+            "patient_id": [1, 2, 3, 4, 5],
+            "age_years": [25, 59, 61, 70, 85],
+            "size_cm": [2.3, 8.0, 12.0, np.nan, 24.0],
+            "presenting": ["metachronous", "synchronous", "metachronous", "metachronous", "synchronous"],
+            "interval_to_metastasis_months": [2.1, 0, 14.7, 108.2, 0],
+            "initial_metastatic_sites": [1, 2, 1, 1, 1],
+            "initial_metastatic_lesions": [1, 3, 2, 1, 1],
+            "site_lung": [1, 1, 1, 0, 0],
+            "site_liver": [0, 1, 0, 0, 0],
+            "site_muscle": [0, 0, 0, 1, 0],
+            "site_lymph_node": [0, 0, 0, 0, 1],
+            "site_bone": [0, 0, 0, 0, 0],
+            "site_other": [0, 0, 0, 0, 0],
+            "primary_resection": [1, 0, 1, 1, 1],
+            "metastasectomy_any": [1, 0, 1, 1, 0],
+            "metastasectomy_curative": [1, 0, 0, 1, 0],
+            "chemotherapy": [0, 1, 1, 0, 1],
+            "first_line_regimen": [None, "GEM+DOC", "DXR", None, "GEM+DOC"],
+            "radiotherapy": [0, 1, 0, 0, 0],
+            "local_recurrence": [1, 0, 0, 0, 1],
+            "status": ["NED", "DOD", "DOD", "AWD", "DOD"],
+            "sex": ["male", "female", "female", "male", "female"],
+        }
+    )
 
 
 def test_median_range_ignores_missing(cohort):
@@ -114,8 +116,9 @@ def test_missing_column_is_named(cohort):
 
 def test_survival_rates_both_ci_types():
     # no censoring before 12: S(12) = 8/10; log-log and log limits differ, both bracket S
-    cohort = pd.DataFrame({"os_months": [2, 5, 13, 20, 30, 40, 50, 60, 70, 80],
-                           "death": [1, 1, 0, 1, 0, 1, 0, 1, 0, 0]})
+    cohort = pd.DataFrame(
+        {"os_months": [2, 5, 13, 20, 30, 40, 50, 60, 70, 80], "death": [1, 1, 0, 1, 0, 1, 0, 1, 0, 0]}
+    )
     t = describe.survival_rates(cohort, times=[12, 45])
     assert t.loc[12, "surv"] == pytest.approx(80.0)
     for ct in ["log-log", "log"]:
@@ -132,9 +135,13 @@ def test_median_text():
 
 
 def test_by_group_medians_and_logrank():
-    data = pd.DataFrame({"os_months": [1, 2, 3, 4, 10, 20, 30, 40],
-                         "death": [1, 1, 1, 1, 1, 0, 1, 0],
-                         "sex": ["male"] * 4 + ["female"] * 4})
+    data = pd.DataFrame(
+        {
+            "os_months": [1, 2, 3, 4, 10, 20, 30, 40],
+            "death": [1, 1, 1, 1, 1, 0, 1, 0],
+            "sex": ["male"] * 4 + ["female"] * 4,
+        }
+    )
     g = describe.by_group(data, "sex")
     assert list(g.index) == ["male", "female"]
     assert g.loc["male", "median"] == pytest.approx(2.5)  # S = 0.5 on [2, 3): R's midpoint

@@ -14,8 +14,15 @@ def _results():
     for comp in ("a", "b"):
         for analysis, shift in (("naive", -0.5), ("fixed", 0.0)):
             for r in range(20):
-                rows.append({"comparison": comp, "analysis": analysis, "hr": float(np.exp(shift + rng.normal(0, 0.3))),
-                             "p": 0.01 if (analysis == "naive" and r < 10) else 0.5, "replicate": r})
+                rows.append(
+                    {
+                        "comparison": comp,
+                        "analysis": analysis,
+                        "hr": float(np.exp(shift + rng.normal(0, 0.3))),
+                        "p": 0.01 if (analysis == "naive" and r < 10) else 0.5,
+                        "replicate": r,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -32,7 +39,7 @@ def test_chance_findings_compares_with_the_binomial():
     fig = design_plots.chance_findings(perm, tests=12)
     heights = [round(b.get_height(), 3) for b in fig.axes[0].patches]
     assert heights[:3] == [0.5, 0.25, 0.25]
-    assert round(heights[5], 3) == round(0.95 ** 12, 3)  # the binomial bar at k = 0
+    assert round(heights[5], 3) == round(0.95**12, 3)  # the binomial bar at k = 0
 
 
 def test_epv_spread_marks_every_true_hr():

@@ -25,7 +25,12 @@ def claims(committed_cohort):
 def test_summarise_covers_every_claim(claims):
     assert list(claims) == ensemble.CLAIM_KEYS
     assert {c.key for c in ensemble.CLAIMS if c.headline} >= {
-        "table3.size_gt10", "table4.interval", "table5.chemotherapy", "text.first_line_response", "forward.size_gt10"}
+        "table3.size_gt10",
+        "table4.interval",
+        "table5.chemotherapy",
+        "text.first_line_response",
+        "forward.size_gt10",
+    }
 
 
 def test_summarise_agrees_with_the_scorecard(committed_cohort, claims):
@@ -37,7 +42,9 @@ def test_summarise_agrees_with_the_scorecard(committed_cohort, claims):
             continue
         assert claims[claim.key]["p"] == pytest.approx(card.loc[claim.published_id, "reproduced"], rel=1e-9, abs=1e-12)
     for stat in ("hr", "ci_low", "ci_high"):
-        assert claims["table3.size_gt10"][stat] == pytest.approx(card.loc[f"t3.size_gt10.{stat}", "reproduced"], rel=1e-9)
+        assert claims["table3.size_gt10"][stat] == pytest.approx(
+            card.loc[f"t3.size_gt10.{stat}", "reproduced"], rel=1e-9
+        )
 
 
 def test_holds_means_same_conclusion_as_the_paper(claims):
@@ -74,8 +81,17 @@ def _fake_results():
         if seed == 2:
             claims["table3.size_gt10"]["holds"] = not claims["table3.size_gt10"]["holds"]
             claims["forward.size_gt10"]["selected"] = ""
-        out.append(ensemble.CohortResult(seed=seed, iterations=0, ok=True, fidelity={"matched": 1, "total": 2,
-                   "fidelity_percent": 50.0, "counts_percent": 100.0}, bar=95.0, meets_bar=meets, claims=claims))
+        out.append(
+            ensemble.CohortResult(
+                seed=seed,
+                iterations=0,
+                ok=True,
+                fidelity={"matched": 1, "total": 2, "fidelity_percent": 50.0, "counts_percent": 100.0},
+                bar=95.0,
+                meets_bar=meets,
+                claims=claims,
+            )
+        )
     out.append(ensemble.CohortResult(seed=4, iterations=0, ok=False, error="ValueError: boom", bar=95.0))
     return out
 
@@ -118,8 +134,24 @@ def test_bad_backend_and_duplicate_seeds_are_refused():
 
 def test_cli_writes_summary_and_per_seed_tables(tmp_path):
     out = tmp_path / "ens"
-    assert cli.main(["--ensemble", "2", "--seed", str(api.DEFAULT_SEED), "--iterations", "0", "--jobs", "1",
-                     "--no-progress", "--out", str(out)]) == 0
+    assert (
+        cli.main(
+            [
+                "--ensemble",
+                "2",
+                "--seed",
+                str(api.DEFAULT_SEED),
+                "--iterations",
+                "0",
+                "--jobs",
+                "1",
+                "--no-progress",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     summary = ensemble.load_summary(out / "ensemble_summary.csv")
     assert list(summary["seed"].unique()) == [api.DEFAULT_SEED, api.DEFAULT_SEED + 1]
     assert (summary["iterations"] == 0).all()
@@ -163,14 +195,17 @@ def test_committed_summary_is_what_the_command_produces():
 
 def test_dask_localcluster_gives_the_loky_results():
     from dask import distributed  # pinned in requirements.txt: a missing install fails, never skips
+
     seeds = [api.DEFAULT_SEED, api.DEFAULT_SEED + 1]
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        on_dask = ensemble.run_ensemble(seeds, SMALL, backend="dask", scheduler=cluster.scheduler_address,
-                                        progress=False)
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = ensemble.run_ensemble(
+            seeds, SMALL, backend="dask", scheduler=cluster.scheduler_address, progress=False
+        )
     on_loky = ensemble.run_ensemble(seeds, SMALL, n_jobs=2, progress=False)
     assert [r.seed for r in on_dask] == seeds
-    assert ensemble.summary_csv(ensemble.summary_frame(on_dask)) == ensemble.summary_csv(ensemble.summary_frame(on_loky))
+    assert ensemble.summary_csv(ensemble.summary_frame(on_dask)) == ensemble.summary_csv(
+        ensemble.summary_frame(on_loky)
+    )
     for a, b in zip(on_dask, on_loky):
         assert a.ok == b.ok and a.error == b.error
         if a.ok:
@@ -183,8 +218,9 @@ def test_plots_draw_one_mark_per_cohort():
     from helpers import ensemble_plots
 
     summary = ensemble.summary_frame(_fake_results())
-    fig = ensemble_plots.p_distribution(summary, ["table1.size", "table4.interval"], {"table1.size": 0.001},
-                                        only_meeting_bar=False)
+    fig = ensemble_plots.p_distribution(
+        summary, ["table1.size", "table4.interval"], {"table1.size": 0.001}, only_meeting_bar=False
+    )
     dots = sum(len(c.get_offsets()) for c in fig.axes[0].collections)
     assert dots == 2 * 3 + 1  # three reconstructed cohorts per claim, plus the printed diamond
     fig = ensemble_plots.hr_distribution(summary, only_meeting_bar=True)

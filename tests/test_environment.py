@@ -60,6 +60,7 @@ def test_environment_installs_the_package():
 def _distributions_installed_by_the_pins() -> set[str]:
     """Every distribution the pinned packages bring in (their requirements, transitively), plus this project."""
     import importlib.metadata as md
+
     from packaging.requirements import Requirement
 
     def norm(name):
@@ -104,6 +105,9 @@ def test_binder_environment_installs_everything_the_notebooks_import():
     assert "helpers" in modules and "IPython" in modules
     installed = _distributions_installed_by_the_pins()
     providers = md.packages_distributions()
-    missing = {m: providers.get(m) for m in modules - set(sys.stdlib_module_names)
-               if not any(re.sub(r"[-_.]+", "-", d).lower() in installed for d in providers.get(m, []))}
+    missing = {
+        m: providers.get(m)
+        for m in modules - set(sys.stdlib_module_names)
+        if not any(re.sub(r"[-_.]+", "-", d).lower() in installed for d in providers.get(m, []))
+    }
     assert not missing, f"imported by a notebook but not installed by environment.yml / requirements.txt: {missing}"

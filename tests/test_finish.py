@@ -29,8 +29,10 @@ def state():
 
 
 def _counts(C, n_cur):
-    return [(np.bincount(row[:n_cur] + 1, minlength=6).tolist(), np.bincount(row[n_cur:] + 1, minlength=6).tolist())
-            for row in C[: CODED.index("era")]]
+    return [
+        (np.bincount(row[:n_cur] + 1, minlength=6).tolist(), np.bincount(row[n_cur:] + 1, minlength=6).tolist())
+        for row in C[: CODED.index("era")]
+    ]
 
 
 def test_finish_raises_its_score_keeps_counts_and_is_deterministic(state):
@@ -53,8 +55,11 @@ def test_fine_moves_are_distinct_and_each_changes_the_state(state):
     assert set(moves[:, 0]) == {0, 1, 2, 3, 4}
     for mv in moves[::37]:
         new = s.apply(state, [mv])
-        changed = (not np.array_equal(new.order, s.order) or not np.array_equal(new.death, s.death)
-                   or not np.array_equal(new.C, s.C))
+        changed = (
+            not np.array_equal(new.order, s.order)
+            or not np.array_equal(new.death, s.death)
+            or not np.array_equal(new.C, s.C)
+        )
         assert changed, mv
         assert np.array_equal(s.order[s.rank], np.arange(len(s.order)))  # the original is left as it was
 

@@ -25,8 +25,13 @@ from helpers.data.problems import display
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory):
     f = tmp_path_factory.mktemp("variants")
-    out = {"pandas": dv.write_pandas_csv(f), "r": dv.write_r(f), "xlsx": dv.write_excel(f), "spss": dv.write_spss(f),
-           "dates": dv.write_dates(f)}
+    out = {
+        "pandas": dv.write_pandas_csv(f),
+        "r": dv.write_r(f),
+        "xlsx": dv.write_excel(f),
+        "spss": dv.write_spss(f),
+        "dates": dv.write_dates(f),
+    }
     out["hospital"], out["mapping"] = dv.write_hospital(f, "yaml")
     out["mapping_toml"] = dv.write_hospital(f, "toml")[1]
     out["root"] = f
@@ -51,26 +56,56 @@ def _same_scorecard(card: pd.DataFrame, base: pd.DataFrame) -> None:
 
 # variant -> (path in the folder, mapping, one note reading it must report)
 COHORTS = {
-    "pandas to_csv": (lambda f: f["pandas"]["cohort"], None,
-                      ["the first column, unnamed, holds a pandas index (0 to 60): not read",
-                       "column grade: 58 values written as 3.0, 2.0 read as 3, 2"]),
-    "R write.csv": (lambda f: f["r"]["cohort_csv"], None,
-                    ["the first column, unnamed, holds R's row names (1 to 61): not read",
-                     "column grade: 3 values written as NA read as empty"]),
-    "R saveRDS": (lambda f: f["r"]["cohort_rds"], None, ["column death: 61 values written as TRUE, FALSE read as 1, 0"]),
+    "pandas to_csv": (
+        lambda f: f["pandas"]["cohort"],
+        None,
+        [
+            "the first column, unnamed, holds a pandas index (0 to 60): not read",
+            "column grade: 58 values written as 3.0, 2.0 read as 3, 2",
+        ],
+    ),
+    "R write.csv": (
+        lambda f: f["r"]["cohort_csv"],
+        None,
+        [
+            "the first column, unnamed, holds R's row names (1 to 61): not read",
+            "column grade: 3 values written as NA read as empty",
+        ],
+    ),
+    "R saveRDS": (
+        lambda f: f["r"]["cohort_rds"],
+        None,
+        ["column death: 61 values written as TRUE, FALSE read as 1, 0"],
+    ),
     "R save (.RData)": (lambda f: f["r"]["rdata"], None, []),
     "Excel (pandas to_excel)": (lambda f: f["xlsx"], None, []),
-    "SPSS": (lambda f: f["spss"]["sav"], None,
-             ["column sex: 61 values read by their value labels: 2 as female, 1 as male",
-              "column grade: 3 values read as missing, as the file's user-missing codes (9)"]),
-    "Stata": (lambda f: f["spss"]["dta"], None,
-              ["column status: 61 values read by their value labels: 3 as DOD, 2 as AWD, 1 as NED"]),
-    "hospital workbook + YAML mapping": (lambda f: f["hospital"], "mapping",
-                                         ["column Gender (sex): 61 values recoded by {mapping}: F as female, M as male",
-                                          "column FNCLCC (grade): 3 values recoded by {mapping} as missing (unknown)",
-                                          "columns not read ({mapping}'s ignore list): MRN, Comments"]),
-    "hospital workbook + TOML mapping": (lambda f: f["hospital"], "mapping_toml",
-                                         ["column Dead (death): 61 values recoded by {mapping}: yes as 1, no as 0"]),
+    "SPSS": (
+        lambda f: f["spss"]["sav"],
+        None,
+        [
+            "column sex: 61 values read by their value labels: 2 as female, 1 as male",
+            "column grade: 3 values read as missing, as the file's user-missing codes (9)",
+        ],
+    ),
+    "Stata": (
+        lambda f: f["spss"]["dta"],
+        None,
+        ["column status: 61 values read by their value labels: 3 as DOD, 2 as AWD, 1 as NED"],
+    ),
+    "hospital workbook + YAML mapping": (
+        lambda f: f["hospital"],
+        "mapping",
+        [
+            "column Gender (sex): 61 values recoded by {mapping}: F as female, M as male",
+            "column FNCLCC (grade): 3 values recoded by {mapping} as missing (unknown)",
+            "columns not read ({mapping}'s ignore list): MRN, Comments",
+        ],
+    ),
+    "hospital workbook + TOML mapping": (
+        lambda f: f["hospital"],
+        "mapping_toml",
+        ["column Dead (death): 61 values recoded by {mapping}: yes as 1, no as 0"],
+    ),
 }
 
 
@@ -92,14 +127,20 @@ def test_each_format_reads_back_to_the_committed_cohort(name, folder, committed)
 def test_stata_single_precision_times_are_read_as_written(folder):
     notes = [str(n) for n in data.check(folder["spss"]["dta"], "cohort").notes]
     single = [n for n in notes if n.startswith("column os_months:")]
-    assert len(single) == 1 and "stored as single-precision numbers" in single[0] and "read as their shortest" in single[0]
+    assert (
+        len(single) == 1 and "stored as single-precision numbers" in single[0] and "read as their shortest" in single[0]
+    )
 
 
 @pytest.mark.parametrize("source", ["pandas", "xlsx", "rdata", "r"])
 def test_regimens_and_primary_treatment_read_back_too(source, folder, committed):
     """The companion files from the same tools (one workbook or .RData for all three: a sheet or object each)."""
     if source == "pandas":
-        cohort_path, reg, prim = folder["pandas"]["cohort"], folder["pandas"]["regimens"], folder["pandas"]["primary_treatment"]
+        cohort_path, reg, prim = (
+            folder["pandas"]["cohort"],
+            folder["pandas"]["regimens"],
+            folder["pandas"]["primary_treatment"],
+        )
     elif source == "r":
         cohort_path, reg, prim = folder["r"]["cohort_rds"], folder["r"]["regimens_rds"], None
     else:
@@ -116,12 +157,26 @@ def test_regimens_and_primary_treatment_read_back_too(source, folder, committed)
 
 
 def test_cli_reports_what_it_normalised_and_mapped(folder):
-    out = subprocess.run([sys.executable, "-m", "helpers.data", "validate", str(folder["hospital"]), "--mapping",
-                          str(folder["mapping"])], capture_output=True, text=True, cwd=paths.REPO)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "helpers.data",
+            "validate",
+            str(folder["hospital"]),
+            "--mapping",
+            str(folder["mapping"]),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=paths.REPO,
+    )
     assert out.returncode == 0, out.stderr
     first, *notes = out.stdout.splitlines()
-    assert first == (f"OK {folder['hospital']}: valid cohort file, 61 patients "
-                     f"(Excel workbook, sheet Patients, mapped by {folder['mapping']})")
+    assert first == (
+        f"OK {folder['hospital']}: valid cohort file, 61 patients "
+        f"(Excel workbook, sheet Patients, mapped by {folder['mapping']})"
+    )
     assert f"  mapped: column Gender (sex): 61 values recoded by {folder['mapping']}: F as female, M as male" in notes
     assert any(n.startswith("  mapped: 11 columns renamed by") and "Gender as sex" in n for n in notes)
 
@@ -138,8 +193,10 @@ def test_dates_derive_the_months_as_days_over_30_4375(folder, committed):
     assert found.problems == []
     derived = {n.column: str(n) for n in found.notes if n.kind == "derived"}
     assert set(derived) == {"os_months", "interval_to_metastasis_months", "metastasis_year", "death"}
-    assert "days / 30.4375" in derived["os_months"] and "0 for the 20 synchronous patients" in \
-        derived["interval_to_metastasis_months"]
+    assert (
+        "days / 30.4375" in derived["os_months"]
+        and "0 for the 20 synchronous patients" in derived["interval_to_metastasis_months"]
+    )
     cohort, ref = data.load_cohort(folder["dates"]), committed[0]
     for column in ("os_months", "interval_to_metastasis_months"):
         whole_days = (ref[column] * 30.4375).round()  # the days tests/data_variants.py put between the dates
@@ -188,13 +245,15 @@ def test_dates_with_a_date_format_from_the_mapping(tmp_path, folder):
     problems = data.validate(tmp_path / "c.csv", "cohort")
     assert problems and problems[0].column == "primary_diagnosis_date" and "YYYY-MM-DD" in str(problems[0])
     (tmp_path / "m.yaml").write_text('date_format: "%d.%m.%Y"\n')
-    pd.testing.assert_frame_equal(data.load_cohort(tmp_path / "c.csv", mapping=tmp_path / "m.yaml"),
-                                  data.load_cohort(folder["dates"]))
+    pd.testing.assert_frame_equal(
+        data.load_cohort(tmp_path / "c.csv", mapping=tmp_path / "m.yaml"), data.load_cohort(folder["dates"])
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Bad variants: rejected with file, row (or sheet and cell) and column, nothing written
 # ---------------------------------------------------------------------------------------------------------------
+
 
 def _hospital(folder_path, change, mapping_change=None):
     frame = dv.hospital_frame()
@@ -225,6 +284,7 @@ def _r(folder_path, code):
 
 def _spss(folder_path):
     import pyreadstat
+
     c = dv.as_pandas(dv.COHORT)
     c["sex"] = c["sex"].map({"male": 1.0, "female": 2.0})
     c.loc[3, "sex"] = 3.0  # a code without a label
@@ -234,6 +294,7 @@ def _spss(folder_path):
 
 def _formula(folder_path):
     import openpyxl
+
     path = folder_path / "bad.xlsx"
     dv.as_pandas(dv.COHORT).to_excel(path, index=False, sheet_name="cohort")
     wb = openpyxl.load_workbook(path)
@@ -252,50 +313,103 @@ def _two_sheets(folder_path):
 
 # name -> (writer(folder) -> (file, mapping), place, column as shown, words)
 BAD = {
-    "ambiguous code": (lambda f: _hospital(f, lambda d: _set(d, 3, "Gender", "X")),
-                       "sheet Patients, cell D5", "Gender (sex)", "value 'X' — expected one of the codes {mapping} "
-                                                                   "gives for Gender: M, F"),
-    "unmapped column": (lambda f: _hospital(f, lambda d: d.insert(3, "BMI", 22.5)),
-                        "sheet Patients, cell D1", "BMI", "value 'BMI' — expected only the columns of a cohort file"),
-    "mapped column not in the file": (lambda f: _hospital(f, lambda d: d.rename(columns={"Dead": "Died"}, inplace=True)),
-                                      "sheet Patients, row 1", "Dead (death)",
-                                      "missing — expected the column Dead, which {mapping} reads as death"),
-    "code recoded to no value of ours": (lambda f: _hospital(f, lambda d: None, lambda m: m.replace("M: male", "M: man")),
-                                         None, None, "cohort.sex.codes.M is 'man' — expected one of male, female"),
-    "mapping names no column of ours": (lambda f: _hospital(f, lambda d: None,
-                                                            lambda m: m.replace("  size_cm:", "  size:")),
-                                        None, None, "cohort.size is not a column of a cohort file"),
-    "death before metastasis": (lambda f: _dates(f, lambda d: _set(d, 2, "death_date", dt.date(2005, 6, 1))),
-                                ":4", "death_date", "a death before the diagnosis of metastasis"),
-    "last visit before metastasis": (lambda f: _dates(f, lambda d: _set(d, 0, "last_followup_date", dt.date(2011, 12, 31))),
-                                     ":2", "last_followup_date",
-                                     "value '2011-12-31' — expected a date on or after metastasis_date (2012-01-01): "
-                                     "a last visit before the diagnosis of metastasis"),
-    "last visit after death": (lambda f: _dates(f, lambda d: _set(d, 1, "last_followup_date", dt.date(2019, 1, 1))),
-                               ":3", "last_followup_date", "a last visit after death"),
-    "metastasis before the primary": (lambda f: _dates(f, lambda d: _set(d, 0, "primary_diagnosis_date",
-                                                                         dt.date(2013, 1, 1))),
-                                      ":2", "metastasis_date",
-                                      "metastasis cannot be diagnosed before the primary tumour"),
-    "future date": (lambda f: _dates(f, lambda d: _set(d, 10, "last_followup_date", dt.date(2099, 1, 1)), "xlsx"),
-                    "sheet Sheet1, cell AC12", "last_followup_date", "value '2099-01-01' — expected a date in the past"),
-    "ambiguous date": (lambda f: _dates(f, lambda d: _set(d, 12, "primary_diagnosis_date", "03/04/2015")),
-                       ":14", "primary_diagnosis_date", "value '03/04/2015' — expected a date written YYYY-MM-DD"),
-    "months and their dates": (lambda f: _dates(f, lambda d: d.insert(5, "os_months", 12.0)),
-                               ":1", "last_followup_date", "either os_months or the dates it is derived from"),
+    "ambiguous code": (
+        lambda f: _hospital(f, lambda d: _set(d, 3, "Gender", "X")),
+        "sheet Patients, cell D5",
+        "Gender (sex)",
+        "value 'X' — expected one of the codes {mapping} gives for Gender: M, F",
+    ),
+    "unmapped column": (
+        lambda f: _hospital(f, lambda d: d.insert(3, "BMI", 22.5)),
+        "sheet Patients, cell D1",
+        "BMI",
+        "value 'BMI' — expected only the columns of a cohort file",
+    ),
+    "mapped column not in the file": (
+        lambda f: _hospital(f, lambda d: d.rename(columns={"Dead": "Died"}, inplace=True)),
+        "sheet Patients, row 1",
+        "Dead (death)",
+        "missing — expected the column Dead, which {mapping} reads as death",
+    ),
+    "code recoded to no value of ours": (
+        lambda f: _hospital(f, lambda d: None, lambda m: m.replace("M: male", "M: man")),
+        None,
+        None,
+        "cohort.sex.codes.M is 'man' — expected one of male, female",
+    ),
+    "mapping names no column of ours": (
+        lambda f: _hospital(f, lambda d: None, lambda m: m.replace("  size_cm:", "  size:")),
+        None,
+        None,
+        "cohort.size is not a column of a cohort file",
+    ),
+    "death before metastasis": (
+        lambda f: _dates(f, lambda d: _set(d, 2, "death_date", dt.date(2005, 6, 1))),
+        ":4",
+        "death_date",
+        "a death before the diagnosis of metastasis",
+    ),
+    "last visit before metastasis": (
+        lambda f: _dates(f, lambda d: _set(d, 0, "last_followup_date", dt.date(2011, 12, 31))),
+        ":2",
+        "last_followup_date",
+        "value '2011-12-31' — expected a date on or after metastasis_date (2012-01-01): "
+        "a last visit before the diagnosis of metastasis",
+    ),
+    "last visit after death": (
+        lambda f: _dates(f, lambda d: _set(d, 1, "last_followup_date", dt.date(2019, 1, 1))),
+        ":3",
+        "last_followup_date",
+        "a last visit after death",
+    ),
+    "metastasis before the primary": (
+        lambda f: _dates(f, lambda d: _set(d, 0, "primary_diagnosis_date", dt.date(2013, 1, 1))),
+        ":2",
+        "metastasis_date",
+        "metastasis cannot be diagnosed before the primary tumour",
+    ),
+    "future date": (
+        lambda f: _dates(f, lambda d: _set(d, 10, "last_followup_date", dt.date(2099, 1, 1)), "xlsx"),
+        "sheet Sheet1, cell AC12",
+        "last_followup_date",
+        "value '2099-01-01' — expected a date in the past",
+    ),
+    "ambiguous date": (
+        lambda f: _dates(f, lambda d: _set(d, 12, "primary_diagnosis_date", "03/04/2015")),
+        ":14",
+        "primary_diagnosis_date",
+        "value '03/04/2015' — expected a date written YYYY-MM-DD",
+    ),
+    "months and their dates": (
+        lambda f: _dates(f, lambda d: d.insert(5, "os_months", 12.0)),
+        ":1",
+        "last_followup_date",
+        "either os_months or the dates it is derived from",
+    ),
     "grade 3.5 in R": (lambda f: _r(f, "d$grade[6] <- 3.5"), "row 6", "grade", "value '3.5' — expected one of 2, 3"),
-    "yes/no without a mapping in R": (lambda f: _r(f, 'd$death <- ifelse(d$death == 1, "yes", "no")'), "row 1",
-                                      "death", "value 'no' — expected 0 or 1"),
+    "yes/no without a mapping in R": (
+        lambda f: _r(f, 'd$death <- ifelse(d$death == 1, "yes", "no")'),
+        "row 1",
+        "death",
+        "value 'no' — expected 0 or 1",
+    ),
     "SPSS code without a label": (_spss, "row 4", "sex", "value '3' — expected one of male, female"),
-    "Excel formula without its value": (_formula, "sheet cohort, cell E5", "size_cm",
-                                        "value '=2*3' — expected a value: the cell holds a formula"),
+    "Excel formula without its value": (
+        _formula,
+        "sheet cohort, cell E5",
+        "size_cm",
+        "value '=2*3' — expected a value: the cell holds a formula",
+    ),
     "workbook of two data sheets": (_two_sheets, None, None, "2 sheets (2019, 2020) — expected one sheet"),
 }
 
 
 def _tree(root):
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -322,6 +436,7 @@ def test_bad_dates_name_every_row_at_once(tmp_path):
     def change(d):
         _set(d, 0, "last_followup_date", dt.date(2011, 12, 31))
         _set(d, 10, "metastasis_date", dt.date(2031, 5, 2))
+
     path, _ = _dates(tmp_path, change)
     problems = data.validate(path, "cohort")
     assert [(p.line, p.column) for p in problems] == [(2, "last_followup_date"), (12, "metastasis_date")]
@@ -335,8 +450,10 @@ def test_one_mapping_for_the_cohort_and_its_regimens(folder, committed, tmp_path
     regimens.to_csv(tmp_path / "regimens.csv", index=False)
     cohort_section = dv.hospital_mapping("yaml")
     mapping = tmp_path / "both.yaml"
-    mapping.write_text(cohort_section + "regimens:\n  patient_id: Study ID\n"
-                                        "  pfs_event: {column: Progressed, codes: {yes: 1, no: 0}}\n")
+    mapping.write_text(
+        cohort_section + "regimens:\n  patient_id: Study ID\n"
+        "  pfs_event: {column: Progressed, codes: {yes: 1, no: 0}}\n"
+    )
     loaded = data.load_regimens(tmp_path / "regimens.csv", cohort=folder["hospital"], mapping=mapping)
     pd.testing.assert_frame_equal(loaded, committed[1])
     problems = data.validate(tmp_path / "regimens.csv", "regimens", cohort=folder["hospital"])  # no mapping

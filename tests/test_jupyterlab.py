@@ -27,8 +27,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from browser import chromium, free_port
 
+from browser import chromium, free_port
 from helpers import audit, data, describe, ensemble, factors, paths, plots, scorecard, survival
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,14 +62,26 @@ def lab(tmp_path_factory):
         path.write_text(json.dumps(values))
     port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT")}
-    env.update(JUPYTER_CONFIG_DIR=str(state / "config"), JUPYTER_RUNTIME_DIR=str(state / "runtime"),
-               JUPYTERLAB_SETTINGS_DIR=str(state / "settings"), JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"),
-               JUPYTER_DATA_DIR=str(state / "data"))
-    command = [str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser", "--allow-root",
-               "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-               "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-               "--LabApp.extension_manager=readonly"]
+    env.update(
+        JUPYTER_CONFIG_DIR=str(state / "config"),
+        JUPYTER_RUNTIME_DIR=str(state / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(state / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(state / "workspaces"),
+        JUPYTER_DATA_DIR=str(state / "data"),
+    )
+    command = [
+        str(Path(sys.executable).with_name("jupyter-lab")),
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
     log = (state / "jupyterlab.log").open("w")
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -118,15 +130,18 @@ def wait_for(browser, script: str, what: str, timeout: float = 120):
 def kernel_idle(browser) -> bool:
     return browser.execute_script(
         f"var i = document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator');"
-        "return !!i && i.getAttribute('data-status') === 'idle';")
+        "return !!i && i.getAttribute('data-status') === 'idle';"
+    )
 
 
 def open_notebook(browser, lab: Lab, path: str) -> None:
     browser.get(lab.page(path))
-    wait_for(browser, f"document.querySelectorAll('{PANEL} .jp-Notebook .jp-Cell').length > 0",
-             f"{path} to open")
-    wait_for(browser, f"document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
-             f"the kernel of {path} to start")
+    wait_for(browser, f"document.querySelectorAll('{PANEL} .jp-Notebook .jp-Cell').length > 0", f"{path} to open")
+    wait_for(
+        browser,
+        f"document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
+        f"the kernel of {path} to start",
+    )
 
 
 def run_all(browser, restart: bool = False) -> None:
@@ -136,18 +151,30 @@ def run_all(browser, restart: bool = False) -> None:
 
     command = "runmenu:restart-and-run-all" if restart else "runmenu:run-all"
     browser.find_element(By.XPATH, "//div[contains(@class, 'lm-MenuBar-itemLabel') and text() = 'Run']").click()
-    wait_for(browser, f"document.querySelector('.lm-Menu li[data-command=\"{command}\"]')", "the Run menu",
-             timeout=10)
+    wait_for(browser, f"document.querySelector('.lm-Menu li[data-command=\"{command}\"]')", "the Run menu", timeout=10)
     browser.find_element(By.CSS_SELECTOR, f".lm-Menu li[data-command='{command}']").click()
     if restart:
         wait_for(browser, "document.querySelector('.jp-Dialog .jp-mod-accept')", "the restart dialog", timeout=10)
         browser.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
-    wait_for(browser, f"Array.from(document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt'))"
-             ".some(p => p.textContent.includes('*'))", "the run to start", timeout=30)
-    wait_for(browser, f"!Array.from(document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt'))"
-             ".some(p => p.textContent.includes('*'))", "every cell to run", timeout=300)
-    wait_for(browser, f"document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
-             "the kernel to be idle")
+    wait_for(
+        browser,
+        f"Array.from(document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt'))"
+        ".some(p => p.textContent.includes('*'))",
+        "the run to start",
+        timeout=30,
+    )
+    wait_for(
+        browser,
+        f"!Array.from(document.querySelectorAll('{PANEL} .jp-CodeCell .jp-InputArea-prompt'))"
+        ".some(p => p.textContent.includes('*'))",
+        "every cell to run",
+        timeout=300,
+    )
+    wait_for(
+        browser,
+        f"document.querySelector('{PANEL} .jp-Notebook-ExecutionIndicator[data-status=\"idle\"]')",
+        "the kernel to be idle",
+    )
     time.sleep(1.0)  # the Markdown cells' expressions are evaluated after the code cells they follow
 
 
@@ -159,15 +186,19 @@ def rendered_text(browser) -> str:
     """What the reader sees of the Markdown cells and the outputs (code, where markup may sit in strings, left out)."""
     return browser.execute_script(
         f"return Array.from(document.querySelectorAll('{PANEL} .jp-MarkdownCell .jp-Cell-inputWrapper, "
-        f"{PANEL} .jp-OutputArea')).map(e => e.innerText).join('\\n');")
+        f"{PANEL} .jp-OutputArea')).map(e => e.innerText).join('\\n');"
+    )
 
 
 def errors_shown(browser) -> list[str]:
     """Error outputs, and expressions jupyterlab-myst could not evaluate."""
     return browser.execute_script(
         f"return Array.from(document.querySelectorAll('{PANEL} .jp-OutputArea-output[data-mime-type="
-        "\"application/vnd.jupyter.stderr\"], " + PANEL + " .jp-RenderedText[data-mime-type=\"application/vnd.jupyter.error\"],"
-        " " + PANEL + " .myst-RenderedExpressionError')).map(e => e.innerText.slice(0, 300));")
+        '"application/vnd.jupyter.stderr"], '
+        + PANEL
+        + ' .jp-RenderedText[data-mime-type="application/vnd.jupyter.error"],'
+        " " + PANEL + " .myst-RenderedExpressionError')).map(e => e.innerText.slice(0, 300));"
+    )
 
 
 def screenshot(browser, name: str, near: str | None = None) -> None:
@@ -176,17 +207,21 @@ def screenshot(browser, name: str, near: str | None = None) -> None:
         browser.execute_script(
             "var want = arguments[0], p = arguments[1];"
             "var places = [p + ' .jp-MarkdownCell p, ' + p + ' .jp-MarkdownCell li',"
-            "              p + ' .jp-OutputArea-output[data-mime-type=\"text/markdown\"]', p + ' .jp-OutputArea-output'];"
+            "              p + ' .jp-OutputArea-output[data-mime-type=\"text/markdown\"]',"
+            "              p + ' .jp-OutputArea-output'];"
             "for (var q of places) { var hit = Array.from(document.querySelectorAll(q))"
             "  .find(e => e.innerText.includes(want));"
             "  if (hit) { hit.scrollIntoView({block: 'center'}); return; } }",
-            near, PANEL)
+            near,
+            PANEL,
+        )
         time.sleep(0.3)
     SHOTS.mkdir(parents=True, exist_ok=True)
     browser.save_screenshot(str(SHOTS / f"{name}.png"))
 
 
 # ---- what each notebook must show ------------------------------------------------------------------------
+
 
 def _load():
     cohort = data.load_cohort(paths.DEFAULT_COHORT)
@@ -250,7 +285,7 @@ def assert_reads_well(browser, notebook: str, want: str, settle: float = 20) -> 
         if fine or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    raw = [text[max(0, text.index(m) - 80):text.index(m) + 80] for m in RAW_MARKUP if m in text]
+    raw = [text[max(0, text.index(m) - 80) : text.index(m) + 80] for m in RAW_MARKUP if m in text]
     assert not raw, f"{notebook}: raw MyST markup visible in JupyterLab: {raw}"
     assert "np.float64(" not in text and "np.int64(" not in text, f"{notebook}: a numpy repr is shown"
     assert want in text, f"{notebook}: the reproduced number {want!r} is not visible"
@@ -261,8 +296,12 @@ def assert_reads_well(browser, notebook: str, want: str, settle: float = 20) -> 
 def test_notebook_reads_in_jupyterlab(lab, browser, notebook):
     want = expected_number(notebook)
     open_notebook(browser, lab, f"notebooks/{notebook}.ipynb")
-    wait_for(browser, f"document.querySelectorAll('{PANEL} .jp-MarkdownCell .myst').length > 0",
-             "jupyterlab-myst to render the Markdown cells", timeout=30)
+    wait_for(
+        browser,
+        f"document.querySelectorAll('{PANEL} .jp-MarkdownCell .myst').length > 0",
+        "jupyterlab-myst to render the Markdown cells",
+        timeout=30,
+    )
     assert_reads_well(browser, notebook, want)  # as committed: what Binder shows on opening
     run_all(browser)
     assert_reads_well(browser, notebook, want)
@@ -271,6 +310,7 @@ def test_notebook_reads_in_jupyterlab(lab, browser, notebook):
 
 
 # ---- another cohort, as the About page says --------------------------------------------------------------
+
 
 def _other_cohort(path: Path) -> pd.DataFrame:
     """The synthetic cohort with one patient's tumour moved across the 10 cm line: a valid file whose numbers differ."""
@@ -289,7 +329,8 @@ def upload(browser, file: Path) -> None:
         "var click = HTMLInputElement.prototype.click;"
         "HTMLInputElement.prototype.click = function () {"
         "  if (this.type === 'file') { this.id = 'upload-under-test'; document.body.appendChild(this); return; }"
-        "  return click.call(this); };")
+        "  return click.call(this); };"
+    )
     from selenium.webdriver.common.by import By
 
     browser.find_element(By.CSS_SELECTOR, ".jp-FileBrowser .jp-id-upload jp-button").click()
@@ -299,6 +340,7 @@ def upload(browser, file: Path) -> None:
 def test_another_cohort_in_jupyterlab(lab, browser, tmp_path):
     mine = tmp_path / "my_cohort.csv"
     cohort = _other_cohort(mine)
+
     def small(c):  # Table 1's "N (%)" of tumours of 10 cm or less, as the notebook's table shows it
         counts = describe.level_counts(c, "size")
         return f"{counts.loc['<=10', 'n']} ({counts.loc['<=10', 'percent']:.1f})"
@@ -318,8 +360,9 @@ def test_another_cohort_in_jupyterlab(lab, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    browser.find_element(By.XPATH, "//li[contains(@class, 'lm-TabBar-tab')]"
-                                   "[.//div[contains(text(), '03_univariate.ipynb')]]").click()
+    browser.find_element(
+        By.XPATH, "//li[contains(@class, 'lm-TabBar-tab')][.//div[contains(text(), '03_univariate.ipynb')]]"
+    ).click()
     wait_for(browser, f"document.querySelector('{PANEL} .jp-Cell')", "the notebook's tab")
 
     # the About page: a first cell `%env COHORT=<file>` and the file's check, then Restart Kernel and Run All Cells
@@ -328,12 +371,14 @@ def test_another_cohort_in_jupyterlab(lab, browser, tmp_path):
     ActionChains(browser).send_keys(Keys.ESCAPE).send_keys("a").perform()
     wait_for(browser, f"document.querySelector('{PANEL} .jp-Cell.jp-mod-active .cm-content')", "a new first cell")
     ActionChains(browser).send_keys(Keys.ENTER).perform()
-    ActionChains(browser).send_keys(f"%env COHORT={mine.name}").send_keys(Keys.ENTER) \
-        .send_keys(f"%run -m helpers.data validate {mine.name}").send_keys(Keys.ESCAPE).perform()
+    ActionChains(browser).send_keys(f"%env COHORT={mine.name}").send_keys(Keys.ENTER).send_keys(
+        f"%run -m helpers.data validate {mine.name}"
+    ).send_keys(Keys.ESCAPE).perform()
     run_all(browser, restart=True)
     text = visible_text(browser)
-    assert f"valid cohort file, {len(cohort)} patients" in text, \
+    assert f"valid cohort file, {len(cohort)} patients" in text, (
         "the validation step of the About page did not report the file valid"
+    )
     digest = hashlib.sha256(mine.read_bytes()).hexdigest()
     assert mine.name in text and digest in text, "the banner does not name the uploaded cohort"
     assert want in text, f"Table 1's size row of the uploaded cohort ({want}) is not shown"

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import factors, multiplicity as mt, published
+from helpers import factors, published
+from helpers import multiplicity as mt
 
 
 def test_printed_family_is_every_univariate_test_once():
@@ -45,7 +46,7 @@ def test_adjust_refuses_what_is_not_a_list_of_probabilities(bad):
 def test_chance_of_false_positives():
     c = mt.chance(12)
     assert c["expected"] == pytest.approx(0.6)
-    assert c["at_least_one"] == pytest.approx(1 - 0.95 ** 12)
+    assert c["at_least_one"] == pytest.approx(1 - 0.95**12)
     with pytest.raises(ValueError):
         mt.chance(0)
 

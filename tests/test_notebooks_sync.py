@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+
 from notebook_text import MYST_HEADER
 
 REPO = Path(__file__).resolve().parents[1]
@@ -62,6 +62,7 @@ def test_the_checker_sees_an_edited_source(tmp_path):
 
 # ---- nbval configuration ----------------------------------------------------------------------
 
+
 def _notebook(tmp_path: Path, stored: str) -> Path:
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -69,11 +70,14 @@ def _notebook(tmp_path: Path, stored: str) -> Path:
     table.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored)]
     figure = nbformat.v4.new_code_cell(
         "# NBVAL_CHECK_OUTPUT\nimport matplotlib\nmatplotlib.use('agg')\nfrom matplotlib.figure import Figure\n"
-        "f = Figure(figsize=(6.4, 5.2)); f.add_subplot(); print(object()); f", execution_count=2)
+        "f = Figure(figsize=(6.4, 5.2)); f.add_subplot(); print(object()); f",
+        execution_count=2,
+    )
     figure.outputs = [
         nbformat.v4.new_output("stream", name="stdout", text="<object object at 0x7f3a2b1c9d20>\n"),
-        nbformat.v4.new_output("execute_result", data={"text/plain": "<Figure size 100x50 with 7 Axes>"},
-                               execution_count=2),
+        nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "<Figure size 100x50 with 7 Axes>"}, execution_count=2
+        ),
     ]
     unchecked = nbformat.v4.new_code_cell("import random\nrandom.random()", execution_count=3)
     unchecked.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "0.5"}, execution_count=3)]
@@ -85,9 +89,27 @@ def _notebook(tmp_path: Path, stored: str) -> Path:
 
 def _nbval(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(path.parent), "-c", "/dev/null",
-         "--nbval-lax", "--nbval-current-env", "--nbval-sanitize-with", str(REPO / "tests" / "nbval_sanitize.cfg"),
-         str(path)], cwd=path.parent, capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(path.parent),
+            "-c",
+            "/dev/null",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "--nbval-sanitize-with",
+            str(REPO / "tests" / "nbval_sanitize.cfg"),
+            str(path),
+        ],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_nbval_passes_sanitised_figures_and_addresses(tmp_path):
@@ -103,10 +125,13 @@ def test_nbval_fails_when_a_checked_number_moves(tmp_path):
 
 # ---- the prose's inline expressions -------------------------------------------------------------------
 
+
 def test_inline_expressions_are_stored_where_jupyterlab_myst_reads_them(tmp_path):
     md = tmp_path / "x.md"
-    md.write_text(HEADER + "# T\n\n```{code-cell} ipython3\nx = 2.5\n```\n\n"
-                  "x is {eval}`f\"{x:.1f}\"`, twice {eval}`x * 2`.\n", encoding="utf-8")
+    md.write_text(
+        HEADER + '# T\n\n```{code-cell} ipython3\nx = 2.5\n```\n\nx is {eval}`f"{x:.1f}"`, twice {eval}`x * 2`.\n',
+        encoding="utf-8",
+    )
     nbtools.execute(md, timeout=120)
     nb = nbformat.read(md.with_suffix(".ipynb"), as_version=4)
     stored = nb.cells[2].metadata["user_expressions"]
@@ -120,8 +145,10 @@ def test_inline_expressions_are_stored_where_jupyterlab_myst_reads_them(tmp_path
 @pytest.mark.parametrize("expression, error", [("y + 1", "NameError"), ("np.float64(2.5)", "np.float64")])
 def test_a_failing_or_numpy_valued_expression_stops_the_run(tmp_path, expression, error):
     md = tmp_path / "x.md"
-    md.write_text(HEADER + "# T\n\n```{code-cell} ipython3\nimport numpy as np\n```\n\n"
-                  f"Value {{eval}}`{expression}`.\n", encoding="utf-8")
+    md.write_text(
+        HEADER + f"# T\n\n```{{code-cell}} ipython3\nimport numpy as np\n```\n\nValue {{eval}}`{expression}`.\n",
+        encoding="utf-8",
+    )
     with pytest.raises(nbtools.ExpressionError, match=error):
         nbtools.execute(md, timeout=120)
     assert not md.with_suffix(".ipynb").exists()  # nothing half-written

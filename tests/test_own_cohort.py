@@ -8,7 +8,6 @@ page shows $COHORT and the provenance banner, so the real book need not be built
 from __future__ import annotations
 
 import hashlib
-import shutil
 import subprocess
 import textwrap
 from pathlib import Path
@@ -27,13 +26,21 @@ STAMP = ".venv/.installed"
 
 def _make_book(*assignments: str) -> subprocess.CompletedProcess:
     # -o STAMP: never (re)install the virtualenv from a test; the book rule itself runs unchanged.
-    return subprocess.run(["make", "--no-print-directory", "-o", STAMP, "book", *assignments],
-                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        ["make", "--no-print-directory", "-o", STAMP, "book", *assignments],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def _tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -84,7 +91,9 @@ def test_invalid_regimens_stop_before_rendering(last_good_site):
 
 def test_invalid_primary_treatment_stops_before_rendering(last_good_site):
     html, before = last_good_site
-    out = _make_book(f"COHORT={VALID_COHORT}", f"PRIMARY_TREATMENT={BAD / 'primary_treatment_chemo_for_synchronous.csv'}")
+    out = _make_book(
+        f"COHORT={VALID_COHORT}", f"PRIMARY_TREATMENT={BAD / 'primary_treatment_chemo_for_synchronous.csv'}"
+    )
     both = out.stdout + out.stderr
     assert out.returncode != 0
     assert "primary_treatment_chemo_for_synchronous.csv:3: column perioperative_chemo_primary: value '0'" in both
@@ -100,7 +109,9 @@ def test_missing_cohort_file_stops(last_good_site):
     assert _tree(html) == before
 
 
-PAGE = MYST_HEADER + """\
+PAGE = (
+    MYST_HEADER
+    + """\
 # Page
 
 ```{code-cell} ipython3
@@ -114,18 +125,21 @@ print("rows=" + str(len(data.load_cohort())))
 Markdown(data.cohort_banner())
 ```
 """
+)
 
 
 def _tiny_book(root: Path, extra: str = "") -> Path:
     book = root / "tinybook"
     book.mkdir()
-    (book / "_config.yml").write_text(textwrap.dedent("""\
+    (book / "_config.yml").write_text(
+        textwrap.dedent("""\
         title: tiny
         only_build_toc_files: true
         execute:
           execute_notebooks: force
           raise_on_error: true
-        """))
+        """)
+    )
     (book / "_toc.yml").write_text("format: jb-book\nroot: index\n")
     (book / "index.md").write_text(PAGE % extra)
     old = book / "_build" / "html"

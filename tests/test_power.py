@@ -58,13 +58,15 @@ def test_bad_arguments_are_refused(args):
 
 def test_factor_power_counts_analysed_patients_and_their_deaths():
     # 10 patients: size > 10 cm in 4; one size missing (left out); 5 deaths among the 9 analysed
-    cohort = pd.DataFrame({
-        "size_cm": [12, 15, 11, 20, 5, 6, 7, 8, 9, np.nan],
-        "death": [1, 1, 0, 1, 1, 0, 0, 1, 0, 1],
-        "os_months": np.arange(1.0, 11.0),
-        "metastasectomy_curative": [0] * 10,
-        "primary_site": ["trunk"] * 10,
-    })
+    cohort = pd.DataFrame(
+        {
+            "size_cm": [12, 15, 11, 20, 5, 6, 7, 8, 9, np.nan],
+            "death": [1, 1, 0, 1, 1, 0, 0, 1, 0, 1],
+            "os_months": np.arange(1.0, 11.0),
+            "metastasectomy_curative": [0] * 10,
+            "primary_site": ["trunk"] * 10,
+        }
+    )
     table = power.factor_power(cohort, ["size", "primary_site"], hrs=(2.0,))
     assert list(table["factor"]) == ["size"]  # four-level primary_site is skipped
     row = table.iloc[0]

@@ -11,8 +11,11 @@ from helpers.reconstruct import report
 @pytest.fixture(scope="module")
 def files():
     cohort = data.load_cohort(paths.DEFAULT_COHORT)
-    return (cohort, data.load_regimens(paths.DEFAULT_REGIMENS, cohort=cohort),
-            data.load_primary_treatment(paths.DEFAULT_PRIMARY_TREATMENT, cohort=cohort))
+    return (
+        cohort,
+        data.load_regimens(paths.DEFAULT_REGIMENS, cohort=cohort),
+        data.load_primary_treatment(paths.DEFAULT_PRIMARY_TREATMENT, cohort=cohort),
+    )
 
 
 def test_on_the_synthetic_cohort_counts_are_built_in_and_times_are_searched(files):

@@ -25,14 +25,26 @@ def test_schema_and_dtypes(pub):
 
 def test_ids_unique_and_prefixed(pub):
     assert pub["id"].is_unique
-    prefix = {"Table 1": "t1.", "Table 2": "t2.", "Table 3": "t3.", "Table 4": "t4.", "Table 5": "t5.",
-              "Text": "text.", "Abstract": "abs."}
+    prefix = {
+        "Table 1": "t1.",
+        "Table 2": "t2.",
+        "Table 3": "t3.",
+        "Table 4": "t4.",
+        "Table 5": "t5.",
+        "Text": "text.",
+        "Abstract": "abs.",
+    }
     assert all(i.startswith(prefix[s]) for i, s in zip(pub["id"], pub["source"]))
 
 
-@pytest.mark.parametrize("source,table,cohort", [("Table 1", factors.TABLE1, "all"),
-                                                 ("Table 4", factors.TABLE4, "metastasectomy"),
-                                                 ("Table 5", factors.TABLE5, "no_metastasectomy")])
+@pytest.mark.parametrize(
+    "source,table,cohort",
+    [
+        ("Table 1", factors.TABLE1, "all"),
+        ("Table 4", factors.TABLE4, "metastasectomy"),
+        ("Table 5", factors.TABLE5, "no_metastasectomy"),
+    ],
+)
 def test_every_table_factor_level_present(pub, source, table, cohort):
     t = pub[pub["source"] == source]
     assert set(t["cohort"]) == {cohort}
@@ -48,8 +60,9 @@ def test_every_table_factor_level_present(pub, source, table, cohort):
 def test_table2_and_table3_keys(pub):
     t2 = pub[pub["source"] == "Table 2"]
     assert set(t2["level"]) == {"DXR", "DXR+IFM", "GEM+DOC", "PAZ", "TRB", "ERB"}
-    assert (t2.groupby("level")["statistic"].apply(set) ==
-            {"n", "cr", "pr", "sd", "pd", "orr", "dcr", "median_pfs"}).all()
+    assert (
+        t2.groupby("level")["statistic"].apply(set) == {"n", "cr", "pr", "sd", "pd", "orr", "dcr", "median_pfs"}
+    ).all()
     t3 = pub[pub["source"] == "Table 3"]
     assert list(dict.fromkeys(t3["factor"])) == list(factors.COX_COVARIATES)
     assert (t3.groupby("factor")["statistic"].apply(set) == {"hr", "ci_low", "ci_high", "p"}).all()
@@ -72,8 +85,12 @@ def test_bounds(pub):
 
 def test_not_reached(pub):
     nr = pub[pub["not_reached"]]
-    assert set(nr["id"]) == {"t1.depth.superficial.median_os", "t4.depth.superficial.median_os",
-                             "t4.initial_metastatic_lesions.>1.median_os", "t4.radiotherapy.no.median_os"}
+    assert set(nr["id"]) == {
+        "t1.depth.superficial.median_os",
+        "t4.depth.superficial.median_os",
+        "t4.initial_metastatic_lesions.>1.median_os",
+        "t4.radiotherapy.no.median_os",
+    }
     assert nr["value"].isna().all() and nr["decimals"].isna().all()
     assert pub.loc[~pub["not_reached"], "value"].notna().all()
 
@@ -106,11 +123,16 @@ def _copy(tmp_path):
     return d
 
 
-@pytest.mark.parametrize("column,bad,msg", [("value", "abc", "not a number"),
-                                            ("decimals", "x", "not an integer"),
-                                            ("bound", ">", "bound"),
-                                            ("source", "Table 9", "source"),
-                                            ("not_reached", "yes", "not_reached")])
+@pytest.mark.parametrize(
+    "column,bad,msg",
+    [
+        ("value", "abc", "not a number"),
+        ("decimals", "x", "not an integer"),
+        ("bound", ">", "bound"),
+        ("source", "Table 9", "source"),
+        ("not_reached", "yes", "not_reached"),
+    ],
+)
 def test_malformed_file_names_file_row_column(tmp_path, column, bad, msg):
     d = _copy(tmp_path)
     path = d / "table2.csv"

@@ -45,14 +45,22 @@ def python_reference(d: pd.DataFrame, full: bool = True) -> dict[tuple[str, str]
             out[(what, str(n))] = float(v)
 
     time, status = d["time"], d["status"]
-    at = sorted(set([0.0, time.min() / 2, *np.quantile(time, [0.25, 0.5, 0.75]),
-                     time[status == 1].iloc[0], time.max()]))
+    at = sorted(
+        set([0.0, time.min() / 2, *np.quantile(time, [0.25, 0.5, 0.75]), time[status == 1].iloc[0], time.max()])
+    )
     for ct in ("log-log", "log", "plain"):
         km = sv.km_curve(time, status, conf_type=ct)
         k = range(1, len(km) + 1)
-        for col, src in [("time", "time"), ("n.risk", "n_risk"), ("n.event", "n_event"),
-                         ("n.censor", "n_censor"), ("surv", "surv"), ("std.err", "std_err"),
-                         ("lower", "lower"), ("upper", "upper")]:
+        for col, src in [
+            ("time", "time"),
+            ("n.risk", "n_risk"),
+            ("n.event", "n_event"),
+            ("n.censor", "n_censor"),
+            ("surv", "surv"),
+            ("std.err", "std_err"),
+            ("lower", "lower"),
+            ("upper", "upper"),
+        ]:
             put(f"km:{ct}:{col}", k, km[src])
         put(f"median:{ct}", ["median", "lower", "upper"], sv.km_median_ci(time, status, ct, rule="quantile"))
         put(f"print_median:{ct}", ["median", "lower", "upper"], sv.km_median_ci(time, status, conf_type=ct))
@@ -61,8 +69,11 @@ def python_reference(d: pd.DataFrame, full: bool = True) -> dict[tuple[str, str]
         k = range(1, len(rows) + 1)
         for j, col in enumerate(["time", "surv", "lower", "upper"]):
             put(f"at:{ct}:{col}", k, [r[j] for r in rows])
-    put("followup", ["reverse_km", "observed"],
-        [sv.followup(time, status, "reverse_km"), sv.followup(time, status, "observed")])
+    put(
+        "followup",
+        ["reverse_km", "observed"],
+        [sv.followup(time, status, "reverse_km"), sv.followup(time, status, "observed")],
+    )
     for g in ("g2", "g4"):
         lr = sv.logrank(time, status, d[g])
         put(f"logrank:{g}", ["chisq", "df", "p"], [lr.chi2, lr.df, lr.p])
@@ -115,7 +126,9 @@ def compare(r_ref: dict, py_ref: dict, label: str) -> list[str]:
             if not (np.isnan(rv) and np.isnan(pv)):
                 problems.append(f"{label}: {key}: R {rv} vs Python {pv}")
         elif not np.isclose(pv, rv, rtol=RTOL, atol=ATOL):
-            problems.append(f"{label}: {key}: R {rv!r} vs Python {pv!r} (rel {abs(pv - rv) / max(abs(rv), 1e-300):.2e})")
+            problems.append(
+                f"{label}: {key}: R {rv!r} vs Python {pv!r} (rel {abs(pv - rv) / max(abs(rv), 1e-300):.2e})"
+            )
     for key in set(py_ref) - set(r_ref):
         problems.append(f"{label}: {key} computed in Python but absent in R (R {key[0]!r} differs)")
     return problems
@@ -149,7 +162,9 @@ def test_fixture_edge_cases_are_what_they_claim():
     assert mid[("median:log-log", "median")] == 6.5  # (5 + 8) / 2
     tol = load_data(FIXTURES / "tolerance.data.csv")
     km = sv.km_curve(tol["time"], tol["status"])
-    assert (km["surv"] != 0.5).all() and np.isclose(km["surv"], 0.5, rtol=0, atol=1e-12).any()  # 1/2 in exact arithmetic only
+    assert (km["surv"] != 0.5).all() and np.isclose(
+        km["surv"], 0.5, rtol=0, atol=1e-12
+    ).any()  # 1/2 in exact arithmetic only
     assert read_reference(FIXTURES / "tolerance.reference.csv")[("median:log-log", "median")] == 4.5  # (3 + 6) / 2
     assert np.isnan(read_reference(FIXTURES / "notreached.reference.csv")[("median:log-log", "median")])
     half = read_reference(FIXTURES / "halfend.reference.csv")  # S = 1/2 from t = 4 to the end
@@ -184,13 +199,18 @@ def assert_reproduced(fresh_dir: Path, committed_dir: Path) -> None:
         assert name.endswith(".reference.csv"), f"{name}: data differs from the committed file (stale fixture)"
         a, b = read_reference(new), read_reference(old)
         assert a.keys() == b.keys(), f"{name}: different quantities (stale fixture)"
-        bad = [k for k in a if not (np.isnan(a[k]) and np.isnan(b[k])) and not np.isclose(a[k], b[k], rtol=1e-9, atol=1e-12)]
+        bad = [
+            k
+            for k in a
+            if not (np.isnan(a[k]) and np.isnan(b[k])) and not np.isclose(a[k], b[k], rtol=1e-9, atol=1e-12)
+        ]
         assert not bad, f"{name}: stale values {bad[:5]}"
 
 
 def test_stale_check_fails_without_rscript_under_ci(monkeypatch, tmp_path):
     """Under CI=true a missing Rscript is a failure, never a skip."""
     import sys
+
     monkeypatch.setattr(sys.modules[__name__], "RSCRIPT", None)
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="Rscript not found"):
@@ -210,11 +230,12 @@ def random_dataset(seed: int) -> pd.DataFrame:
     t = rng.exponential(1 / (0.05 * np.exp(lp)))
     c = rng.uniform(0, rng.uniform(20, 100), n)
     digits = int(rng.integers(0, 2))
-    time = np.maximum(np.round(np.minimum(t, c), digits), 10.0 ** -digits)
+    time = np.maximum(np.round(np.minimum(t, c), digits), 10.0**-digits)
     g4 = rng.choice(list("abcd"), n).astype(object)
     g4[rng.choice(n, 2, replace=False)] = np.nan
-    d = pd.DataFrame({"time": time, "status": (t <= c).astype(int), **x,
-                      "g2": np.where(x["x3"] == 1, "b", "a"), "g4": g4})
+    d = pd.DataFrame(
+        {"time": time, "status": (t <= c).astype(int), **x, "g2": np.where(x["x3"] == 1, "b", "a"), "g4": g4}
+    )
     return d
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +41,7 @@ def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
 
     d = d.set_index("id", drop=False)
     for form in ("entry", "noentry"):
-        cp = timedep.split_at(d, "time", "death", "switch", entry="entry" if form == "entry" else None,
-                              keep=["x", "z"])
+        cp = timedep.split_at(d, "time", "death", "switch", entry="entry" if form == "entry" else None, keep=["x", "z"])
         k = range(1, len(cp) + 1)
         for col in ("id", "start", "stop", "event", "treated"):
             put(f"split:{form}:{col}", k, cp[col])
@@ -55,6 +53,7 @@ def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
     lm = timedep.landmark(d, at, duration="time", event="death", switches={"by_landmark": "switch"})
     put("landmark", ["at", "n"], [at, len(lm)])
     from helpers import survival
+
     for ties in ("breslow", "efron"):
         fit = survival.cox(lm, "time", "death", ["by_landmark", "x"], ties=ties)
         put(f"landmark:{ties}:coef", fit.table.index, fit.table["coef"])
@@ -63,8 +62,11 @@ def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
 
 
 def max_relative_difference(r_ref: dict, py_ref: dict) -> float:
-    diffs = [abs(py_ref[k] - v) / max(abs(v), 1e-12) for k, v in r_ref.items()
-             if k[0].startswith("cox:") and not np.isnan(v) and abs(v) > 1e-12]
+    diffs = [
+        abs(py_ref[k] - v) / max(abs(v), 1e-12)
+        for k, v in r_ref.items()
+        if k[0].startswith("cox:") and not np.isnan(v) and abs(v) > 1e-12
+    ]
     return max(diffs)
 
 
@@ -122,11 +124,20 @@ def random_dataset(seed: int) -> pd.DataFrame:
     t = np.where(after, switch + (t0 - switch) / np.exp(effect), t0)
     cens = rng.uniform(5, rng.uniform(30, 120), n)
     entry = np.where(rng.random(n) < 0.25, np.round(rng.uniform(0, 3, n), digits), 0.0)
-    time = np.maximum(np.round(np.minimum(t, cens), digits), entry + 10.0 ** -digits)
+    time = np.maximum(np.round(np.minimum(t, cens), digits), entry + 10.0**-digits)
     switch = np.round(switch, digits)
     switch[:3] = [0.0, entry[1], time[2]]
-    return pd.DataFrame({"id": np.arange(1, n + 1), "time": time, "death": (t <= cens).astype(int),
-                         "switch": switch, "entry": entry, "x": x, "z": z})
+    return pd.DataFrame(
+        {
+            "id": np.arange(1, n + 1),
+            "time": time,
+            "death": (t <= cens).astype(int),
+            "switch": switch,
+            "entry": entry,
+            "x": x,
+            "z": z,
+        }
+    )
 
 
 @pytest.mark.parametrize("seed", [101, 202, 303, 404])

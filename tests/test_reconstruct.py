@@ -51,10 +51,12 @@ def card():
 
 # --- the committed files --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", ["cohort.csv", "regimens.csv", "primary_treatment.csv", "fidelity.csv", "fidelity.md"])
 def test_committed_files_are_the_default_output(default_run, name):
-    assert (default_run / name).read_bytes() == (DATA / name).read_bytes(), \
+    assert (default_run / name).read_bytes() == (DATA / name).read_bytes(), (
         f"data/{name} differs from `python -m helpers.reconstruct --out DIR`: rerun it into data/"
+    )
 
 
 def test_committed_files_validate():
@@ -69,6 +71,7 @@ def test_outputs_say_synthetic():
 
 
 # --- counts and identities -----------------------------------------------------------------------
+
 
 def test_every_count_is_reproduced(card):
     assert card["computed"].all(), card.loc[~card["computed"], "id"].tolist()  # the three files hold every fact
@@ -91,8 +94,10 @@ def test_swaps_keep_counts_and_identities():
     spec = load_spec()
     rng = np.random.default_rng(3)
     s = initial_structure(spec, rng)
-    before = {k: (np.bincount(v[: s.n_cur] + 1, minlength=5), np.bincount(v[s.n_cur:] + 1, minlength=5))
-              for k, v in s.codes.items()}
+    before = {
+        k: (np.bincount(v[: s.n_cur] + 1, minlength=5), np.bincount(v[s.n_cur :] + 1, minlength=5))
+        for k, v in s.codes.items()
+    }
     keys = [k for k in CODED if k not in ("era", "metastasectomy_curative")]
     done = 0
     for _ in range(20000):
@@ -104,7 +109,7 @@ def test_swaps_keep_counts_and_identities():
     assert done > 1000
     for k, v in s.codes.items():
         assert np.array_equal(np.bincount(v[: s.n_cur] + 1, minlength=5), before[k][0]), k
-        assert np.array_equal(np.bincount(v[s.n_cur:] + 1, minlength=5), before[k][1]), k
+        assert np.array_equal(np.bincount(v[s.n_cur :] + 1, minlength=5), before[k][1]), k
     c = s.codes
     non = np.arange(s.n) >= s.n_cur
     assert np.all(c["presenting"][non & (c["primary_resection"] == 1)] == 1)  # unresected => synchronous
@@ -128,8 +133,9 @@ def test_cross_table_identities(cohort, published):
     assert (cur["primary_resection"] == 1).all()
     assert (cur["initial_metastatic_sites"] == 1).all()
     assert (cur["initial_metastatic_lesions"] <= 2).all()
-    assert (cur["presenting"] == "metachronous").sum() == \
-        published.set_index("id").loc["text.3_3.metastasectomy.presenting.metachronous.count", "value"]
+    assert (cur["presenting"] == "metachronous").sum() == published.set_index("id").loc[
+        "text.3_3.metastasectomy.presenting.metachronous.count", "value"
+    ]
     assert (cohort.loc[cohort["primary_resection"] == 0, "presenting"] == "synchronous").all()
     assert ((cohort["interval_to_metastasis_months"] == 0) == (cohort["presenting"] == "synchronous")).all()
     assert (cohort["death"] == (cohort["status"] == "DOD")).all()
@@ -156,8 +162,14 @@ def test_no_drug_before_its_approval(cohort, regimens):
 
 def test_approval_violations_finds_a_line_before_approval():
     cohort = pd.DataFrame({"patient_id": ["P01", "P02"], "metastasis_year": [2008, 2016], "os_months": [30.0, 30.0]})
-    regimens = pd.DataFrame({"patient_id": ["P01", "P01", "P02"], "line": [1, 2, 1],
-                             "regimen": ["DXR", "ERB", "ERB"], "pfs_months": [3.0, 2.0, 5.0]})
+    regimens = pd.DataFrame(
+        {
+            "patient_id": ["P01", "P01", "P02"],
+            "line": [1, 2, 1],
+            "regimen": ["DXR", "ERB", "ERB"],
+            "pfs_months": [3.0, 2.0, 5.0],
+        }
+    )
     late = approval_violations(cohort, regimens)
     assert list(zip(late["patient_id"], late["regimen"])) == [("P01", "ERB")]  # 2009 + 28/12 < Feb 2016
     cohort.loc[0, "metastasis_year"] = 2014  # eribulin can start by 2015 + 28/12 months
@@ -184,16 +196,18 @@ def test_structure_is_exact_for_many_seeds():
     spec = load_spec()
     for seed in range(20):
         s = initial_structure(spec, np.random.default_rng(seed))
-        for tab, lo, hi, keys in (("table4", 0, s.n_cur, list(spec["table4"])),
-                                  ("table5", s.n_cur, s.n, list(spec["table5"]))):
+        for tab, lo, hi, keys in (
+            ("table4", 0, s.n_cur, list(spec["table4"])),
+            ("table5", s.n_cur, s.n, list(spec["table5"])),
+        ):
             for key in keys:
-                got = np.bincount(s.codes[key][lo:hi][s.codes[key][lo:hi] >= 0],
-                                  minlength=len(FACTORS[key].levels))
+                got = np.bincount(s.codes[key][lo:hi][s.codes[key][lo:hi] >= 0], minlength=len(FACTORS[key].levels))
                 want = [spec[tab][key][lv] for lv in FACTORS[key].levels]
                 assert list(got) == want, (seed, tab, key)
 
 
 # --- determinism and purity ------------------------------------------------------------------------
+
 
 def test_same_seed_same_bytes(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
@@ -223,8 +237,10 @@ def test_best_of_chains_writes_the_chain_that_matches_most(tmp_path):
 
     main(["--out", str(tmp_path), "--seed", "5", *QUICK, "--chains", "3", "--jobs", "1"])
     singles = [api.reconstruct(seed, SMALL, ROUNDS) for seed in (5, 6, 7)]
-    matched = [int(scorecard.summary(fidelity_as_written(*t, api.primary_treatment_of(t[0])))
-                   .loc[("all", "all"), "matched"]) for t in singles]
+    matched = [
+        int(scorecard.summary(fidelity_as_written(*t, api.primary_treatment_of(t[0]))).loc[("all", "all"), "matched"])
+        for t in singles
+    ]
     k = matched.index(max(matched))
     single = tmp_path / "single"
     main(["--out", str(single), "--seed", str(5 + k), *QUICK, "--chains", "1", "--no-report"])
@@ -268,11 +284,12 @@ def test_reconstruct_is_picklable():
 
 # --- the fast scorer equals helpers.survival -------------------------------------------------------
 
+
 def _reference(codes_cohort: pd.DataFrame, time, death, targets) -> dict:
     """Every scorer target computed with helpers.survival on a cohort DataFrame."""
     out = {}
     df = codes_cohort.assign(os_months=time, death=death)
-    for (sub, key) in targets.groupings:
+    for sub, key in targets.groupings:
         d = subset(df, sub)
         if key == "os":
             out[(sub, key, 0)] = sv.km_median(d["os_months"], d["death"])
@@ -297,24 +314,24 @@ def _compare(cohort_df, s: Structure, time, death, targets):
     tv = target_values(s.codes, s.n_cur, time, death, targets)
     ref = _reference(cohort_df, time, death, targets)
     i = 0
-    for (r, g, _, _, _, _) in targets.tmed:
+    for r, g, _, _, _, _ in targets.tmed:
         sub, key = targets.groupings[int(r)]
         want = ref[(sub, key, int(g))]
         got = tv.loc[i, "value"]
         assert (np.isnan(want) and np.isnan(got)) or got == pytest.approx(want, rel=1e-12), (sub, key, g)
         i += 1
-    for (r, _, _, _) in targets.tp:
+    for r, _, _, _ in targets.tp:
         sub, key = targets.groupings[int(r)]
         assert tv.loc[i, "value"] == pytest.approx(ref[(sub, key, "p")], rel=1e-9, abs=1e-14), (sub, key)
         i += 1
-    for (st, cv, _, _, _) in targets.tcox:
+    for st, cv, _, _, _ in targets.tcox:
         assert tv.loc[i, "value"] == pytest.approx(ref[("cox", int(st), int(cv))], rel=1e-8), (st, cv)
         i += 1
-    for (r, _, _, _, _) in targets.ts5:
+    for r, _, _, _, _ in targets.ts5:
         sub, key = targets.groupings[int(r)]
         assert tv.loc[i, "value"] == pytest.approx(100 * ref[(sub, key, "s60")], rel=1e-12, nan_ok=True)
         i += 1
-    for (kind, _, _, _) in targets.tscal:
+    for kind, _, _, _ in targets.tscal:
         if kind == 0:
             assert tv.loc[i, "value"] == pytest.approx(ref["followup"])
         i += 1

@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from helpers.published import load as load_published
-from helpers.reconstruct.coarse import start_times
+from helpers.reconstruct.coarse import MIX, RankSearch, _chunks, start_times
 from helpers.reconstruct.pins import ITEM_COLS, pin_chain, place
 from helpers.reconstruct.ranks import five_year_curves, km_ranks
 from helpers.reconstruct.score import R_TOL, build_targets, km_logrank, target_values
-from helpers.reconstruct.coarse import MIX, RankSearch, _chunks
 from helpers.reconstruct.structure import initial_structure
 from helpers.reconstruct.targets import load_spec
 
@@ -81,15 +80,18 @@ def _pin(rank, value, slack=0, weight=1.0):
     return (2 * rank, 2 * rank, value - slack - rank, value + slack - rank, 0.0, weight)
 
 
-@pytest.mark.parametrize("rows, best", [
-    ([_pin(3, 100), _pin(10, 200)], 2.0),  # in order, room between them
-    ([_pin(3, 100), _pin(10, 104)], 1.0),  # 7 ranks need 7 tenths: no room
-    ([_pin(3, 100), _pin(10, 107)], 2.0),  # exactly enough room
-    ([_pin(10, 100), _pin(3, 200)], 1.0),  # out of order
-    ([_pin(5, 100), _pin(5, 100), _pin(5, 101)], 2.0),  # one patient, one value
-    ([_pin(5, 100, slack=5), _pin(5, 104)], 2.0),  # a printed range that holds the other's value
-    ([_pin(2, 50), _pin(8, 300, weight=3.0), _pin(9, 80), _pin(12, 90)], 4.0),  # the heavy pin wins
-])
+@pytest.mark.parametrize(
+    "rows, best",
+    [
+        ([_pin(3, 100), _pin(10, 200)], 2.0),  # in order, room between them
+        ([_pin(3, 100), _pin(10, 104)], 1.0),  # 7 ranks need 7 tenths: no room
+        ([_pin(3, 100), _pin(10, 107)], 2.0),  # exactly enough room
+        ([_pin(10, 100), _pin(3, 200)], 1.0),  # out of order
+        ([_pin(5, 100), _pin(5, 100), _pin(5, 101)], 2.0),  # one patient, one value
+        ([_pin(5, 100, slack=5), _pin(5, 104)], 2.0),  # a printed range that holds the other's value
+        ([_pin(2, 50), _pin(8, 300, weight=3.0), _pin(9, 80), _pin(12, 90)], 4.0),  # the heavy pin wins
+    ],
+)
 def test_pin_chain_is_the_heaviest_placeable_set(rows, best):
     items = _items(rows)
     top, pred, w_end, top_i = pin_chain(items, len(rows), 1.0)
@@ -138,8 +140,9 @@ def test_placed_times_meet_what_the_search_counted(searched, targets):
     assert len(np.unique(t)) == len(t)
     assert np.array_equal(np.argsort(t), st.order)  # the placement keeps the searched order
     tv = target_values(st.s.codes, st.s.n_cur, t / 10, st.death, targets)
-    weight = np.concatenate([targets.tmed[:, 5], targets.tp[:, 3], targets.tcox[:, 4], targets.ts5[:, 4],
-                             targets.tscal[:, 3]])  # a fact printed twice weighs 2
+    weight = np.concatenate(
+        [targets.tmed[:, 5], targets.tp[:, 3], targets.tcox[:, 4], targets.ts5[:, 4], targets.tscal[:, 3]]
+    )  # a fact printed twice weighs 2
     assert (weight * tv["hit"]).sum() >= hits
 
 

@@ -17,8 +17,9 @@ def test_clopper_pearson_matches_r_binom_test():
     assert len(ref) > 150
     for k, n, est, lo, hi in ref.itertuples(index=False):
         r = rs.rate(k, n)
-        np.testing.assert_allclose([r.estimate, r.lower, r.upper], [est, lo, hi], rtol=1e-6, atol=1e-12,
-                                   err_msg=f"k={k}, n={n}")
+        np.testing.assert_allclose(
+            [r.estimate, r.lower, r.upper], [est, lo, hi], rtol=1e-6, atol=1e-12, err_msg=f"k={k}, n={n}"
+        )
 
 
 def test_orr_and_dcr_from_counts_and_from_codes_agree():
@@ -46,10 +47,16 @@ def regimen_frame():
     rows = []
     for reg, n in [("PAZ", 12), ("DXR", 7), ("NEW", 4)]:
         for i in range(n):
-            rows.append({"patient_id": f"P{i}", "line": 1, "regimen": reg,
-                         "best_response": rng.choice(["CR", "PR", "SD", "PD"]),
-                         "pfs_months": round(float(rng.exponential(5)), 1) + 0.1,
-                         "pfs_event": int(rng.uniform() < 0.8)})
+            rows.append(
+                {
+                    "patient_id": f"P{i}",
+                    "line": 1,
+                    "regimen": reg,
+                    "best_response": rng.choice(["CR", "PR", "SD", "PD"]),
+                    "pfs_months": round(float(rng.exponential(5)), 1) + 0.1,
+                    "pfs_event": int(rng.uniform() < 0.8),
+                }
+            )
     return pd.DataFrame(rows)
 
 

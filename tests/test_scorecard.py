@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from helpers import scorecard, tables
-from helpers.published import COLUMNS
 from helpers.data import DataError
+from helpers.published import COLUMNS
 from helpers.scorecard import matches
 
 COHORT = """\
@@ -57,8 +57,9 @@ T6,2,PAZ,SD,4,1
 
 
 def cohort():
-    return pd.read_csv(io.StringIO(COHORT), dtype={"grade": "Int64", "chemo_peri_metastasectomy": "Int64",
-                                                   "local_recurrence": "Int64"})
+    return pd.read_csv(
+        io.StringIO(COHORT), dtype={"grade": "Int64", "chemo_peri_metastasectomy": "Int64", "local_recurrence": "Int64"}
+    )
 
 
 def regimens():
@@ -69,9 +70,20 @@ def row(id, source, cohort, factor, level, statistic, printed):
     nr = printed == "N.A."
     bound = "<" if printed.startswith("<") else ""
     s = printed.lstrip("<")
-    return dict(id=id, source=source, cohort=cohort, factor=factor, level=level, label=level or factor,
-                statistic=statistic, value=math.nan if nr else float(s), bound=bound,
-                decimals=pd.NA if nr else (len(s.split(".")[1]) if "." in s else 0), not_reached=nr, note="")
+    return dict(
+        id=id,
+        source=source,
+        cohort=cohort,
+        factor=factor,
+        level=level,
+        label=level or factor,
+        statistic=statistic,
+        value=math.nan if nr else float(s),
+        bound=bound,
+        decimals=pd.NA if nr else (len(s.split(".")[1]) if "." in s else 0),
+        not_reached=nr,
+        note="",
+    )
 
 
 def published(*rows):
@@ -169,18 +181,22 @@ def test_numbers_that_must_miss():
 def test_not_reached_median_matches_na():
     c = cohort()
     c.loc[c["depth"] == "superficial", "death"] = 0
-    pub = published(row("t1.depth.superficial.median_os", "Table 1", "all", "depth", "superficial", "median_os", "N.A."),
-                    row("t1.depth.superficial.median_os.x", "Table 1", "all", "depth", "superficial", "median_os", "31.3"))
+    pub = published(
+        row("t1.depth.superficial.median_os", "Table 1", "all", "depth", "superficial", "median_os", "N.A."),
+        row("t1.depth.superficial.median_os.x", "Table 1", "all", "depth", "superficial", "median_os", "31.3"),
+    )
     card = scorecard.reproduce(c, None, published_numbers=pub)
     assert card["reproduced"].isna().all()
     assert list(card["match"]) == [True, False]
 
 
 def test_without_regimens_and_uncomputable_rows():
-    pub = published(row("t2.DXR.n", "Table 2", "regimens", "regimen", "DXR", "n", "3"),
-                    row("text.lines", "Text", "all", "regimen_lines", "", "median", "1.5"),
-                    row("text.peri", "Text", "all", "perioperative_chemo_primary", "", "count", "10"),
-                    row("text.sex", "Text", "all", "sex", "male", "count", "6"))
+    pub = published(
+        row("t2.DXR.n", "Table 2", "regimens", "regimen", "DXR", "n", "3"),
+        row("text.lines", "Text", "all", "regimen_lines", "", "median", "1.5"),
+        row("text.peri", "Text", "all", "perioperative_chemo_primary", "", "count", "10"),
+        row("text.sex", "Text", "all", "sex", "male", "count", "6"),
+    )
     card = scorecard.reproduce(cohort(), None, published_numbers=pub).set_index("id")
     assert card.loc["t2.DXR.n", "how"] == "no regimen file" and card.loc["text.lines", "how"] == "no regimen file"
     assert card.loc["text.peri", "how"].startswith("no primary-treatment file (no cohort column")
@@ -205,11 +221,13 @@ def primary():
 
 
 def test_primary_treatment_facts(tmp_path):
-    pub = published(row("text.peri", "Text", "all", "perioperative_chemo_primary", "", "count", "3"),
-                    row("text.peri.pct", "Text", "all", "perioperative_chemo_primary", "", "percent", "27.3"),  # 3/11
-                    row("text.peri.pct.x", "Text", "all", "perioperative_chemo_primary", "", "percent", "27.2"),
-                    row("text.peri.ai", "Text", "all", "perioperative_chemo_primary_regimen", "DXR+IFM", "count", "2"),
-                    row("text.lrr", "Text", "all", "local_recurrence_resection", "", "count", "2"))
+    pub = published(
+        row("text.peri", "Text", "all", "perioperative_chemo_primary", "", "count", "3"),
+        row("text.peri.pct", "Text", "all", "perioperative_chemo_primary", "", "percent", "27.3"),  # 3/11
+        row("text.peri.pct.x", "Text", "all", "perioperative_chemo_primary", "", "percent", "27.2"),
+        row("text.peri.ai", "Text", "all", "perioperative_chemo_primary_regimen", "DXR+IFM", "count", "2"),
+        row("text.lrr", "Text", "all", "local_recurrence_resection", "", "count", "2"),
+    )
     card = scorecard.reproduce(cohort(), None, published_numbers=pub, primary=primary()).set_index("id")
     assert card["computed"].all()
     assert card["reproduced"].round(4).tolist() == [3, 27.2727, 27.2727, 2, 2]
@@ -235,29 +253,32 @@ def test_summary(card):
     assert len(scorecard.misses(c)) == 3
 
 
-@pytest.mark.parametrize("value,decimals,bound,nr,reproduced,statistic,ok", [
-    (76.05, 2, "", False, 76.05, "median_os", True),
-    (76.05, 2, "", False, 76.054, "median_os", True),
-    (76.05, 2, "", False, 76.056, "median_os", False),
-    (76.05, 2, "", False, 76.055, "median_os", False),  # a median's interval excludes its ends
-    (0.03, 2, "", False, 0.0349, "p", True),
-    (0.03, 2, "", False, 0.0351, "p", False),
-    (0.03, 2, "", False, 0.035, "p", True),  # a p value's interval includes them (it rounds either way)
-    (83, 0, "", False, 82.5, "n", True),  # a count printed without decimals: anything that rounds to it
-    (83, 0, "", False, 82.4, "n", False),
-    (83, 0, "", False, 83.0, "median_os", True),  # a median printed "83" is 83.0 (R prints medians as they are)
-    (83, 0, "", False, 82.5, "median_os", False),
-    (83, 0, "", False, 83.04, "median_os", True),
-    (83, 0, "", False, 83.05, "median_os", False),  # the midpoint of 83.0 and 83.1 prints as 83.05
-    (83, 0, "", False, 82.95, "median_os", False),
-    (4.9, 1, "", False, 4.9, "median_pfs", True),
-    (4.9, 1, "", False, 4.95, "median_pfs", False),
-    (0.001, 3, "<", False, 0.0009, "p", True),
-    (0.001, 3, "<", False, 0.001, "p", False),
-    (float("nan"), pd.NA, "", True, float("nan"), "median_os", True),
-    (float("nan"), pd.NA, "", True, 50.0, "median_os", False),
-    (30.7, 1, "", False, float("nan"), "median_os", False),
-])
+@pytest.mark.parametrize(
+    "value,decimals,bound,nr,reproduced,statistic,ok",
+    [
+        (76.05, 2, "", False, 76.05, "median_os", True),
+        (76.05, 2, "", False, 76.054, "median_os", True),
+        (76.05, 2, "", False, 76.056, "median_os", False),
+        (76.05, 2, "", False, 76.055, "median_os", False),  # a median's interval excludes its ends
+        (0.03, 2, "", False, 0.0349, "p", True),
+        (0.03, 2, "", False, 0.0351, "p", False),
+        (0.03, 2, "", False, 0.035, "p", True),  # a p value's interval includes them (it rounds either way)
+        (83, 0, "", False, 82.5, "n", True),  # a count printed without decimals: anything that rounds to it
+        (83, 0, "", False, 82.4, "n", False),
+        (83, 0, "", False, 83.0, "median_os", True),  # a median printed "83" is 83.0 (R prints medians as they are)
+        (83, 0, "", False, 82.5, "median_os", False),
+        (83, 0, "", False, 83.04, "median_os", True),
+        (83, 0, "", False, 83.05, "median_os", False),  # the midpoint of 83.0 and 83.1 prints as 83.05
+        (83, 0, "", False, 82.95, "median_os", False),
+        (4.9, 1, "", False, 4.9, "median_pfs", True),
+        (4.9, 1, "", False, 4.95, "median_pfs", False),
+        (0.001, 3, "<", False, 0.0009, "p", True),
+        (0.001, 3, "<", False, 0.001, "p", False),
+        (float("nan"), pd.NA, "", True, float("nan"), "median_os", True),
+        (float("nan"), pd.NA, "", True, 50.0, "median_os", False),
+        (30.7, 1, "", False, float("nan"), "median_os", False),
+    ],
+)
 def test_match_rule(value, decimals, bound, nr, reproduced, statistic, ok):
     assert matches(value, decimals, bound, nr, reproduced, statistic) is ok
 

@@ -7,20 +7,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import factors, simulate as sm
+from helpers import factors
+from helpers import simulate as sm
 
 
 @pytest.fixture
 def small_cohort() -> pd.DataFrame:
     """Ten patients: 6 without a curative metastasectomy (4 of them given chemotherapy, 3 non-PD)."""
-    return pd.DataFrame({
-        "metastasectomy_curative": [1, 1, 1, 1, 0, 0, 0, 0, 0, 0],
-        "chemotherapy": [1, 0, 1, 0, 1, 1, 1, 1, 0, 0],
-        "first_line_response": [None, None, None, None, "PR", "SD", "SD", "PD", None, None],
-        "initial_metastatic_sites": [1, 1, 1, 1, 2, 1, 3, 1, 1, 2],
-        "os_months": [10.0, 20.0, 30.0, 40.0, 5.0, 15.0, 25.0, 35.0, 45.0, 55.0],
-        "death": [0, 1, 0, 1, 1, 1, 0, 1, 1, 0],
-    })
+    return pd.DataFrame(
+        {
+            "metastasectomy_curative": [1, 1, 1, 1, 0, 0, 0, 0, 0, 0],
+            "chemotherapy": [1, 0, 1, 0, 1, 1, 1, 1, 0, 0],
+            "first_line_response": [None, None, None, None, "PR", "SD", "SD", "PD", None, None],
+            "initial_metastatic_sites": [1, 1, 1, 1, 2, 1, 3, 1, 1, 2],
+            "os_months": [10.0, 20.0, 30.0, 40.0, 5.0, 15.0, 25.0, 35.0, 45.0, 55.0],
+            "death": [0, 1, 0, 1, 1, 1, 0, 1, 1, 0],
+        }
+    )
 
 
 def test_guarantee_time_params_are_read_from_the_cohort(small_cohort):
@@ -87,11 +90,16 @@ def test_selection_cohort_hits_its_targets_and_only_fitness_adjustment_removes_t
     assert sim["metastasectomy"].mean() == pytest.approx(0.39, abs=0.015)
     assert sim["sites_gt1"].mean() == pytest.approx(0.21, abs=0.015)
     assert (sim.loc[sim["metastasectomy"] == 1, "sites_gt1"] == 0).all()
-    assert sim.loc[sim["metastasectomy"] == 1, "fitness"].mean() > sim.loc[sim["metastasectomy"] == 0, "fitness"].mean() + 0.5
+    assert (
+        sim.loc[sim["metastasectomy"] == 1, "fitness"].mean()
+        > sim.loc[sim["metastasectomy"] == 0, "fitness"].mean() + 0.5
+    )
     res = sm.selection_analyses(sim.iloc[:6000]).set_index("analysis")
     assert res.loc["unadjusted", "hr"] > 1.6 and res.loc["unadjusted", "p"] < 1e-6
     assert 1.2 < res.loc["adjusted for sites", "hr"] < res.loc["unadjusted", "hr"]
-    assert res.loc["adjusted for sites and fitness", "ci_low"] < 1 < res.loc["adjusted for sites and fitness", "ci_high"]
+    assert (
+        res.loc["adjusted for sites and fitness", "ci_low"] < 1 < res.loc["adjusted for sites and fitness", "ci_high"]
+    )
 
 
 def test_epv_setup_takes_the_cohort_model_as_truth_and_matches_its_deaths(toy_cohort):
@@ -110,8 +118,14 @@ def test_epv_setup_takes_the_cohort_model_as_truth_and_matches_its_deaths(toy_co
 
 
 def test_epv_analyses_and_summary():
-    setup = sm.EPVSetup(design=pd.DataFrame({"a": [0.0, 1.0] * 20, "b": [0.0, 0.0, 1.0, 1.0] * 10}),
-                        beta=pd.Series({"a": np.log(2.0), "b": 0.0}), base_rate=0.05, censor_max=60.0, n=40, deaths=25)
+    setup = sm.EPVSetup(
+        design=pd.DataFrame({"a": [0.0, 1.0] * 20, "b": [0.0, 0.0, 1.0, 1.0] * 10}),
+        beta=pd.Series({"a": np.log(2.0), "b": 0.0}),
+        base_rate=0.05,
+        censor_max=60.0,
+        n=40,
+        deaths=25,
+    )
     res = sm.replicate(lambda r: sm.epv_cohort(setup, r), lambda d: sm.epv_analyses(d, ["a", "b"]), 30, 9)
     assert set(res.columns) >= {"covariate", "coef", "se", "p", "finite", "selected", "selected_coef", "replicate"}
     assert res["selected_coef"].isna().eq(~res["selected"]).all()  # a coefficient exactly when selected
@@ -122,7 +136,8 @@ def test_epv_analyses_and_summary():
     assert summ.loc["a", "power"] == pytest.approx((a["p"] < 0.05).mean())
     assert summ.loc["a", "selected"] == pytest.approx(a["selected"].mean())
     assert summ.loc["b", "median_hr_if_selected"] == pytest.approx(
-        np.exp(res.loc[(res["covariate"] == "b") & res["selected"], "selected_coef"].median()))
+        np.exp(res.loc[(res["covariate"] == "b") & res["selected"], "selected_coef"].median())
+    )
 
 
 def test_replicate_uses_independent_seeded_streams():
@@ -137,8 +152,14 @@ def test_replicate_uses_independent_seeded_streams():
 
 
 def test_summarise_counts_false_positives():
-    res = pd.DataFrame({"comparison": "c", "analysis": ["x"] * 4 + ["y"] * 2,
-                        "hr": [0.5, 0.8, 1.0, np.nan, 1.2, 1.4], "p": [0.01, 0.2, 0.04, np.nan, 0.5, 0.03]})
+    res = pd.DataFrame(
+        {
+            "comparison": "c",
+            "analysis": ["x"] * 4 + ["y"] * 2,
+            "hr": [0.5, 0.8, 1.0, np.nan, 1.2, 1.4],
+            "p": [0.01, 0.2, 0.04, np.nan, 0.5, 0.03],
+        }
+    )
     s = sm.summarise(res)
     assert s.loc[("c", "x"), "replicates"] == 3  # the unfitted replicate is left out
     assert s.loc[("c", "x"), "median_hr"] == pytest.approx(0.8)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from browser import chromium
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,6 +26,8 @@ TOC = yaml.safe_load((REPO / "book" / "_toc.yml").read_text())
 DOCS = [TOC["root"]] + [c["file"] for part in TOC.get("parts", []) for c in part["chapters"]]
 NOTEBOOK_DOCS = [d for d in DOCS if d.startswith("notebooks/")]  # the others are Markdown pages (no Binder)
 PHONE = {"width": 375, "height": 812, "deviceScaleFactor": 2, "mobile": True}
+
+
 @pytest.fixture(scope="module")
 def browser():
     with chromium() as driver:
@@ -63,31 +66,37 @@ def test_page_in_browser(browser, site, doc):
 
     images = browser.execute_script(
         "return Array.from(document.querySelectorAll('article img, figure img'))"
-        ".map(i => [i.getAttribute('src'), i.complete, i.naturalWidth, i.getAttribute('alt')]);")
+        ".map(i => [i.getAttribute('src'), i.complete, i.naturalWidth, i.getAttribute('alt')]);"
+    )
     broken = [i for i in images if not (i[1] and i[2] > 0)]
     assert not broken, f"{doc}: images not displayed: {broken}"
     figures = browser.execute_script(
-        "return Array.from(document.querySelectorAll('figure img')).map(i => i.getAttribute('alt') || '');")
+        "return Array.from(document.querySelectorAll('figure img')).map(i => i.getAttribute('alt') || '');"
+    )
     assert all(alt.strip() for alt in figures), f"{doc}: a figure has no alt text"
 
     text = browser.execute_script("return document.querySelector('article').innerText")
     for raw in ("{eval}", "{glue", "{doc}", "{admonition}", "np.float64(", "np.int64("):
         assert raw not in text, f"{doc}: {raw!r} shown as text"
-    assert not browser.execute_script("return document.querySelectorAll('.caption-number').length"), \
+    assert not browser.execute_script("return document.querySelectorAll('.caption-number').length"), (
         f"{doc}: figures numbered by Sphinx ('Fig. N') beside the paper's own figure names"
+    )
     cells = browser.execute_script(
         "return Array.from(document.querySelectorAll('article table.book-table td, article table.book-table th,"
-        " article table.dataframe td, article table.dataframe th')).map(c => c.textContent.trim());")
+        " article table.dataframe td, article table.dataframe th')).map(c => c.textContent.trim());"
+    )
     keys = [c for c in cells if c.lower() in ("nan", "none") or re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)+", c)]
     assert not keys, f"{doc}: a table shows keys or NaN instead of labels: {sorted(set(keys))[:10]}"
 
     if doc in NOTEBOOK_DOCS:
         binder = browser.execute_script(
-            "return Array.from(document.querySelectorAll('a[href^=\"https://mybinder.org/v2/gh/\"]')).map(a => a.href);")
+            "return Array.from(document.querySelectorAll('a[href^=\"https://mybinder.org/v2/gh/\"]')).map(a => a.href);"
+        )
         assert binder and all(h.endswith(f"{doc}.ipynb") for h in binder), f"{doc}: no Binder launch button"
         downloads = browser.execute_script(
             "return Array.from(document.querySelectorAll('.dropdown-download-buttons a, a.btn-download-source-button,"
-            " a.btn-download-notebook-button')).map(a => a.href);")
+            " a.btn-download-notebook-button')).map(a => a.href);"
+        )
         assert any(h.endswith(".ipynb") for h in downloads), f"{doc}: no notebook download button ({downloads})"
 
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -99,7 +108,9 @@ def test_page_in_browser(browser, site, doc):
 
 def test_figure1_has_four_displayed_panels(browser, site):
     browser.get(f"{site}/notebooks/03_univariate.html")
-    widths = browser.execute_script("return Array.from(document.querySelectorAll('figure img')).map(i => i.naturalWidth);")
+    widths = browser.execute_script(
+        "return Array.from(document.querySelectorAll('figure img')).map(i => i.naturalWidth);"
+    )
     assert len(widths) >= 4 and min(widths) > 300
 
 
@@ -109,7 +120,8 @@ def test_scorecard_table_sorts_in_the_browser(browser, site):
     before = browser.execute_script(rows)
     assert len(before) > 100
     header = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#scorecard thead th')).findIndex(h => h.textContent === 'Id');")
+        "return Array.from(document.querySelectorAll('#scorecard thead th')).findIndex(h => h.textContent === 'Id');"
+    )
     browser.execute_script(f"document.querySelectorAll('#scorecard thead th')[{header}].click();")
     after = browser.execute_script(rows)
     assert after == sorted(before, key=str.lower) and after != before
@@ -119,22 +131,27 @@ def test_scorecard_table_sorts_in_the_browser(browser, site):
 
 # ---- the scorecard as a reviewer uses it --------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def card():
     """The scorecard of the synthetic cohort the site was built from, with how and why (computed, not typed)."""
     from helpers import data, paths, provenance
 
     cohort = data.load_cohort(paths.DEFAULT_COHORT)
-    return provenance.explain(cohort, data.load_regimens(paths.DEFAULT_REGIMENS, cohort=cohort),
-                              data.load_primary_treatment(paths.DEFAULT_PRIMARY_TREATMENT, cohort=cohort),
-                              synthetic=True)
+    return provenance.explain(
+        cohort,
+        data.load_regimens(paths.DEFAULT_REGIMENS, cohort=cohort),
+        data.load_primary_treatment(paths.DEFAULT_PRIMARY_TREATMENT, cohort=cohort),
+        synthetic=True,
+    )
 
 
 def _scorecard_rows(browser) -> list[dict]:
     return browser.execute_script(
         "var hs = Array.from(document.querySelectorAll('#scorecard thead th')).map(h => h.textContent);"
         "return Array.from(document.querySelectorAll('#scorecard tbody tr')).filter(r => !r.hidden).map(r => {"
-        "  var o = {id: r.id}; Array.from(r.cells).forEach((c, i) => o[hs[i]] = c.textContent); return o; });")
+        "  var o = {id: r.id}; Array.from(r.cells).forEach((c, i) => o[hs[i]] = c.textContent); return o; });"
+    )
 
 
 def test_scorecard_says_how_each_number_was_reproduced_and_why_each_miss(browser, site, card):
@@ -147,8 +164,9 @@ def test_scorecard_says_how_each_number_was_reproduced_and_why_each_miss(browser
     for _, row in card.iterrows():
         shown = by_id[row["id"]]
         assert shown["How reproduced"] == row["how_reproduced"]
-        assert shown["How reproduced"] == (provenance.BY_CONSTRUCTION if row["kind"] in ("count", "descriptive")
-                                           else provenance.BY_SEARCH)
+        assert shown["How reproduced"] == (
+            provenance.BY_CONSTRUCTION if row["kind"] in ("count", "descriptive") else provenance.BY_SEARCH
+        )
         if shown["Match"] == "✗":
             assert shown["Reason"].strip() and shown["Reason"] == row["reason"], row["id"]
         else:
@@ -170,7 +188,8 @@ def test_scorecard_filters_the_misses_and_downloads_as_csv(browser, site, card):
     csv_text = browser.execute_async_script(
         "var done = arguments[arguments.length - 1]; var a = document.getElementById('scorecard-csv');"
         "a.addEventListener('click', e => e.preventDefault());"  # build the file, do not navigate
-        "a.click(); fetch(a.href).then(r => r.text()).then(done);")
+        "a.click(); fetch(a.href).then(r => r.text()).then(done);"
+    )
     import csv
     import io
 
@@ -191,7 +210,8 @@ def test_every_miss_in_a_chapter_links_to_its_reason(browser, site, card):
         browser.get(f"{site}/{doc}.html")
         marks = browser.execute_script(
             "return Array.from(document.querySelectorAll('table.book-table td')).filter(td => td.textContent === '✗')"
-            ".map(td => { var a = td.querySelector('a'); return a ? [a.getAttribute('href'), a.title] : null; });")
+            ".map(td => { var a = td.querySelector('a'); return a ? [a.getAttribute('href'), a.title] : null; });"
+        )
         assert all(marks), f"{doc}: a ✗ without a link to its reason"
         for href, title in marks:
             page, _, anchor = href.partition("#")
@@ -205,6 +225,7 @@ def test_every_miss_in_a_chapter_links_to_its_reason(browser, site, card):
 
 # ---- the reviewer's page --------------------------------------------------------------------------------
 
+
 def test_reviewer_page_is_computed_and_every_statement_links_to_its_source(browser, site, built_book):
     from helpers import audit, ensemble
 
@@ -214,14 +235,21 @@ def test_reviewer_page_is_computed_and_every_statement_links_to_its_source(brows
         "  title: s.querySelector('h2').textContent.replace('#', '').trim(),"
         "  items: Array.from(s.querySelectorAll(':scope > ul > li, :scope .cell_output li')).map(li => ({"
         "    text: li.innerText, links: Array.from(li.querySelectorAll('a.reference.internal'))"
-        "      .map(a => a.getAttribute('href'))}))}));")
+        "      .map(a => a.getAttribute('href'))}))}));"
+    )
     titles = [s["title"] for s in sections]
-    assert titles == ["What the reproduction confirms", "What in the paper does not add up",
-                      "What cannot be checked without the data", "How robust each conclusion is"]
+    assert titles == [
+        "What the reproduction confirms",
+        "What in the paper does not add up",
+        "What cannot be checked without the data",
+        "How robust each conclusion is",
+    ]
     for s in sections:
         assert s["items"], f"{s['title']}: empty"
         for item in s["items"]:
-            assert item["links"], f"{s['title']}: a statement without a link to the page that computes it: {item['text']}"
+            assert item["links"], (
+                f"{s['title']}: a statement without a link to the page that computes it: {item['text']}"
+            )
             for href in item["links"]:
                 assert (built_book / "notebooks" / href.split("#")[0]).resolve().is_file(), href
     checks = audit.run()
@@ -238,6 +266,7 @@ def test_reviewer_page_is_computed_and_every_statement_links_to_its_source(brows
 
 # ---- phones -------------------------------------------------------------------------------------------------
 
+
 def test_no_page_scrolls_sideways_at_phone_width(browser, site):
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", PHONE)
     try:
@@ -249,7 +278,8 @@ def test_no_page_scrolls_sideways_at_phone_width(browser, site):
                 culprit = browser.execute_script(
                     "var w = window.innerWidth; return Array.from(document.querySelectorAll('article *'))"
                     ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 3)"
-                    ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));")
+                    ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));"
+                )
                 wide[doc] = (width, culprit)
             if doc == TOC["root"]:
                 SHOTS.mkdir(parents=True, exist_ok=True)

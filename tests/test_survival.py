@@ -17,10 +17,16 @@ def sample(seed=1, n=60):
     x2 = np.round(rng.normal(size=n), 1)
     t = rng.exponential(20 / np.exp(0.8 * x1 + 0.4 * x2))
     c = rng.uniform(0, 60, n)
-    return pd.DataFrame({"os_months": np.maximum(np.round(np.minimum(t, c)), 1.0),
-                         "death": (t <= c).astype(int), "x1": x1, "x2": x2,
-                         "x3": rng.binomial(1, 0.5, n).astype(float),
-                         "group": rng.choice(["a", "b", "c", "d"], n)})
+    return pd.DataFrame(
+        {
+            "os_months": np.maximum(np.round(np.minimum(t, c)), 1.0),
+            "death": (t <= c).astype(int),
+            "x1": x1,
+            "x2": x2,
+            "x3": rng.binomial(1, 0.5, n).astype(float),
+            "group": rng.choice(["a", "b", "c", "d"], n),
+        }
+    )
 
 
 # ---------------------------------------------------------------- Kaplan-Meier
@@ -89,12 +95,17 @@ def test_followup_both_ways():
 
 # ---------------------------------------------------------------- log-rank
 
+
 def test_logrank_two_groups_matches_lifelines():
     d = sample(2)
     two = d[d.group.isin(["a", "b"])]
     ours = sv.logrank(two.os_months, two.death, two.group)
-    ref = logrank_test(two.os_months[two.group == "a"], two.os_months[two.group == "b"],
-                       two.death[two.group == "a"], two.death[two.group == "b"])
+    ref = logrank_test(
+        two.os_months[two.group == "a"],
+        two.os_months[two.group == "b"],
+        two.death[two.group == "a"],
+        two.death[two.group == "b"],
+    )
     assert ours.df == 1 and ours.chi2 == pytest.approx(ref.test_statistic, rel=1e-10)
     assert ours.table["observed"].sum() == two.death.sum()
     assert ours.table["expected"].sum() == pytest.approx(two.death.sum())
@@ -116,17 +127,23 @@ def test_logrank_four_groups_and_missing_groups():
 
 # ---------------------------------------------------------------- Cox
 
+
 def test_efron_matches_lifelines_with_full_newton_steps():
     d = sample(4)
     ours = sv.cox(d, "os_months", "death", ["x1", "x2", "x3"], ties="efron")
-    lf = CoxPHFitter().fit(d[["os_months", "death", "x1", "x2", "x3"]], "os_months", "death",
-                           fit_options={"step_size": 1.0, "precision": 1e-12})
+    lf = CoxPHFitter().fit(
+        d[["os_months", "death", "x1", "x2", "x3"]],
+        "os_months",
+        "death",
+        fit_options={"step_size": 1.0, "precision": 1e-12},
+    )
     np.testing.assert_allclose(ours.table["coef"], lf.params_[["x1", "x2", "x3"]], rtol=1e-6)
     np.testing.assert_allclose(ours.table["se"], lf.standard_errors_[["x1", "x2", "x3"]], rtol=1e-6)
 
 
 def test_breslow_matches_statsmodels_phreg():
     from statsmodels.duration.hazard_regression import PHReg
+
     d = sample(5)
     ours = sv.cox(d, "os_months", "death", ["x1", "x2"])
     sm = PHReg(d.os_months, d[["x1", "x2"]], status=d.death, ties="breslow").fit()
@@ -186,6 +203,7 @@ def test_ph_test_shape():
 
 # ---------------------------------------------------------------- selection
 
+
 def test_selection_results():
     d = sample(11, 120)
     sel = sv.forward_conditional(d, "os_months", "death", ["x1", "x2", "x3"])
@@ -208,8 +226,14 @@ def test_deterministic():
 
 def test_monotone_likelihood_warns_like_r():
     # every x1 = 1 patient dies before any x1 = 0 patient: the MLE of x1 is infinite
-    d = pd.DataFrame({"time": range(1, 10), "status": [1, 1, 1, 0, 1, 0, 1, 0, 1],
-                      "x1": [1, 1, 1, 0, 0, 0, 0, 0, 0], "x2": [0, 1, 0, 1, 0, 1, 1, 0, 1]})
+    d = pd.DataFrame(
+        {
+            "time": range(1, 10),
+            "status": [1, 1, 1, 0, 1, 0, 1, 0, 1],
+            "x1": [1, 1, 1, 0, 0, 0, 0, 0, 0],
+            "x2": [0, 1, 0, 1, 0, 1, 1, 0, 1],
+        }
+    )
     with pytest.warns(UserWarning, match="before variable x1; coefficient may be infinite"):
         fit = sv.cox(d, "time", "status", ["x1", "x2"])
     assert fit.converged and fit.table.loc["x1", "coef"] > 10

@@ -10,22 +10,24 @@ from helpers import factors, survival, tables
 
 def fake_card() -> pd.DataFrame:
     """Four published rows with reproduced values: a match, a deliberate miss, a '<' bound and an N.A. median."""
-    return pd.DataFrame({
-        "id": ["t1.size.p", "t1.age.p", "t1.mc.p", "t1.depth.superficial.median_os", "t4.x.median_os", "t2.q"],
-        "source": ["Table 1", "Table 1", "Table 1", "Table 1", "Table 4", "Table 2"],
-        "cohort": ["all", "all", "all", "all", "metastasectomy", "regimens"],
-        "factor": ["size", "age", "metastasectomy_curative", "depth", "interval", "DXR"],
-        "level": [np.nan, np.nan, np.nan, "superficial", "<=6", np.nan],
-        "label": ["Size", "Age", "Metastasectomy with curative intent", "Superficial", "≤6 months", "DXR"],
-        "statistic": ["p", "p", "p", "median_os", "median_os", "median_pfs"],
-        "value": [0.021, 0.175, 0.001, np.nan, 76.05, 4.9],
-        "bound": ["", "", "<", "", "", ""],
-        "decimals": [3, 3, 3, pd.NA, 2, 1],
-        "not_reached": [False, False, False, True, False, False],
-        "reproduced": [0.02136, 0.2104, 0.00031, np.nan, 76.05, np.nan],
-        "match": [True, False, True, True, True, pd.NA],
-        "how": ["logrank"] * 6,
-    })
+    return pd.DataFrame(
+        {
+            "id": ["t1.size.p", "t1.age.p", "t1.mc.p", "t1.depth.superficial.median_os", "t4.x.median_os", "t2.q"],
+            "source": ["Table 1", "Table 1", "Table 1", "Table 1", "Table 4", "Table 2"],
+            "cohort": ["all", "all", "all", "all", "metastasectomy", "regimens"],
+            "factor": ["size", "age", "metastasectomy_curative", "depth", "interval", "DXR"],
+            "level": [np.nan, np.nan, np.nan, "superficial", "<=6", np.nan],
+            "label": ["Size", "Age", "Metastasectomy with curative intent", "Superficial", "≤6 months", "DXR"],
+            "statistic": ["p", "p", "p", "median_os", "median_os", "median_pfs"],
+            "value": [0.021, 0.175, 0.001, np.nan, 76.05, 4.9],
+            "bound": ["", "", "<", "", "", ""],
+            "decimals": [3, 3, 3, pd.NA, 2, 1],
+            "not_reached": [False, False, False, True, False, False],
+            "reproduced": [0.02136, 0.2104, 0.00031, np.nan, 76.05, np.nan],
+            "match": [True, False, True, True, True, pd.NA],
+            "how": ["logrank"] * 6,
+        }
+    )
 
 
 def test_compare_marks_a_miss_and_renders_printed_as_printed():
@@ -110,8 +112,9 @@ def test_scorecard_table_has_every_row_with_its_source():
 
 
 def test_rows_the_scorecard_could_not_compute_show_a_dash():
-    card = fake_card().assign(match=[True, False, True, True, True, False],
-                              computed=[True, True, True, True, True, False])
+    card = fake_card().assign(
+        match=[True, False, True, True, True, False], computed=[True, True, True, True, True, False]
+    )
     out = tables.compare(card, source="Table 2")
     assert out.loc["t2.q", ["Reproduced", "Match"]].tolist() == ["–", "–"]
     s = tables.scorecard_summary(card)
@@ -156,11 +159,13 @@ def test_compare_names_the_source_and_group_of_repeated_rows():
 
 
 def test_compare_names_statistics_factors_and_levels_for_a_reader():
-    card = fake_card().assign(statistic=["p", "os_5yr", "p", "cr", "median_os", "dcr"],
-                              factor=["size", "os", "size_gt10", "status", "interval", "regimen"],
-                              level=[np.nan, np.nan, np.nan, "NED", "<=6", "DXR+IFM"],
-                              label=["Size", "five-year OS", "Size > 10 cm", "12 patients", "≤6 months", "DXR + IFM"],
-                              source=["Table 1", "Text", "Table 3", "Text", "Table 4", "Table 2"])
+    card = fake_card().assign(
+        statistic=["p", "os_5yr", "p", "cr", "median_os", "dcr"],
+        factor=["size", "os", "size_gt10", "status", "interval", "regimen"],
+        level=[np.nan, np.nan, np.nan, "NED", "<=6", "DXR+IFM"],
+        label=["Size", "five-year OS", "Size > 10 cm", "12 patients", "≤6 months", "DXR + IFM"],
+        source=["Table 1", "Text", "Table 3", "Text", "Table 4", "Table 2"],
+    )
     out = tables.compare(card)
     assert out["Statistic"].tolist() == ["p", "5-year OS (%)", "p", "CR (courses)", "Median OS (months)", "DCR (%)"]
     assert out["Factor"].tolist()[1:3] == ["Overall survival", "Size > 10 cm"]
@@ -169,7 +174,9 @@ def test_compare_names_statistics_factors_and_levels_for_a_reader():
 
 
 def test_readable_spells_out_keys_and_shows_missing_as_a_dash():
-    df = pd.DataFrame({"hr": [2.5, np.nan], "p": [0.02, 0.3]}, index=pd.Index(["size_gt10", "GLOBAL"], name="covariate"))
+    df = pd.DataFrame(
+        {"hr": [2.5, np.nan], "p": [0.02, 0.3]}, index=pd.Index(["size_gt10", "GLOBAL"], name="covariate")
+    )
     out = tables.readable(df)
     assert list(out.columns) == ["Covariate", "HR", "p"]
     assert out["Covariate"].tolist() == ["Size > 10 cm", "All covariates (global test)"]
@@ -178,8 +185,9 @@ def test_readable_spells_out_keys_and_shows_missing_as_a_dash():
 
 def test_sortable_table_filter_and_csv_download_are_offline_controls():
     df = pd.DataFrame({"Id": ["a", "b"], "Match": ["✓", "✗"]})
-    html = tables.sortable(df, "t", row_ids=["ra", "rb"], only=("misses only", "Match", "✗"),
-                           download="t.csv")._repr_html_()
+    html = tables.sortable(
+        df, "t", row_ids=["ra", "rb"], only=("misses only", "Match", "✗"), download="t.csv"
+    )._repr_html_()
     assert 'id="t-only" data-column="1" data-value="✗"' in html and 'id="t-csv"' in html
     assert 'download="t.csv"' in html and '<tr id="rb">' in html
     assert "http" not in html and "src=" not in html

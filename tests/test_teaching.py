@@ -14,8 +14,17 @@ from pybtex.database import parse_file
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 SOURCES = sorted(p for p in NOTEBOOKS.glob("*.md") if p.name != "README.md")
-RESULTS = [NOTEBOOKS / f"{n}.md" for n in ("01_characteristics", "02_survival", "03_univariate",
-                                           "04_multivariate", "05_metastasectomy", "06_no_metastasectomy")]
+RESULTS = [
+    NOTEBOOKS / f"{n}.md"
+    for n in (
+        "01_characteristics",
+        "02_survival",
+        "03_univariate",
+        "04_multivariate",
+        "05_metastasectomy",
+        "06_no_metastasectomy",
+    )
+]
 BIB = parse_file(str(REPO / "book" / "references.bib"))
 CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 TERM = re.compile(r"\{term\}`([^`]+)`")
@@ -45,18 +54,54 @@ def test_every_glossary_link_has_a_term(md):
 
 
 def test_the_glossary_defines_what_the_issue_asks_for():
-    must = {"censoring", "hazard", "hazard ratio", "Kaplan–Meier estimator", "log-rank test", "Cox model",
-            "Breslow ties", "Efron ties", "proportional hazards", "RECIST", "CR", "PR", "SD", "PD", "ORR", "DCR",
-            "PFS", "OS", "NED", "AWD", "DOD", "metachronous", "synchronous", "metastasectomy", "FNCLCC grade"}
+    must = {
+        "censoring",
+        "hazard",
+        "hazard ratio",
+        "Kaplan–Meier estimator",
+        "log-rank test",
+        "Cox model",
+        "Breslow ties",
+        "Efron ties",
+        "proportional hazards",
+        "RECIST",
+        "CR",
+        "PR",
+        "SD",
+        "PD",
+        "ORR",
+        "DCR",
+        "PFS",
+        "OS",
+        "NED",
+        "AWD",
+        "DOD",
+        "metachronous",
+        "synchronous",
+        "metastasectomy",
+        "FNCLCC grade",
+    }
     assert must <= glossary_terms()
 
 
 def test_every_bib_entry_is_cited_somewhere_and_the_methods_are_there():
     cited = {k.strip() for md in SOURCES for g in CITE.findall(md.read_text(encoding="utf-8")) for k in g.split(",")}
     assert set(BIB.entries) <= cited, f"never cited: {sorted(set(BIB.entries) - cited)}"
-    for key in ("imura2022", "kaplan1958", "mantel1966", "peto1972", "cox1972", "breslow1974", "efron1977",
-                "grambsch1994", "schoenfeld1981", "clopper1934", "schemper1996", "brown2017grim",
-                "nuijten2016statcheck"):
+    for key in (
+        "imura2022",
+        "kaplan1958",
+        "mantel1966",
+        "peto1972",
+        "cox1972",
+        "breslow1974",
+        "efron1977",
+        "grambsch1994",
+        "schoenfeld1981",
+        "clopper1934",
+        "schemper1996",
+        "brown2017grim",
+        "nuijten2016statcheck",
+    ):
         assert key in BIB.entries
 
 

@@ -11,20 +11,26 @@ from helpers import survival, timedep
 
 @pytest.fixture
 def patients() -> pd.DataFrame:
-    return pd.DataFrame({"months": [10.0, 4.0, 6.0, 8.0, 3.0], "death": [1, 0, 1, 1, 0],
-                         "start_chemo": [2.0, np.nan, 0.0, 8.0, 5.0], "age": [50, 60, 70, 40, 55]},
-                        index=["a", "b", "c", "d", "e"])
+    return pd.DataFrame(
+        {
+            "months": [10.0, 4.0, 6.0, 8.0, 3.0],
+            "death": [1, 0, 1, 1, 0],
+            "start_chemo": [2.0, np.nan, 0.0, 8.0, 5.0],
+            "age": [50, 60, 70, 40, 55],
+        },
+        index=["a", "b", "c", "d", "e"],
+    )
 
 
 def test_split_at_follows_tmerge_boundaries(patients):
     cp = timedep.split_at(patients, "months", "death", "start_chemo", keep=["age"])
     assert cp.to_dict("records") == [
-        {"id": "a", "start": 0.0, "stop": 2.0, "event": 0, "treated": 0, "age": 50},   # switch inside
+        {"id": "a", "start": 0.0, "stop": 2.0, "event": 0, "treated": 0, "age": 50},  # switch inside
         {"id": "a", "start": 2.0, "stop": 10.0, "event": 1, "treated": 1, "age": 50},  # event on the last row
-        {"id": "b", "start": 0.0, "stop": 4.0, "event": 0, "treated": 0, "age": 60},   # never treated
-        {"id": "c", "start": 0.0, "stop": 6.0, "event": 1, "treated": 1, "age": 70},   # from time 0
-        {"id": "d", "start": 0.0, "stop": 8.0, "event": 1, "treated": 0, "age": 40},   # at the death: too late
-        {"id": "e", "start": 0.0, "stop": 3.0, "event": 0, "treated": 0, "age": 55},   # after follow-up ends
+        {"id": "b", "start": 0.0, "stop": 4.0, "event": 0, "treated": 0, "age": 60},  # never treated
+        {"id": "c", "start": 0.0, "stop": 6.0, "event": 1, "treated": 1, "age": 70},  # from time 0
+        {"id": "d", "start": 0.0, "stop": 8.0, "event": 1, "treated": 0, "age": 40},  # at the death: too late
+        {"id": "e", "start": 0.0, "stop": 3.0, "event": 0, "treated": 0, "age": 55},  # after follow-up ends
     ]
 
 
@@ -36,12 +42,15 @@ def test_split_at_with_delayed_entry(patients):
     assert row[["start", "stop", "event", "treated"]].values.tolist() == [[1.0, 10.0, 1, 1]]
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("months", np.nan, "row 'b', column 'months': missing value"),
-    ("death", 2, "row 'b', column 'death': must be 0/1"),
-    ("start_chemo", -1.0, "row 'b', column 'start_chemo': switch time must be >= 0"),
-    ("months", 0.0, "row 'b', column 'months': follow-up must end after entry"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("months", np.nan, "row 'b', column 'months': missing value"),
+        ("death", 2, "row 'b', column 'death': must be 0/1"),
+        ("start_chemo", -1.0, "row 'b', column 'start_chemo': switch time must be >= 0"),
+        ("months", 0.0, "row 'b', column 'months': follow-up must end after entry"),
+    ],
+)
 def test_split_at_errors_name_row_and_column(patients, column, value, message):
     d = patients.astype({"death": float})
     d.loc["b", column] = value
@@ -58,8 +67,14 @@ def test_split_at_refuses_duplicate_labels_and_unknown_columns(patients):
 
 def _cohort(seed=3, n=120):
     rng = np.random.default_rng(seed)
-    d = pd.DataFrame({"time": np.round(rng.exponential(20, n)) + 1, "death": rng.binomial(1, 0.7, n),
-                      "x": rng.binomial(1, 0.5, n), "z": rng.normal(size=n)})
+    d = pd.DataFrame(
+        {
+            "time": np.round(rng.exponential(20, n)) + 1,
+            "death": rng.binomial(1, 0.7, n),
+            "x": rng.binomial(1, 0.5, n),
+            "z": rng.normal(size=n),
+        }
+    )
     d["switch"] = np.where(rng.random(n) < 0.6, np.round(rng.exponential(6, n), 1), np.nan)
     return d
 
@@ -71,8 +86,9 @@ def test_counting_fit_equals_the_right_censored_fit_when_nothing_changes(ties):
     d = _cohort()
     ref = survival.cox(d, "time", "death", ["x", "z"], ties=ties)
     whole = timedep.cox_counting(d.assign(start=0.0), "start", "time", "death", ["x", "z"], ties=ties)
-    cut = timedep.cox_counting(timedep.split_at(d, "time", "death", "switch", keep=["x", "z"]),
-                               "start", "stop", "event", ["x", "z"], ties=ties)
+    cut = timedep.cox_counting(
+        timedep.split_at(d, "time", "death", "switch", keep=["x", "z"]), "start", "stop", "event", ["x", "z"], ties=ties
+    )
     for fit in (whole, cut):
         np.testing.assert_allclose(fit.table[["coef", "se", "p"]], ref.table[["coef", "se", "p"]], rtol=1e-9)
         np.testing.assert_allclose(fit.loglik, ref.loglik, rtol=1e-12)
@@ -103,8 +119,9 @@ def test_breslow_and_efron_differ_with_ties():
 def test_delayed_entry_leaves_a_patient_out_of_earlier_risk_sets():
     """Two deaths; the patient entering at 5 is not at risk at month 2, so only the first death's risk set
     changes: the log partial likelihood at beta = 0 is -log(3) - log(3) with entry, -log(4) - log(3) without."""
-    d = pd.DataFrame({"start": [0.0, 0.0, 0.0, 5.0], "stop": [2.0, 6.0, 7.0, 9.0], "event": [1, 1, 0, 0],
-                      "x": [1.0, 0.0, 1.0, 0.0]})
+    d = pd.DataFrame(
+        {"start": [0.0, 0.0, 0.0, 5.0], "stop": [2.0, 6.0, 7.0, 9.0], "event": [1, 1, 0, 0], "x": [1.0, 0.0, 1.0, 0.0]}
+    )
     fit = timedep.cox_counting(d, "start", "stop", "event", ["x"])
     assert fit.loglik[0] == pytest.approx(-np.log(3) - np.log(3))  # t=2: rows 0,1,2; t=6: rows 1,2,3
     no_entry = timedep.cox_counting(d.assign(start=0.0), "start", "stop", "event", ["x"])
@@ -123,8 +140,15 @@ def test_cox_counting_errors():
 
 def test_monotone_likelihood_warns_as_coxph():
     # every x1 = 1 patient dies before any x1 = 0 patient: the MLE of x1 is infinite
-    d = pd.DataFrame({"start": 0.0, "stop": range(1, 10), "event": [1, 1, 1, 0, 1, 0, 1, 0, 1],
-                      "x1": [1, 1, 1, 0, 0, 0, 0, 0, 0], "x2": [0, 1, 0, 1, 0, 1, 1, 0, 1]})
+    d = pd.DataFrame(
+        {
+            "start": 0.0,
+            "stop": range(1, 10),
+            "event": [1, 1, 1, 0, 1, 0, 1, 0, 1],
+            "x1": [1, 1, 1, 0, 0, 0, 0, 0, 0],
+            "x2": [0, 1, 0, 1, 0, 1, 1, 0, 1],
+        }
+    )
     with pytest.warns(UserWarning, match="before variable x1; coefficient may be infinite"):
         fit = timedep.cox_counting(d, "start", "stop", "event", ["x1", "x2"])
     assert fit.converged and fit.table.loc["x1", "coef"] > 10

@@ -93,8 +93,9 @@ def differences(md: Path) -> list[str]:
     for i, cell in enumerate(b.cells, start=1):
         stored = [e.get("expression") for e in cell.get("metadata", {}).get("user_expressions", [])]
         if stored != expressions(cell):
-            out.append(f"cell {i}: the stored values of its {{eval}} expressions are missing or stale "
-                       "(run `make notebooks`)")
+            out.append(
+                f"cell {i}: the stored values of its {{eval}} expressions are missing or stale (run `make notebooks`)"
+            )
     return out
 
 
@@ -141,22 +142,33 @@ class InlineClient(NotebookClient):
 
     async def _evaluate(self, cell, cell_index) -> None:
         exprs = expressions(cell)
-        msg_id = self.kc.execute("", silent=False, store_history=False,
-                                 user_expressions={str(i): e for i, e in enumerate(exprs)})
+        msg_id = self.kc.execute(
+            "", silent=False, store_history=False, user_expressions={str(i): e for i, e in enumerate(exprs)}
+        )
         reply = await self.async_wait_for_reply(msg_id, cell)
         results = reply["content"].get("user_expressions", {})
         stored = []
         for i, expr in enumerate(exprs):
             result = results[str(i)]
             if result.get("status") != "ok":
-                raise ExpressionError(f"cell {cell_index + 1}: {{eval}}`{expr}` failed: "
-                                      f"{result.get('ename')}: {result.get('evalue')}")
+                raise ExpressionError(
+                    f"cell {cell_index + 1}: {{eval}}`{expr}` failed: {result.get('ename')}: {result.get('evalue')}"
+                )
             shown = result.get("data", {}).get("text/plain", "")
             if NUMPY_REPR.match(shown):
-                raise ExpressionError(f"cell {cell_index + 1}: {{eval}}`{expr}` shows {shown}: convert it with "
-                                      "int(), float() or a format")
-            stored.append({"expression": expr, "result": {"status": "ok", "data": dict(result["data"]),
-                                                          "metadata": dict(result.get("metadata", {}))}})
+                raise ExpressionError(
+                    f"cell {cell_index + 1}: {{eval}}`{expr}` shows {shown}: convert it with int(), float() or a format"
+                )
+            stored.append(
+                {
+                    "expression": expr,
+                    "result": {
+                        "status": "ok",
+                        "data": dict(result["data"]),
+                        "metadata": dict(result.get("metadata", {})),
+                    },
+                }
+            )
         cell.metadata["user_expressions"] = stored
 
 
@@ -164,8 +176,13 @@ def run(md: Path, timeout: int = 600, kernel_name: str = "python3"):
     """Execute ``md`` in a fresh kernel (cwd = its folder); returns (notebook, seconds). Writes nothing."""
     nb = jupytext.read(md)
     start = time.perf_counter()
-    client = InlineClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False,
-                          resources={"metadata": {"path": str(md.parent)}})
+    client = InlineClient(
+        nb,
+        timeout=timeout,
+        kernel_name=kernel_name,
+        record_timing=False,
+        resources={"metadata": {"path": str(md.parent)}},
+    )
     client.execute()
     return nb, time.perf_counter() - start
 

@@ -17,8 +17,12 @@ from helpers import data, paths, plots
 def main(out: str = "docs/figure1d.png") -> Path:
     cohort = data.load_cohort()
     source = "synthetic cohort" if data.is_synthetic_default(paths.cohort_path()) else paths.cohort_path().name
-    fig = plots.km_plot(cohort, "metastasectomy_curative", title=f"Figure 1d, reproduced ({source})",
-                        labels={"yes": "Metastasectomy", "no": "No metastasectomy"})
+    fig = plots.km_plot(
+        cohort,
+        "metastasectomy_curative",
+        title=f"Figure 1d, reproduced ({source})",
+        labels={"yes": "Metastasectomy", "no": "No metastasectomy"},
+    )
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)
     plots.save_figure(fig, path)

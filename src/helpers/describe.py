@@ -120,7 +120,9 @@ def lesions(cohort: pd.DataFrame) -> pd.DataFrame:
     _require(cohort, "initial_metastatic_lesions")
     v = pd.to_numeric(cohort["initial_metastatic_lesions"], errors="coerce")
     flags = {"single": v == 1, "multiple": v > 1}
-    return _tally(flags, len(cohort), {"single": "Single lesion", "multiple": "Multiple lesions"}).loc[["single", "multiple"]]
+    return _tally(flags, len(cohort), {"single": "Single lesion", "multiple": "Multiple lesions"}).loc[
+        ["single", "multiple"]
+    ]
 
 
 def treatments(cohort: pd.DataFrame) -> pd.DataFrame:
@@ -174,12 +176,24 @@ def regimen_lines(regimens: pd.DataFrame) -> pd.Series:
     _require(regimens, "patient_id")
     per_patient = regimens.groupby("patient_id").size()
     s = median_range(per_patient)
-    return pd.Series({"patients": int(per_patient.size), "lines": int(len(regimens)),
-                      "median": s["median"], "min": s["min"], "max": s["max"]})
+    return pd.Series(
+        {
+            "patients": int(per_patient.size),
+            "lines": int(len(regimens)),
+            "median": s["median"],
+            "min": s["min"],
+            "max": s["max"],
+        }
+    )
 
 
-def survival_rates(cohort: pd.DataFrame, times=(12, 24, 36, 60), conf_types=("log-log", "log"),
-                   time: str = "os_months", event: str = "death") -> pd.DataFrame:
+def survival_rates(
+    cohort: pd.DataFrame,
+    times=(12, 24, 36, 60),
+    conf_types=("log-log", "log"),
+    time: str = "os_months",
+    event: str = "death",
+) -> pd.DataFrame:
     """Kaplan-Meier survival (%) at each of ``times`` with a 95% CI for each of ``conf_types``
     (``helpers.survival.survival_at``), one row per time: ``surv``, then ``lower``/``upper`` per CI type."""
     _require(cohort, time, event)
@@ -202,8 +216,9 @@ def median_text(median: float, decimals: int = 1) -> str:
     return f"{float(median):.{decimals}f} months"
 
 
-def by_group(data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_months",
-             event: str = "death") -> pd.DataFrame:
+def by_group(
+    data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_months", event: str = "death"
+) -> pd.DataFrame:
     """Survival per level of a factor: ``n``, ``deaths`` and the KM ``median`` (R's rule, NaN if not reached),
     indexed by level key in the factor's order (a level with no patients has n 0).  ``.attrs["p"]`` is the
     log-rank p over the known levels (``helpers.survival.logrank``), NaN when fewer than two levels occur."""
@@ -213,11 +228,20 @@ def by_group(data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_m
     rows = []
     for level in f.levels:
         sub = data.loc[lv == level]
-        rows.append({"level": level, "label": f.label_of(level), "n": len(sub),
-                     "deaths": int(pd.to_numeric(sub[event]).sum()) if len(sub) else 0,
-                     "median": survival.km_median(sub[time], sub[event]) if len(sub) else np.nan})
+        rows.append(
+            {
+                "level": level,
+                "label": f.label_of(level),
+                "n": len(sub),
+                "deaths": int(pd.to_numeric(sub[event]).sum()) if len(sub) else 0,
+                "median": survival.km_median(sub[time], sub[event]) if len(sub) else np.nan,
+            }
+        )
     out = pd.DataFrame(rows).set_index("level")
     known = lv.notna()
-    out.attrs["p"] = (survival.logrank(data.loc[known, time], data.loc[known, event], lv[known]).p
-                      if lv[known].nunique() >= 2 else np.nan)
+    out.attrs["p"] = (
+        survival.logrank(data.loc[known, time], data.loc[known, event], lv[known]).p
+        if lv[known].nunique() >= 2
+        else np.nan
+    )
     return out

@@ -6,7 +6,7 @@ Drawing only; the numbers come from :mod:`helpers.simulate` and :mod:`helpers.mu
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,9 +28,16 @@ def _boxes(ax, values: Sequence[np.ndarray], positions, colours, height: float) 
         for key in ("med", "q1", "q3", "whislo", "whishi", "mean"):
             st[key] = float(np.exp(st[key]))
         st["fliers"] = np.exp(st["fliers"])
-    parts = ax.bxp(stats_, positions=list(positions), widths=height, orientation="horizontal", patch_artist=True,
-                   manage_ticks=False, flierprops={"marker": "o", "markersize": 2, "markerfacecolor": "none"},
-                   medianprops={"color": "0.15"})
+    parts = ax.bxp(
+        stats_,
+        positions=list(positions),
+        widths=height,
+        orientation="horizontal",
+        patch_artist=True,
+        manage_ticks=False,
+        flierprops={"marker": "o", "markersize": 2, "markerfacecolor": "none"},
+        medianprops={"color": "0.15"},
+    )
     for box, colour in zip(parts["boxes"], colours):
         box.set_facecolor(colour)
 
@@ -43,8 +50,14 @@ def _log_hr_axis(ax, lo: float, hi: float) -> None:
     ax.set_xlim(lo, hi)
 
 
-def hr_spread(results: pd.DataFrame, panels: str = "comparison", rows: str = "analysis", truth: float = 1.0,
-              titles: dict | None = None, xlim: tuple[float, float] = (0.1, 10)) -> Figure:
+def hr_spread(
+    results: pd.DataFrame,
+    panels: str = "comparison",
+    rows: str = "analysis",
+    truth: float = 1.0,
+    titles: dict | None = None,
+    xlim: tuple[float, float] = (0.1, 10),
+) -> Figure:
     """One panel per value of ``panels``: the simulated hazard ratios of every analysis (``rows``) as a box
     over the replicates, the true HR as a dashed line, and the share of replicates with p < 0.05 at the right.
     HRs outside ``xlim`` are drawn at its edge."""
@@ -58,8 +71,13 @@ def hr_spread(results: pd.DataFrame, panels: str = "comparison", rows: str = "an
     for ax, key in zip(axes, keys):
         sub = data[data[panels] == key].assign(hr=lambda d: d["hr"].clip(*xlim))
         present = [name for name in order if (sub[rows] == name).any()]
-        _boxes(ax, [sub.loc[sub[rows] == name, "hr"].to_numpy() for name in present],
-               [order.index(name) for name in present], [colours[order.index(name)] for name in present], 0.55)
+        _boxes(
+            ax,
+            [sub.loc[sub[rows] == name, "hr"].to_numpy() for name in present],
+            [order.index(name) for name in present],
+            [colours[order.index(name)] for name in present],
+            0.55,
+        )
         ax.axvline(truth, ls="--", color="0.3", lw=1)
         _log_hr_axis(ax, *xlim)
         ax.set_yticks(range(len(order)), order)
@@ -72,8 +90,9 @@ def hr_spread(results: pd.DataFrame, panels: str = "comparison", rows: str = "an
         ax.set_title((titles or {}).get(key, str(key)), loc="left", fontsize=10)
         ax.text(1.01, 1.02, "p < 0.05", transform=ax.transAxes, fontsize=8, va="bottom")
     axes[-1].set_xlabel(f"Hazard ratio (log scale); dashed: the true HR, {truth:g}")
-    fig.subplots_adjust(left=0.40, right=0.87, hspace=0.6, top=1 - 0.45 / fig.get_figheight(),
-                        bottom=0.7 / fig.get_figheight())
+    fig.subplots_adjust(
+        left=0.40, right=0.87, hspace=0.6, top=1 - 0.45 / fig.get_figheight(), bottom=0.7 / fig.get_figheight()
+    )
     return fig
 
 
@@ -86,8 +105,9 @@ def chance_findings(perm: pd.DataFrame, tests: int, alpha: float = 0.05) -> Figu
     fig = Figure(figsize=(6.4, 3.6))
     ax = fig.subplots()
     c1, c2 = sns.color_palette(plots.PALETTE, n_colors=2)
-    ax.bar(k - 0.2, [counts.get(i, 0.0) for i in k], width=0.4, color=c1,
-           label=f"permuted survival ({len(perm)} shuffles)")
+    ax.bar(
+        k - 0.2, [counts.get(i, 0.0) for i in k], width=0.4, color=c1, label=f"permuted survival ({len(perm)} shuffles)"
+    )
     ax.bar(k + 0.2, stats.binom.pmf(k, tests, alpha), width=0.4, color=c2, label=f"{tests} independent tests")
     ax.set_xticks(k)
     ax.set_xlabel(f"Factors with p < {alpha:g} when none has an effect")
@@ -97,8 +117,9 @@ def chance_findings(perm: pd.DataFrame, tests: int, alpha: float = 0.05) -> Figu
     return fig
 
 
-def epv_spread(results: dict[str, pd.DataFrame], beta: pd.Series, labels: dict | None = None,
-               xlim: tuple[float, float] = (0.2, 20)) -> Figure:
+def epv_spread(
+    results: dict[str, pd.DataFrame], beta: pd.Series, labels: dict | None = None, xlim: tuple[float, float] = (0.2, 20)
+) -> Figure:
     """For each scenario (``results``: name -> :func:`helpers.simulate.epv_analyses` replicates) and each
     covariate, a box of the full model's hazard ratios; a diamond marks the true HR (``exp(beta)``)."""
     plots.set_theme()
@@ -116,8 +137,13 @@ def epv_spread(results: dict[str, pd.DataFrame], beta: pd.Series, labels: dict |
     for j, name in enumerate(names):
         sub = data[data["scenario"] == name]
         pos = [i - 0.35 + step * (j + 0.5) for i in range(len(covs))]
-        _boxes(ax, [sub.loc[sub["covariate"] == c, "hr"].to_numpy() for c in covs], pos, [colours[j]] * len(covs),
-               step * 0.85)
+        _boxes(
+            ax,
+            [sub.loc[sub["covariate"] == c, "hr"].to_numpy() for c in covs],
+            pos,
+            [colours[j]] * len(covs),
+            step * 0.85,
+        )
         ax.plot([], [], "s", color=colours[j], label=name)
     ax.set_yticks(range(len(covs)), order)
     ax.set_ylim(len(covs) - 0.5, -0.5)

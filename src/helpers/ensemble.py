@@ -21,9 +21,9 @@ import io
 import math
 import sys
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,7 @@ _FALLBACK_FLOOR = 95.0
 # --------------------------------------------------------------------------------------------------
 # the claims
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -66,24 +67,72 @@ class Claim:
 
 
 def _claims() -> list[Claim]:
-    out = [Claim("table3.size_gt10", "Size > 10 cm independent (Table 3, Cox)", "cox", "all", "size_gt10",
-                 "t3.size_gt10.p", headline=True)]
-    cox_labels = {"synchronous": "Synchronous metastasis (Table 3, Cox)",
-                  "sites_gt1": "Initial metastatic sites > 1 (Table 3, Cox)",
-                  "no_metastasectomy": "No metastasectomy (Table 3, Cox)"}
+    out = [
+        Claim(
+            "table3.size_gt10",
+            "Size > 10 cm independent (Table 3, Cox)",
+            "cox",
+            "all",
+            "size_gt10",
+            "t3.size_gt10.p",
+            headline=True,
+        )
+    ]
+    cox_labels = {
+        "synchronous": "Synchronous metastasis (Table 3, Cox)",
+        "sites_gt1": "Initial metastatic sites > 1 (Table 3, Cox)",
+        "no_metastasectomy": "No metastasectomy (Table 3, Cox)",
+    }
     out += [Claim(f"table3.{c}", cox_labels[c], "cox", "all", c, f"t3.{c}.p") for c in cox_labels]
-    out += [Claim(f"table1.{k}", f"{factors.FACTORS[k].label} (Table 1, log-rank)", "logrank", "all", k,
-                  f"t1.{k}.p", headline=True) for k in factors.TABLE1]
     out += [
-        Claim("table4.interval", "Interval ≤ 6 months after curative metastasectomy (Table 4, log-rank)",
-              "logrank", "metastasectomy", "interval", "t4.interval.p", headline=True),
-        Claim("table5.chemotherapy", "Palliative chemotherapy among the 37 (Table 5, log-rank)", "logrank",
-              "no_metastasectomy", "chemotherapy", "t5.chemotherapy.p", headline=True),
-        Claim("text.first_line_response", "First-line non-PD vs PD among the 30 (log-rank)", "logrank",
-              "palliative_chemo", "first_line_response", "text.3_3.palliative_chemo.first_line_response.p",
-              headline=True),
-        Claim("forward.size_gt10", "Forward conditional selection keeps size > 10 cm", "forward", "all",
-              "size_gt10", "t3.size_gt10.p", headline=True),
+        Claim(
+            f"table1.{k}",
+            f"{factors.FACTORS[k].label} (Table 1, log-rank)",
+            "logrank",
+            "all",
+            k,
+            f"t1.{k}.p",
+            headline=True,
+        )
+        for k in factors.TABLE1
+    ]
+    out += [
+        Claim(
+            "table4.interval",
+            "Interval ≤ 6 months after curative metastasectomy (Table 4, log-rank)",
+            "logrank",
+            "metastasectomy",
+            "interval",
+            "t4.interval.p",
+            headline=True,
+        ),
+        Claim(
+            "table5.chemotherapy",
+            "Palliative chemotherapy among the 37 (Table 5, log-rank)",
+            "logrank",
+            "no_metastasectomy",
+            "chemotherapy",
+            "t5.chemotherapy.p",
+            headline=True,
+        ),
+        Claim(
+            "text.first_line_response",
+            "First-line non-PD vs PD among the 30 (log-rank)",
+            "logrank",
+            "palliative_chemo",
+            "first_line_response",
+            "text.3_3.palliative_chemo.first_line_response.p",
+            headline=True,
+        ),
+        Claim(
+            "forward.size_gt10",
+            "Forward conditional selection keeps size > 10 cm",
+            "forward",
+            "all",
+            "size_gt10",
+            "t3.size_gt10.p",
+            headline=True,
+        ),
     ]
     return out
 
@@ -105,6 +154,7 @@ def paper_significant(claim: Claim, pub: pd.DataFrame | None = None) -> bool:
 # --------------------------------------------------------------------------------------------------
 # one cohort
 # --------------------------------------------------------------------------------------------------
+
 
 def _cox_design(cohort: pd.DataFrame) -> pd.DataFrame:
     return cohort[[TIME, EVENT]].apply(pd.to_numeric).join(factors.cox_design(cohort))
@@ -128,8 +178,9 @@ def summarise(cohort: pd.DataFrame, regimens: pd.DataFrame | None = None, pub: p
         paper = paper_significant(claim, pub)
         if claim.kind == "cox":
             row = fit.table.loc[claim.factor]
-            rec.update(hr=float(row["hr"]), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]),
-                       p=float(row["p"]))
+            rec.update(
+                hr=float(row["hr"]), ci_low=float(row["ci_low"]), ci_high=float(row["ci_high"]), p=float(row["p"])
+            )
             significant = rec["p"] < ALPHA
             holds = significant == paper
         elif claim.kind == "logrank":
@@ -172,10 +223,13 @@ def fidelity(card: pd.DataFrame) -> dict:
     the counts are exact in the reconstruction's sense (``_counts_exact``)."""
     s = scorecard.summary(card)
     counts = card[(card["kind"] == "count") & card["computed"]]
-    return {"matched": int(s.loc[("all", "all"), "matched"]), "total": int(s.loc[("all", "all"), "total"]),
-            "fidelity_percent": float(100.0 * s.loc[("all", "all"), "matched"] / s.loc[("all", "all"), "total"]),
-            "counts_percent": float(100.0 * counts["match"].mean()) if len(counts) else math.nan,
-            "counts_exact": _counts_exact(card)}
+    return {
+        "matched": int(s.loc[("all", "all"), "matched"]),
+        "total": int(s.loc[("all", "all"), "total"]),
+        "fidelity_percent": float(100.0 * s.loc[("all", "all"), "matched"] / s.loc[("all", "all"), "total"]),
+        "counts_percent": float(100.0 * counts["match"].mean()) if len(counts) else math.nan,
+        "counts_exact": _counts_exact(card),
+    }
 
 
 def meets(fid: dict, bar: tuple[float, bool]) -> bool:
@@ -216,8 +270,15 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     try:
         cohort, regimens = api.reconstruct(int(seed), iters, api.ENSEMBLE_FINISH_ROUNDS)
     except Exception as exc:  # noqa: BLE001 - any failure of a seed is a result to report
-        return CohortResult(seed=int(seed), iterations=iters, ok=False, error=f"{type(exc).__name__}: {exc}",
-                            bar=floor, seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu)
+        return CohortResult(
+            seed=int(seed),
+            iterations=iters,
+            ok=False,
+            error=f"{type(exc).__name__}: {exc}",
+            bar=floor,
+            seconds=time.perf_counter() - start,
+            cpu_seconds=time.process_time() - cpu,
+        )
     primary = api.primary_treatment_of(cohort)
     card = scorecard.reproduce(cohort, regimens, primary=primary)
     fid = fidelity(card)
@@ -225,15 +286,27 @@ def run_one(seed: int, iterations: int | None = None) -> CohortResult:
     matched = card.set_index("id")["match"]
     for claim in CLAIMS:  # did this cohort reproduce the printed p the claim rests on?
         claims[claim.key]["printed_matched"] = bool(matched[claim.published_id]) if claim.kind != "forward" else pd.NA
-    return CohortResult(seed=int(seed), iterations=iters, ok=True, fidelity=fid, bar=floor,
-                        meets_bar=meets(fid, bar), claims=claims,
-                        seconds=time.perf_counter() - start, cpu_seconds=time.process_time() - cpu,
-                        cohort=cohort, regimens=regimens, primary=primary, card=card)
+    return CohortResult(
+        seed=int(seed),
+        iterations=iters,
+        ok=True,
+        fidelity=fid,
+        bar=floor,
+        meets_bar=meets(fid, bar),
+        claims=claims,
+        seconds=time.perf_counter() - start,
+        cpu_seconds=time.process_time() - cpu,
+        cohort=cohort,
+        regimens=regimens,
+        primary=primary,
+        card=card,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # many cohorts
 # --------------------------------------------------------------------------------------------------
+
 
 def ensemble_seeds(n: int, start: int | None = None) -> list[int]:
     """The default seeds: ``n`` consecutive integers from the reconstruction's default seed (the first
@@ -246,8 +319,15 @@ def ensemble_seeds(n: int, start: int | None = None) -> list[int]:
     return list(range(start, start + n))
 
 
-def run_ensemble(seeds: Iterable[int], iterations: int | None = None, n_jobs: int = -1, backend: str = "loky",
-                 scheduler=None, progress: bool = True, on_result=None) -> list[CohortResult]:
+def run_ensemble(
+    seeds: Iterable[int],
+    iterations: int | None = None,
+    n_jobs: int = -1,
+    backend: str = "loky",
+    scheduler=None,
+    progress: bool = True,
+    on_result=None,
+) -> list[CohortResult]:
     """``run_one`` for every seed, in parallel, in seed order.
 
     ``backend="loky"``: joblib processes, ``n_jobs`` of them (-1 = all cores).  ``backend="dask"``:
@@ -297,8 +377,9 @@ def _dask_client(scheduler):
     try:
         from dask.distributed import Client
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        raise ImportError("the dask backend needs the optional extra: pip install 'helpers[dask]' "
-                          "(dask and distributed)") from exc
+        raise ImportError(
+            "the dask backend needs the optional extra: pip install 'helpers[dask]' (dask and distributed)"
+        ) from exc
     if isinstance(scheduler, Client):
         return scheduler, False
     return Client(scheduler), True
@@ -320,9 +401,32 @@ def _dask_client(scheduler):
 #   holds                       significant == paper_significant: the cohort reaches the paper's conclusion
 #   printed_matched             this cohort reproduced the printed p the claim rests on (forward: empty)
 #   selected                    forward only: covariates chosen by forward conditional selection, "+"-joined
-SUMMARY_COLUMNS = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent",
-                   "counts_exact", "bar", "meets_bar", "claim", "kind", "subset", "factor", "hr", "ci_low", "ci_high",
-                   "p", "significant", "paper_significant", "holds", "printed_matched", "selected"]
+SUMMARY_COLUMNS = [
+    "seed",
+    "iterations",
+    "ok",
+    "error",
+    "matched",
+    "total",
+    "fidelity_percent",
+    "counts_percent",
+    "counts_exact",
+    "bar",
+    "meets_bar",
+    "claim",
+    "kind",
+    "subset",
+    "factor",
+    "hr",
+    "ci_low",
+    "ci_high",
+    "p",
+    "significant",
+    "paper_significant",
+    "holds",
+    "printed_matched",
+    "selected",
+]
 
 
 def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
@@ -332,19 +436,34 @@ def summary_frame(results: Sequence[CohortResult]) -> pd.DataFrame:
     for r in results:
         for claim in CLAIMS:
             c = r.claims.get(claim.key, {})
-            rows.append({
-                "seed": r.seed, "iterations": r.iterations, "ok": r.ok, "error": r.error,
-                "matched": r.fidelity.get("matched", np.nan), "total": r.fidelity.get("total", np.nan),
-                "fidelity_percent": r.fidelity.get("fidelity_percent", np.nan),
-                "counts_percent": r.fidelity.get("counts_percent", np.nan),
-                "counts_exact": r.fidelity.get("counts_exact", pd.NA), "bar": r.bar, "meets_bar": r.meets_bar,
-                "claim": claim.key, "kind": claim.kind, "subset": claim.subset, "factor": claim.factor,
-                "hr": c.get("hr", np.nan), "ci_low": c.get("ci_low", np.nan), "ci_high": c.get("ci_high", np.nan),
-                "p": c.get("p", np.nan), "significant": c.get("significant", pd.NA),
-                "paper_significant": c.get("paper_significant", pd.NA), "holds": c.get("holds", pd.NA),
-                "printed_matched": c.get("printed_matched", pd.NA),
-                "selected": c.get("selected", ""),
-            })
+            rows.append(
+                {
+                    "seed": r.seed,
+                    "iterations": r.iterations,
+                    "ok": r.ok,
+                    "error": r.error,
+                    "matched": r.fidelity.get("matched", np.nan),
+                    "total": r.fidelity.get("total", np.nan),
+                    "fidelity_percent": r.fidelity.get("fidelity_percent", np.nan),
+                    "counts_percent": r.fidelity.get("counts_percent", np.nan),
+                    "counts_exact": r.fidelity.get("counts_exact", pd.NA),
+                    "bar": r.bar,
+                    "meets_bar": r.meets_bar,
+                    "claim": claim.key,
+                    "kind": claim.kind,
+                    "subset": claim.subset,
+                    "factor": claim.factor,
+                    "hr": c.get("hr", np.nan),
+                    "ci_low": c.get("ci_low", np.nan),
+                    "ci_high": c.get("ci_high", np.nan),
+                    "p": c.get("p", np.nan),
+                    "significant": c.get("significant", pd.NA),
+                    "paper_significant": c.get("paper_significant", pd.NA),
+                    "holds": c.get("holds", pd.NA),
+                    "printed_matched": c.get("printed_matched", pd.NA),
+                    "selected": c.get("selected", ""),
+                }
+            )
     df = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     for col in ("matched", "total"):
         df[col] = df[col].astype("Int64")
@@ -363,8 +482,12 @@ def summary_csv(frame: pd.DataFrame) -> str:
 def load_summary(path: str | Path | None = None) -> pd.DataFrame:
     """Read a summary written by ``write_results`` (default: the committed ``data/ensemble_summary.csv``)."""
     path = SUMMARY_PATH if path is None else Path(path)
-    df = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                     dtype={"error": str, "selected": str, "claim": str, "kind": str, "subset": str, "factor": str})
+    df = pd.read_csv(
+        path,
+        keep_default_na=False,
+        na_values=[""],
+        dtype={"error": str, "selected": str, "claim": str, "kind": str, "subset": str, "factor": str},
+    )
     missing = [c for c in SUMMARY_COLUMNS if c not in df.columns]
     if missing:
         raise ValueError(f"{path}: not an ensemble summary, columns missing: {missing}")
@@ -387,8 +510,10 @@ def banner(path: str | Path | None = None) -> str:
     path = SUMMARY_PATH if path is None else Path(path)
     info = _data.provenance(path)
     n = load_summary(path)["seed"].nunique()
-    return (f"> **Data.** Computed from `{info['path']}`: {n} **synthetic reconstructions** of the paper's "
-            f"tables, not patient data (this holds whatever `$COHORT` points to); SHA-256 `{info['sha256']}`")
+    return (
+        f"> **Data.** Computed from `{info['path']}`: {n} **synthetic reconstructions** of the paper's "
+        f"tables, not patient data (this holds whatever `$COHORT` points to); SHA-256 `{info['sha256']}`"
+    )
 
 
 def write_results(results: Sequence[CohortResult], out: str | Path) -> Path:
@@ -418,6 +543,7 @@ def write_results(results: Sequence[CohortResult], out: str | Path) -> Path:
 # --------------------------------------------------------------------------------------------------
 # reading the ensemble
 # --------------------------------------------------------------------------------------------------
+
 
 def verdict(share: float) -> str:
     """Plain verdict from the percent of cohorts in which a claim holds."""
@@ -452,10 +578,18 @@ def claim_shares(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.Dat
         share = 100.0 * held / n if n else math.nan
         paper = summary.loc[summary["claim"] == key, "paper_significant"].dropna()
         printed = sub["printed_matched"].dropna()
-        rows.append({"claim": key, "label": labels[key], "paper_significant": bool(paper.iloc[0]) if len(paper) else pd.NA,
-                     "cohorts": n, "holds": held, "percent": share,
-                     "printed_matched_percent": 100.0 * printed.mean() if len(printed) else math.nan,
-                     "verdict": verdict(share) if n else "no cohorts"})
+        rows.append(
+            {
+                "claim": key,
+                "label": labels[key],
+                "paper_significant": bool(paper.iloc[0]) if len(paper) else pd.NA,
+                "cohorts": n,
+                "holds": held,
+                "percent": share,
+                "printed_matched_percent": 100.0 * printed.mean() if len(printed) else math.nan,
+                "verdict": verdict(share) if n else "no cohorts",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -477,8 +611,19 @@ def selection_counts(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd
 
 def seed_overview(summary: pd.DataFrame) -> pd.DataFrame:
     """One row per seed: ok, error, fidelity and whether it met the bar."""
-    cols = ["seed", "iterations", "ok", "error", "matched", "total", "fidelity_percent", "counts_percent",
-            "counts_exact", "bar", "meets_bar"]
+    cols = [
+        "seed",
+        "iterations",
+        "ok",
+        "error",
+        "matched",
+        "total",
+        "fidelity_percent",
+        "counts_percent",
+        "counts_exact",
+        "bar",
+        "meets_bar",
+    ]
     return summary[cols].drop_duplicates("seed").reset_index(drop=True)
 
 
@@ -486,15 +631,29 @@ def seed_overview(summary: pd.DataFrame) -> pd.DataFrame:
 # command line (called from ``python -m helpers.reconstruct --ensemble N``)
 # --------------------------------------------------------------------------------------------------
 
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("ensemble (helpers.ensemble)")
-    g.add_argument("--ensemble", type=int, metavar="N", default=None,
-                   help="make N cohorts from seeds SEED, SEED+1, ... and write DIR/ensemble_summary.csv")
+    g.add_argument(
+        "--ensemble",
+        type=int,
+        metavar="N",
+        default=None,
+        help="make N cohorts from seeds SEED, SEED+1, ... and write DIR/ensemble_summary.csv",
+    )
     g.add_argument("--jobs", type=int, default=-1, help="parallel workers (default -1: all cores)")
-    g.add_argument("--backend", choices=["loky", "dask"], default="loky",
-                   help="joblib backend; dask needs the optional extra (pip install 'helpers[dask]')")
-    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="dask scheduler address (tcp://host:8786); default: a local cluster")
+    g.add_argument(
+        "--backend",
+        choices=["loky", "dask"],
+        default="loky",
+        help="joblib backend; dask needs the optional extra (pip install 'helpers[dask]')",
+    )
+    g.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="dask scheduler address (tcp://host:8786); default: a local cluster",
+    )
     g.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
@@ -512,21 +671,32 @@ def main(args: argparse.Namespace) -> int:
         tmp.write_text(summary_csv(summary_frame(done)))
         tmp.replace(partial)
 
-    results = run_ensemble(seeds, args.iterations, n_jobs=args.jobs, backend=args.backend,
-                           scheduler=args.scheduler, progress=not args.no_progress, on_result=checkpoint)
+    results = run_ensemble(
+        seeds,
+        args.iterations,
+        n_jobs=args.jobs,
+        backend=args.backend,
+        scheduler=args.scheduler,
+        progress=not args.no_progress,
+        on_result=checkpoint,
+    )
     path = write_results(results, out)
     partial.unlink(missing_ok=True)
     ok = sum(r.ok for r in results)
     met = sum(r.meets_bar for r in results)
     floor, counts_exact = fidelity_bar()
-    print(f"{len(results)} cohorts: {ok} reconstructed, {met} met the fidelity bar "
-          f"(≥ {floor:g}% of printed numbers{', counts exact' if counts_exact else ''}); summary: {path}")
+    print(
+        f"{len(results)} cohorts: {ok} reconstructed, {met} met the fidelity bar "
+        f"(≥ {floor:g}% of printed numbers{', counts exact' if counts_exact else ''}); summary: {path}"
+    )
     for r in results:
         if not r.ok:
             print(f"  seed {r.seed}: FAILED: {r.error}")
         elif not r.meets_bar:
-            print(f"  seed {r.seed}: below the bar ({r.fidelity['fidelity_percent']:.1f}%, "
-                  f"counts {'exact' if r.fidelity['counts_exact'] else 'NOT exact'})")
+            print(
+                f"  seed {r.seed}: below the bar ({r.fidelity['fidelity_percent']:.1f}%, "
+                f"counts {'exact' if r.fidelity['counts_exact'] else 'NOT exact'})"
+            )
     return 0
 
 
@@ -539,11 +709,13 @@ def verdict_table(shares: pd.DataFrame) -> pd.DataFrame:
             return "size significant in Table 3" if row["paper_significant"] else "size not significant in Table 3"
         return "p < 0.05" if row["paper_significant"] else "p ≥ 0.05"
 
-    return pd.DataFrame({
-        "Claim": shares["label"],
-        "The paper": shares.apply(paper, axis=1),
-        "Holds in": [f"{h} / {n}" for h, n in zip(shares["holds"], shares["cohorts"])],
-        "%": shares["percent"].round(1),
-        "Printed p reproduced (%)": shares["printed_matched_percent"].round(1),
-        "Verdict": shares["verdict"],
-    }).set_index(pd.Index(shares["claim"], name="claim"))
+    return pd.DataFrame(
+        {
+            "Claim": shares["label"],
+            "The paper": shares.apply(paper, axis=1),
+            "Holds in": [f"{h} / {n}" for h, n in zip(shares["holds"], shares["cohorts"])],
+            "%": shares["percent"].round(1),
+            "Printed p reproduced (%)": shares["printed_matched_percent"].round(1),
+            "Verdict": shares["verdict"],
+        }
+    ).set_index(pd.Index(shares["claim"], name="claim"))

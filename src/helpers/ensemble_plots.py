@@ -6,7 +6,7 @@ Only drawing: the numbers come from an ensemble summary (``helpers.ensemble.load
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -25,8 +25,14 @@ def _usable(summary: pd.DataFrame, only_meeting_bar: bool) -> pd.DataFrame:
     return summary[keep]
 
 
-def p_distribution(summary: pd.DataFrame, claims: Sequence[str], printed: dict | None = None, *,
-                   only_meeting_bar: bool = True, title: str | None = None) -> Figure:
+def p_distribution(
+    summary: pd.DataFrame,
+    claims: Sequence[str],
+    printed: dict | None = None,
+    *,
+    only_meeting_bar: bool = True,
+    title: str | None = None,
+) -> Figure:
     """One row per claim: each cohort's p value (dot, log scale), the 5% line, and the printed p (◆) when
     ``printed`` maps claim keys to it.  Dots left of the line: significant in that cohort."""
     plots.set_theme()
@@ -55,8 +61,13 @@ def p_distribution(summary: pd.DataFrame, claims: Sequence[str], printed: dict |
     return plots.label_source(fig, ENSEMBLE_LABEL)
 
 
-def hr_distribution(summary: pd.DataFrame, claim: str = "table3.size_gt10", printed: dict | None = None, *,
-                    only_meeting_bar: bool = True) -> Figure:
+def hr_distribution(
+    summary: pd.DataFrame,
+    claim: str = "table3.size_gt10",
+    printed: dict | None = None,
+    *,
+    only_meeting_bar: bool = True,
+) -> Figure:
     """Table 3's HR for one covariate across cohorts: every cohort's HR and 95% CI, sorted by HR, coloured
     by significance; HR = 1 dotted; the printed HR and CI (``printed``: keys hr, ci_low, ci_high) dashed."""
     plots.set_theme()
@@ -71,8 +82,16 @@ def hr_distribution(summary: pd.DataFrame, claim: str = "table3.size_gt10", prin
     sig = (rows["p"] < ensemble.ALPHA).to_numpy()
     for mask, colour, text in [(sig, colours[0], "p < 0.05"), (~sig, colours[1], "p ≥ 0.05")]:
         if mask.any():
-            ax.errorbar(x[mask], hr[mask], yerr=[hr[mask] - lo[mask], hi[mask] - hr[mask]], fmt="o", ms=3, lw=0.8,
-                        color=colour, label=text)
+            ax.errorbar(
+                x[mask],
+                hr[mask],
+                yerr=[hr[mask] - lo[mask], hi[mask] - hr[mask]],
+                fmt="o",
+                ms=3,
+                lw=0.8,
+                color=colour,
+                label=text,
+            )
     ax.axhline(1.0, color=ALPHA_COLOUR, ls=":", lw=1)
     if printed:
         for k, style in (("hr", "-"), ("ci_low", "--"), ("ci_high", "--")):
@@ -106,8 +125,13 @@ def selection_bars(counts: pd.DataFrame) -> Figure:
     return plots.label_source(fig, ENSEMBLE_LABEL)
 
 
-def power_curves(deaths: int, proportions: dict, hrs: np.ndarray | None = None, target: float = power.POWER,
-                 alpha: float = power.ALPHA) -> Figure:
+def power_curves(
+    deaths: int,
+    proportions: dict,
+    hrs: np.ndarray | None = None,
+    target: float = power.POWER,
+    alpha: float = power.ALPHA,
+) -> Figure:
     """Schoenfeld power against the HR for ``deaths`` deaths, one curve per group split (``proportions``:
     label -> proportion in one group), with the 80% line."""
     plots.set_theme()
@@ -128,11 +152,16 @@ def power_curves(deaths: int, proportions: dict, hrs: np.ndarray | None = None, 
 
 def power_table(table: pd.DataFrame) -> pd.DataFrame:
     """``power.factor_power`` laid out for reading (rounded; power in percent)."""
-    out = pd.DataFrame({
-        "Factor": table["label"], "Patients": table["n"], "Deaths": table["deaths"],
-        "Group": table["level"], "Share in group": table["proportion"].round(3),
-        "Detectable HR (80% power)": table["detectable_hr"].round(2),
-    })
+    out = pd.DataFrame(
+        {
+            "Factor": table["label"],
+            "Patients": table["n"],
+            "Deaths": table["deaths"],
+            "Group": table["level"],
+            "Share in group": table["proportion"].round(3),
+            "Detectable HR (80% power)": table["detectable_hr"].round(2),
+        }
+    )
     for col in table.columns:
         if col.startswith("power_hr_"):
             out[f"Power for HR {col.removeprefix('power_hr_')} (%)"] = (100 * table[col]).round(0)

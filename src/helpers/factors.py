@@ -15,8 +15,8 @@ A *subset* is one of the paper's analysis populations:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -85,7 +85,9 @@ def age(cutoff: float = AGE_CUTOFF) -> Factor:
 
 def size(cutoff: float = SIZE_CUTOFF) -> Factor:
     lo, hi = f"<={cutoff:g}", f">{cutoff:g}"
-    return Factor("size", "Size", (lo, hi), _split("size_cm", cutoff, lo, hi), {lo: f"≤{cutoff:g} cm", hi: f">{cutoff:g} cm"})
+    return Factor(
+        "size", "Size", (lo, hi), _split("size_cm", cutoff, lo, hi), {lo: f"≤{cutoff:g} cm", hi: f">{cutoff:g} cm"}
+    )
 
 
 def interval(cutoff: float = INTERVAL_CUTOFF) -> Factor:
@@ -101,8 +103,13 @@ def interval(cutoff: float = INTERVAL_CUTOFF) -> Factor:
 
 def era(split_year: int = ERA_SPLIT) -> Factor:
     lo, hi = f"2006-{split_year}", f"{split_year + 1}-2020"
-    return Factor("era", "Year of metastasis diagnosis", (lo, hi), _split("metastasis_year", split_year, lo, hi),
-                  {lo: lo.replace("-", "–"), hi: hi.replace("-", "–")})
+    return Factor(
+        "era",
+        "Year of metastasis diagnosis",
+        (lo, hi),
+        _split("metastasis_year", split_year, lo, hi),
+        {lo: lo.replace("-", "–"), hi: hi.replace("-", "–")},
+    )
 
 
 FACTORS: dict[str, Factor] = {
@@ -110,24 +117,64 @@ FACTORS: dict[str, Factor] = {
     for f in [
         age(),
         Factor("sex", "Sex", ("male", "female"), _category("sex"), {"male": "Male", "female": "Female"}),
-        Factor("primary_site", "Primary site", ("extremity", "trunk", "retroperitoneum", "others"), _category("primary_site"),
-               {"extremity": "Extremity", "trunk": "Trunk", "retroperitoneum": "Retroperitoneum", "others": "Others"}),
+        Factor(
+            "primary_site",
+            "Primary site",
+            ("extremity", "trunk", "retroperitoneum", "others"),
+            _category("primary_site"),
+            {"extremity": "Extremity", "trunk": "Trunk", "retroperitoneum": "Retroperitoneum", "others": "Others"},
+        ),
         size(),
-        Factor("depth", "Depth", ("superficial", "deep"), _category("depth"), {"superficial": "Superficial", "deep": "Deep"}),
+        Factor(
+            "depth",
+            "Depth",
+            ("superficial", "deep"),
+            _category("depth"),
+            {"superficial": "Superficial", "deep": "Deep"},
+        ),
         Factor("grade", "Grade", ("2", "3"), _grade),
-        Factor("presenting", "Presenting status", ("metachronous", "synchronous"), _category("presenting"),
-               {"metachronous": "Metachronous", "synchronous": "Synchronous"}),
-        Factor("initial_metastatic_sites", "Number of initial metastatic sites", ("1", ">1"),
-               _split("initial_metastatic_sites", 1, "1", ">1")),
-        Factor("initial_metastatic_lesions", "Number of initial metastatic lesions", ("1", ">1"),
-               _split("initial_metastatic_lesions", 1, "1", ">1"), {">1": "2 or more"}),
-        Factor("primary_resection", "Resection of primary tumor", ("yes", "no"), _yes_no("primary_resection"),
-               {"yes": "Yes", "no": "No"}),
-        Factor("metastasectomy_curative", "Metastasectomy with curative intent", ("yes", "no"),
-               _yes_no("metastasectomy_curative"), {"yes": "Yes", "no": "No"}),
+        Factor(
+            "presenting",
+            "Presenting status",
+            ("metachronous", "synchronous"),
+            _category("presenting"),
+            {"metachronous": "Metachronous", "synchronous": "Synchronous"},
+        ),
+        Factor(
+            "initial_metastatic_sites",
+            "Number of initial metastatic sites",
+            ("1", ">1"),
+            _split("initial_metastatic_sites", 1, "1", ">1"),
+        ),
+        Factor(
+            "initial_metastatic_lesions",
+            "Number of initial metastatic lesions",
+            ("1", ">1"),
+            _split("initial_metastatic_lesions", 1, "1", ">1"),
+            {">1": "2 or more"},
+        ),
+        Factor(
+            "primary_resection",
+            "Resection of primary tumor",
+            ("yes", "no"),
+            _yes_no("primary_resection"),
+            {"yes": "Yes", "no": "No"},
+        ),
+        Factor(
+            "metastasectomy_curative",
+            "Metastasectomy with curative intent",
+            ("yes", "no"),
+            _yes_no("metastasectomy_curative"),
+            {"yes": "Yes", "no": "No"},
+        ),
         Factor("chemotherapy", "Chemotherapy", ("yes", "no"), _yes_no("chemotherapy"), {"yes": "Yes", "no": "No"}),
-        Factor("chemo_peri_metastasectomy", "Chemotherapy prior to or after metastasectomy", ("yes", "no"),
-               _yes_no("chemo_peri_metastasectomy"), {"yes": "Yes", "no": "No"}),
+        Factor(
+            "chemo_peri_metastasectomy",
+            "Chemotherapy prior to or after metastasectomy",
+            ("yes", "no"),
+            _yes_no("chemo_peri_metastasectomy"),
+            {"yes": "Yes", "no": "No"},
+        ),
         Factor("radiotherapy", "Radiotherapy", ("yes", "no"), _yes_no("radiotherapy"), {"yes": "Yes", "no": "No"}),
         interval(),
         era(),
@@ -136,12 +183,45 @@ FACTORS: dict[str, Factor] = {
 }
 
 # The factors of each univariate table, in the paper's row order.
-TABLE1 = ["age", "sex", "primary_site", "size", "depth", "grade", "presenting", "initial_metastatic_sites",
-          "primary_resection", "metastasectomy_curative", "chemotherapy", "radiotherapy"]
-TABLE4 = ["age", "sex", "primary_site", "size", "depth", "grade", "interval", "initial_metastatic_lesions",
-          "chemo_peri_metastasectomy", "radiotherapy"]
-TABLE5 = ["age", "sex", "primary_site", "size", "depth", "grade", "presenting", "initial_metastatic_sites",
-          "primary_resection", "chemotherapy", "radiotherapy"]
+TABLE1 = [
+    "age",
+    "sex",
+    "primary_site",
+    "size",
+    "depth",
+    "grade",
+    "presenting",
+    "initial_metastatic_sites",
+    "primary_resection",
+    "metastasectomy_curative",
+    "chemotherapy",
+    "radiotherapy",
+]
+TABLE4 = [
+    "age",
+    "sex",
+    "primary_site",
+    "size",
+    "depth",
+    "grade",
+    "interval",
+    "initial_metastatic_lesions",
+    "chemo_peri_metastasectomy",
+    "radiotherapy",
+]
+TABLE5 = [
+    "age",
+    "sex",
+    "primary_site",
+    "size",
+    "depth",
+    "grade",
+    "presenting",
+    "initial_metastatic_sites",
+    "primary_resection",
+    "chemotherapy",
+    "radiotherapy",
+]
 
 # Table 3: the multivariate Cox model's candidate covariates, as 0/1 indicators of the "bad" level.
 COX_COVARIATES = {

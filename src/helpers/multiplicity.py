@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -26,26 +26,33 @@ METHODS = {"holm": "holm", "bh": "fdr_bh"}
 __all__ = ["printed_pvalues", "adjust", "chance", "permutation_null", "UNIVARIATE_TABLES"]
 
 
-def printed_pvalues(pub: pd.DataFrame | None = None, sources: Sequence[str] = UNIVARIATE_TABLES,
-                    text_only: bool = True) -> pd.DataFrame:
+def printed_pvalues(
+    pub: pd.DataFrame | None = None, sources: Sequence[str] = UNIVARIATE_TABLES, text_only: bool = True
+) -> pd.DataFrame:
     """The printed univariate p values: every ``p`` row of ``sources``, plus (``text_only``) the text's p
     values for comparisons that no table holds (each test once: a p quoted in the text from a table, or
     from Table 3's Cox model, is not counted again).
 
-    Columns: ``id``, ``source``, ``cohort``, ``factor``, ``label`` (the factor's name), ``printed`` (as printed, e.g. "<0.001"),
-    ``p`` (the number used: a bound "<0.001" is taken at 0.001, the largest value it allows, which is
+    Columns: ``id``, ``source``, ``cohort``, ``factor``, ``label`` (the factor's name), ``printed`` (as printed,
+    e.g. "<0.001"), ``p`` (the number used: a bound "<0.001" is taken at 0.001, the largest value it allows, which is
     conservative for every correction), ``bound``.
     """
     pub = published.load() if pub is None else pub
     ps = pub[pub["statistic"] == "p"]
     rows = ps[ps["source"].isin(list(sources))]
     if text_only:
-        tabled = set(zip(ps.loc[ps["source"].str.startswith("Table"), "cohort"],
-                         ps.loc[ps["source"].str.startswith("Table"), "factor"]))
+        tabled = set(
+            zip(
+                ps.loc[ps["source"].str.startswith("Table"), "cohort"],
+                ps.loc[ps["source"].str.startswith("Table"), "factor"],
+            )
+        )
         untabled = np.array([(c, f) not in tabled for c, f in zip(ps["cohort"], ps["factor"])], dtype=bool)
         rows = pd.concat([rows, ps[(ps["source"] == "Text").to_numpy() & untabled]])
     out = rows[["id", "source", "cohort", "factor", "label", "value", "bound", "decimals"]].copy()
-    out["label"] = [factors.FACTORS[f].label if f in factors.FACTORS else lab for f, lab in zip(out["factor"], out["label"])]
+    out["label"] = [
+        factors.FACTORS[f].label if f in factors.FACTORS else lab for f, lab in zip(out["factor"], out["label"])
+    ]
     out["printed"] = [f"{b}{v:.{int(d)}f}" for v, b, d in zip(out["value"], out["bound"], out["decimals"])]
     out = out.rename(columns={"value": "p"}).drop(columns="decimals")
     return out[["id", "source", "cohort", "factor", "label", "printed", "p", "bound"]].reset_index(drop=True)
@@ -74,8 +81,9 @@ def chance(m: int, alpha: float = ALPHA) -> dict:
     return {"tests": int(m), "expected": m * alpha, "at_least_one": 1 - (1 - alpha) ** m}
 
 
-def permutation_null(cohort: pd.DataFrame, keys: Sequence[str], n_perm: int, seed: int,
-                     subset: str = "all", alpha: float = ALPHA) -> pd.DataFrame:
+def permutation_null(
+    cohort: pd.DataFrame, keys: Sequence[str], n_perm: int, seed: int, subset: str = "all", alpha: float = ALPHA
+) -> pd.DataFrame:
     """Shuffle (time, death) pairs across the patients of ``subset`` ``n_perm`` times (seeded) and re-run the
     log-rank test of every factor in ``keys``: survival then depends on no factor, while the factors keep
     their real correlations. One row per permutation: ``significant`` (how many p < ``alpha``) and
@@ -90,7 +98,7 @@ def permutation_null(cohort: pd.DataFrame, keys: Sequence[str], n_perm: int, see
         order = rng.permutation(len(sub))
         t, d = time[order], death[order]
         pvals = []
-        for k, levels in lv.items():
+        for levels in lv.values():
             known = levels.notna().to_numpy()
             pvals.append(survival.logrank(t[known], d[known], levels[known].to_numpy()).p)
         pvals = np.asarray(pvals)

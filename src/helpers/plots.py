@@ -50,14 +50,16 @@ def set_theme() -> None:
     """The book's plotting theme: seaborn ``ticks`` style, colour-blind-safe palette, deterministic output."""
     _show_figures_in_ipython()
     sns.set_theme(context="notebook", style="ticks", palette=PALETTE)
-    mpl.rcParams.update({
-        "svg.hashsalt": SVG_HASHSALT,
-        "svg.fonttype": "path",
-        "figure.dpi": 100,
-        "savefig.dpi": 200,  # files (docs/figure1d.png): sharp on a high-density screen
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-    })
+    mpl.rcParams.update(
+        {
+            "svg.hashsalt": SVG_HASHSALT,
+            "svg.fonttype": "path",
+            "figure.dpi": 100,
+            "savefig.dpi": 200,  # files (docs/figure1d.png): sharp on a high-density screen
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+        }
+    )
 
 
 def source_label() -> str:
@@ -71,8 +73,17 @@ def source_label() -> str:
 
 def label_source(fig: Figure, text: str | None = None) -> Figure:
     """Write ``text`` (default :func:`source_label`) small in the figure's bottom-right corner."""
-    fig.text(0.995, 0.003, text or source_label(), ha="right", va="bottom", fontsize=7.5, color="0.35",
-             style="italic", gid=SOURCE_GID)
+    fig.text(
+        0.995,
+        0.003,
+        text or source_label(),
+        ha="right",
+        va="bottom",
+        fontsize=7.5,
+        color="0.35",
+        style="italic",
+        gid=SOURCE_GID,
+    )
     return fig
 
 
@@ -136,10 +147,23 @@ def _groups(data: pd.DataFrame, group, labels: dict | None):
     return out, lv
 
 
-def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: str = "death", ax=None,
-            title: str | None = None, labels: dict | None = None, xmax: float | None = None,
-            break_every: float = 24, conf_band: bool = False, conf_type: str = "log-log",
-            xlabel: str = "Months", ylabel: str = "Overall survival", source: str | None = None) -> Figure:
+def km_plot(
+    data: pd.DataFrame,
+    group=None,
+    *,
+    time: str = "os_months",
+    event: str = "death",
+    ax=None,
+    title: str | None = None,
+    labels: dict | None = None,
+    xmax: float | None = None,
+    break_every: float = 24,
+    conf_band: bool = False,
+    conf_type: str = "log-log",
+    xlabel: str = "Months",
+    ylabel: str = "Overall survival",
+    source: str | None = None,
+) -> Figure:
     """Kaplan-Meier curves of ``data`` by ``group`` (a key of ``helpers.factors.FACTORS`` or a ``Factor``).
 
     Draws a step curve per level (censor marks ``+``), the log-rank p (``survival.logrank``) when there are
@@ -164,16 +188,23 @@ def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: s
         height, top, bottom, gap = 4.4 + 0.3 * len(groups), 0.35, 0.55, 0.5  # inches
         fig = Figure(figsize=(6.4, height))
         usable = height - top - bottom
-        gs = fig.add_gridspec(2, 1, height_ratios=[3.4, 0.35 + 0.3 * len(groups)], left=0.25, right=0.96,
-                              top=1 - top / height, bottom=bottom / height, hspace=2 * gap / (usable - gap))
+        gs = fig.add_gridspec(
+            2,
+            1,
+            height_ratios=[3.4, 0.35 + 0.3 * len(groups)],
+            left=0.25,
+            right=0.96,
+            top=1 - top / height,
+            bottom=bottom / height,
+            hspace=2 * gap / (usable - gap),
+        )
         ax = fig.add_subplot(gs[0])
         ax_risk = fig.add_subplot(gs[1], sharex=ax)
     else:
         from mpl_toolkits.axes_grid1 import make_axes_locatable
 
         fig = ax.figure
-        ax_risk = make_axes_locatable(ax).append_axes("bottom", size=0.3 + 0.25 * len(groups), pad=0.55,
-                                                       sharex=ax)
+        ax_risk = make_axes_locatable(ax).append_axes("bottom", size=0.3 + 0.25 * len(groups), pad=0.55, sharex=ax)
 
     for i, (_level, text, rows) in enumerate(groups):
         with np.errstate(invalid="ignore", divide="ignore"):  # S = 0 at the end gives NaN limits, as in R
@@ -196,8 +227,16 @@ def km_plot(data: pd.DataFrame, group=None, *, time: str = "os_months", event: s
     if len(groups) >= 2:
         keep = lv.notna()
         test = survival.logrank(data.loc[keep, time], data.loc[keep, event], lv[keep])
-        ax.text(0.03, 0.05, f"Log-rank {format_p(test.p)}", transform=ax.transAxes, ha="left", va="bottom",
-                fontsize=10, gid="logrank-p")
+        ax.text(
+            0.03,
+            0.05,
+            f"Log-rank {format_p(test.p)}",
+            transform=ax.transAxes,
+            ha="left",
+            va="bottom",
+            fontsize=10,
+            gid="logrank-p",
+        )
     ax.set_xlim(0, xmax)
     ax.set_ylim(0, 1.03)
     ax.set_xticks(ticks)
@@ -261,6 +300,7 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 # Proportional-hazards diagnostics (added by the book-chapters engineer; small and separate from km_plot)
 # ---------------------------------------------------------------------------------------------------------------
 
+
 def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Figure:
     """Scaled Schoenfeld residuals (``survival.ph_test(...).residuals``) against transformed time, one panel per
     covariate, with a lowess smooth and, when ``fit`` (the ``survival.cox`` result) is given, a dashed line at the
@@ -293,6 +333,6 @@ def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Fi
         ax.set_xlabel("Months (KM-transformed scale)" if zph.transform == "km" else "Time", fontsize=9)
         ax.set_ylabel("Beta(t)", fontsize=9)
         ax.tick_params(labelsize=8)
-    for ax in axes[len(covs):]:
+    for ax in axes[len(covs) :]:
         ax.set_visible(False)
     return label_source(fig)

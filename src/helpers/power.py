@@ -15,7 +15,7 @@ survival probabilities), so these three lines are written out here, with ``scipy
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,7 @@ def required_deaths(hr: float, proportion: float, power: float = POWER, alpha: f
     if not hr > 0 or hr == 1:
         raise ValueError(f"hr must be positive and not 1, got {hr!r}")
     z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return float(z ** 2 / (proportion * (1 - proportion) * math.log(hr) ** 2))
+    return float(z**2 / (proportion * (1 - proportion) * math.log(hr) ** 2))
 
 
 def detectable_hr(deaths: float, proportion: float, power: float = POWER, alpha: float = ALPHA) -> float:
@@ -70,8 +70,14 @@ def power(hr: float, deaths: float, proportion: float, alpha: float = ALPHA) -> 
     return float(stats.norm.cdf(shift - z) + stats.norm.cdf(-shift - z))
 
 
-def factor_power(cohort: pd.DataFrame, keys: Sequence[str], subset: str = "all", hrs: Sequence[float] = (1.5, 2.0),
-                 power_target: float = POWER, alpha: float = ALPHA) -> pd.DataFrame:
+def factor_power(
+    cohort: pd.DataFrame,
+    keys: Sequence[str],
+    subset: str = "all",
+    hrs: Sequence[float] = (1.5, 2.0),
+    power_target: float = POWER,
+    alpha: float = ALPHA,
+) -> pd.DataFrame:
     """Per two-level factor of ``keys`` in ``subset``: patients, deaths, the proportion in the first level,
     the smallest HR detectable with ``power_target``, and the power for each HR in ``hrs``.
 
@@ -92,8 +98,15 @@ def factor_power(cohort: pd.DataFrame, keys: Sequence[str], subset: str = "all",
         n_first = int((lv[ok] == f.levels[0]).sum())
         p = n_first / n if n else np.nan
         usable = deaths > 0 and 0 < p < 1  # one group empty or no deaths: nothing to detect
-        row = {"factor": key, "label": f.label, "n": n, "deaths": deaths, "level": f.levels[0],
-               "proportion": p, "detectable_hr": detectable_hr(deaths, p, power_target, alpha) if usable else np.nan}
+        row = {
+            "factor": key,
+            "label": f.label,
+            "n": n,
+            "deaths": deaths,
+            "level": f.levels[0],
+            "proportion": p,
+            "detectable_hr": detectable_hr(deaths, p, power_target, alpha) if usable else np.nan,
+        }
         for hr in hrs:
             row[f"power_hr_{hr:g}"] = power(hr, deaths, p, alpha) if usable else np.nan
         rows.append(row)

@@ -61,8 +61,10 @@ def _reason_on_data(row, report) -> str:
         return f"printed as not reached; the cohort's median is reached, at {row['reproduced']:.4g}"
     if pd.isna(row["reproduced"]):
         return "the cohort's median is not reached"
-    return (f"{row['reproduced']:.5g} does not print as {row['value']:g}: the printed number stands for "
-            f"{_interval_text(row)}")
+    return (
+        f"{row['reproduced']:.5g} does not print as {row['value']:g}: the printed number stands for "
+        f"{_interval_text(row)}"
+    )
 
 
 def explain(cohort, regimens=None, primary=None, *, synthetic: bool | None = None) -> pd.DataFrame:
@@ -90,12 +92,18 @@ def tally(card: pd.DataFrame) -> dict:
     reproduced = how.ne(NOT_REPRODUCED)
     match = card["match"].fillna(False).astype(bool)
     out = {}
-    for key, rows in (("constructed", reproduced & card["kind"].isin(CONSTRUCTED_KINDS)),
-                      ("time", reproduced & card["kind"].eq("time"))):
+    for key, rows in (
+        ("constructed", reproduced & card["kind"].isin(CONSTRUCTED_KINDS)),
+        ("time", reproduced & card["kind"].eq("time")),
+    ):
         out[key] = (int((match & rows).sum()), int(rows.sum()))
-    out.update(not_reproduced=int((~reproduced).sum()), matched=int(match.sum()), total=len(card),
-               synthetic=bool(how.isin([BY_CONSTRUCTION, BY_SEARCH]).any()),
-               infeasible=int((card.get("verdict", pd.Series(index=card.index)) == INFEASIBLE).sum()))
+    out.update(
+        not_reproduced=int((~reproduced).sum()),
+        matched=int(match.sum()),
+        total=len(card),
+        synthetic=bool(how.isin([BY_CONSTRUCTION, BY_SEARCH]).any()),
+        infeasible=int((card.get("verdict", pd.Series(index=card.index)) == INFEASIBLE).sum()),
+    )
     return out
 
 
@@ -103,13 +111,20 @@ def headline(card: pd.DataFrame) -> str:
     """The headline figure in words, split the way the module docstring explains (Markdown)."""
     t = tally(card)
     (ck, cn), (tk, tn) = t["constructed"], t["time"]
-    missing = (f"; {t['not_reproduced']} could not be computed from the files given" if t["not_reproduced"]
-               else "")
-    slips = (f"; {t['infeasible']} printed rate{'s' if t['infeasible'] != 1 else ''} no cohort can reproduce, "
-             "a rounding slip in the paper" if t["infeasible"] else "")
+    missing = f"; {t['not_reproduced']} could not be computed from the files given" if t["not_reproduced"] else ""
+    slips = (
+        f"; {t['infeasible']} printed rate{'s' if t['infeasible'] != 1 else ''} no cohort can reproduce, "
+        "a rounding slip in the paper"
+        if t["infeasible"]
+        else ""
+    )
     if t["synthetic"]:
-        return (f"**Counts and descriptive figures: {ck}/{cn} built in by construction** (the generator places "
-                f"them{slips}); **time-dependent numbers (medians, p values, hazard ratios, survival rates): "
-                f"{tk}/{tn} found by the search**{missing}.")
-    return (f"**{t['matched']} of {t['total']} printed numbers reproduced from the data**: counts and "
-            f"descriptive figures {ck}/{cn}, time-dependent numbers {tk}/{tn}{missing}.")
+        return (
+            f"**Counts and descriptive figures: {ck}/{cn} built in by construction** (the generator places "
+            f"them{slips}); **time-dependent numbers (medians, p values, hazard ratios, survival rates): "
+            f"{tk}/{tn} found by the search**{missing}."
+        )
+    return (
+        f"**{t['matched']} of {t['total']} printed numbers reproduced from the data**: counts and "
+        f"descriptive figures {ck}/{cn}, time-dependent numbers {tk}/{tn}{missing}."
+    )

@@ -16,8 +16,20 @@ import pandas as pd
 
 from .paths import PUBLISHED
 
-COLUMNS = ["id", "source", "cohort", "factor", "level", "label", "statistic", "value", "bound", "decimals",
-           "not_reached", "note"]
+COLUMNS = [
+    "id",
+    "source",
+    "cohort",
+    "factor",
+    "level",
+    "label",
+    "statistic",
+    "value",
+    "bound",
+    "decimals",
+    "not_reached",
+    "note",
+]
 SOURCES = ("Table 1", "Table 2", "Table 3", "Table 4", "Table 5", "Text", "Abstract")
 COHORTS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo", "regimens")
 FILES = ("table1.csv", "table2.csv", "table3.csv", "table4.csv", "table5.csv", "abstract.csv", "text.csv")
@@ -94,8 +106,9 @@ def load(directory: str | Path | None = None) -> pd.DataFrame:
     dup = df[df["id"].duplicated(keep=False)]
     if len(dup):
         first = dup.iloc[0]
-        raise PublishedDataError(f"{directory / first['_file']}: id {first['id']!r} is not unique "
-                                 f"(also in {sorted(set(dup['_file']))})")
+        raise PublishedDataError(
+            f"{directory / first['_file']}: id {first['id']!r} is not unique (also in {sorted(set(dup['_file']))})"
+        )
     return df.drop(columns="_file")
 
 

@@ -60,7 +60,9 @@ def response_counts(best_response) -> dict[str, int]:
     known = s.dropna()
     bad = known[~known.isin(RESPONSES)]
     if len(bad):
-        raise ValueError(f"column best_response, row {bad.index[0]}: unknown code {bad.iloc[0]!r}; expected one of {RESPONSES}")
+        raise ValueError(
+            f"column best_response, row {bad.index[0]}: unknown code {bad.iloc[0]!r}; expected one of {RESPONSES}"
+        )
     counts = {r: int((known == r).sum()) for r in RESPONSES}
     counts["N"] = int(len(known))
     return counts
@@ -110,13 +112,38 @@ def response_summary(regimens: pd.DataFrame, conf_level: float = 0.95) -> pd.Dat
         c = response_counts(sub["best_response"])
         o = rate(c["CR"] + c["PR"], c["N"], conf_level)
         d = rate(c["CR"] + c["PR"] + c["SD"], c["N"], conf_level)
-        rows.append({
-            "regimen": reg, "n": len(sub), "n_evaluable": c["N"],
-            "cr": c["CR"], "pr": c["PR"], "sd": c["SD"], "pd": c["PD"],
-            "orr_pct": 100 * o.estimate, "orr_low_pct": 100 * o.lower, "orr_high_pct": 100 * o.upper,
-            "dcr_pct": 100 * d.estimate, "dcr_low_pct": 100 * d.lower, "dcr_high_pct": 100 * d.upper,
-            "median_pfs": survival.km_median(sub["pfs_months"], sub["pfs_event"]),
-        })
-    cols = ["regimen", "n", "n_evaluable", "cr", "pr", "sd", "pd", "orr_pct", "orr_low_pct", "orr_high_pct",
-            "dcr_pct", "dcr_low_pct", "dcr_high_pct", "median_pfs"]
+        rows.append(
+            {
+                "regimen": reg,
+                "n": len(sub),
+                "n_evaluable": c["N"],
+                "cr": c["CR"],
+                "pr": c["PR"],
+                "sd": c["SD"],
+                "pd": c["PD"],
+                "orr_pct": 100 * o.estimate,
+                "orr_low_pct": 100 * o.lower,
+                "orr_high_pct": 100 * o.upper,
+                "dcr_pct": 100 * d.estimate,
+                "dcr_low_pct": 100 * d.lower,
+                "dcr_high_pct": 100 * d.upper,
+                "median_pfs": survival.km_median(sub["pfs_months"], sub["pfs_event"]),
+            }
+        )
+    cols = [
+        "regimen",
+        "n",
+        "n_evaluable",
+        "cr",
+        "pr",
+        "sd",
+        "pd",
+        "orr_pct",
+        "orr_low_pct",
+        "orr_high_pct",
+        "dcr_pct",
+        "dcr_low_pct",
+        "dcr_high_pct",
+        "median_pfs",
+    ]
     return pd.DataFrame(rows, columns=cols).set_index("regimen")

@@ -171,7 +171,7 @@ def _primary_fact(primary: pd.DataFrame, factor: str, level, stat: str) -> tuple
 
 def _compute(row, ctx: _Context) -> tuple[float, str]:
     """(reproduced value, how) for one published row."""
-    src, cohort, factor, level, stat = row["source"], row["cohort"], row["factor"], row["level"], row["statistic"]
+    cohort, factor, level, stat = row["cohort"], row["factor"], row["level"], row["statistic"]
     where = f" in {cohort}" if cohort != "all" else ""
 
     # ---- Table 2: regimens
@@ -180,10 +180,12 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
             return math.nan, Missing("no regimen file")
         table = ctx.responses()
         column = {"n": "n_evaluable", "orr": "orr_pct", "dcr": "dcr_pct"}.get(stat, stat)
-        what = {"n": f"{level} courses evaluable for response",
-                "orr": f"100 x ORR (CR+PR)/N of {level} courses", "dcr": f"100 x DCR (CR+PR+SD)/N of {level} courses",
-                "median_pfs": f"KM median of pfs_months/pfs_event (R rule) over {level} courses"
-                }.get(stat, f"{level} courses with best response {stat.upper()}")
+        what = {
+            "n": f"{level} courses evaluable for response",
+            "orr": f"100 x ORR (CR+PR)/N of {level} courses",
+            "dcr": f"100 x DCR (CR+PR+SD)/N of {level} courses",
+            "median_pfs": f"KM median of pfs_months/pfs_event (R rule) over {level} courses",
+        }.get(stat, f"{level} courses with best response {stat.upper()}")
         how = f"{what} (helpers.responses.response_summary)"
         if level not in table.index:
             return (0.0 if stat in ("n", "cr", "pr", "sd", "pd") else math.nan), how + "; no such courses"
@@ -198,8 +200,10 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
     # ---- Table 3 and its text duplicates: the Cox model
     if factor in factors.COX_COVARIATES:
         fit = ctx.cox()
-        return (float(fit.table.loc[factor, stat]),
-                f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor}")
+        return (
+            float(fit.table.loc[factor, stat]),
+            f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor}",
+        )
 
     # ---- log-rank p of a factor
     if stat == "p":
@@ -222,18 +226,24 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
     if factor in factors.FACTORS:
         if stat == "median_os":
             m = ctx.level_mask(cohort, factor, level)
-            return (survival.km_median(c.loc[m, TIME], c.loc[m, EVENT]),
-                    f"KM median OS (R rule){where} where {factor} = {level}")
+            return (
+                survival.km_median(c.loc[m, TIME], c.loc[m, EVENT]),
+                f"KM median OS (R rule){where} where {factor} = {level}",
+            )
         if stat in ("n", "count", "percent"):
             m = ctx.level_mask(cohort, factor, level) if level else _binary(c, factor)
             k = float(m.sum())
             if stat != "percent":
                 return k, f"patients{where} with {factor} = {level or 'yes'}"
             n = float(ctx.levels(cohort, factor).notna().sum()) if level else float(len(c))
-            return _percent(k, n), f"100 x patients with {factor} = {level or 'yes'} / patients with known {factor}{where}"
+            return _percent(
+                k, n
+            ), f"100 x patients with {factor} = {level or 'yes'} / patients with known {factor}{where}"
         if stat in ("min", "max", "median"):
-            column = {"initial_metastatic_lesions": "initial_metastatic_lesions",
-                      "initial_metastatic_sites": "initial_metastatic_sites"}.get(factor)
+            column = {
+                "initial_metastatic_lesions": "initial_metastatic_lesions",
+                "initial_metastatic_sites": "initial_metastatic_sites",
+            }.get(factor)
             if column:
                 return _describe(_num(c, column), stat), f"{stat} of {column}{where}"
 
@@ -246,17 +256,26 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
         return _describe(_num(meta, factor), stat), f"{stat} of {factor} among metachronous patients"
     if factor == "status":
         k = float((c["status"] == level).sum())
-        return (k, f"patients{where} with status {level}") if stat == "count" else \
-            (_percent(k, len(c)), f"100 x status {level} / patients{where}")
+        return (
+            (k, f"patients{where} with status {level}")
+            if stat == "count"
+            else (_percent(k, len(c)), f"100 x status {level} / patients{where}")
+        )
     if factor.startswith("site_") or factor == "metastasectomy_any":
         k = float(_binary(c, factor).sum())
-        return (k, f"patients{where} with {factor} = 1") if stat == "count" else \
-            (_percent(k, len(c)), f"100 x {factor} = 1 / patients{where}")
+        return (
+            (k, f"patients{where} with {factor} = 1")
+            if stat == "count"
+            else (_percent(k, len(c)), f"100 x {factor} = 1 / patients{where}")
+        )
     if factor == "local_recurrence":
         base = c[_binary(c, "primary_resection")]
         k = float(_binary(base, "local_recurrence").sum())
-        return (k, "local_recurrence = 1 among primary_resection = 1") if stat == "count" else \
-            (_percent(k, len(base)), "100 x local_recurrence = 1 / primary_resection = 1")
+        return (
+            (k, "local_recurrence = 1 among primary_resection = 1")
+            if stat == "count"
+            else (_percent(k, len(base)), "100 x local_recurrence = 1 / primary_resection = 1")
+        )
     if factor == "metachronous_with_primary_resection":
         m = (c["presenting"] == "metachronous") & _binary(c, "primary_resection")
         return float(m.sum()), "metachronous patients with primary_resection = 1"
@@ -270,9 +289,12 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
     return math.nan, Missing(f"not computable: no rule for factor {factor!r}, statistic {stat!r}")
 
 
-def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | Path | None = None,
-              published_numbers: pd.DataFrame | None = None,
-              primary: pd.DataFrame | str | Path | None = None) -> pd.DataFrame:
+def reproduce(
+    cohort: pd.DataFrame | str | Path,
+    regimens: pd.DataFrame | str | Path | None = None,
+    published_numbers: pd.DataFrame | None = None,
+    primary: pd.DataFrame | str | Path | None = None,
+) -> pd.DataFrame:
     """Every published row with ``reproduced``, ``match``, ``how`` and ``kind`` (see module docstring).
 
     ``cohort``, ``regimens`` and ``primary`` (the primary-treatment file) are DataFrames as
@@ -301,8 +323,10 @@ def reproduce(cohort: pd.DataFrame | str | Path, regimens: pd.DataFrame | str | 
         hows.append(how)
     out = pub.copy()
     out["reproduced"] = pd.Series(values, index=out.index, dtype="float64")
-    out["match"] = [matches(r.value, r.decimals, r.bound, r.not_reached, rep, r.statistic)
-                    for r, rep in zip(pub.itertuples(index=False), values)]
+    out["match"] = [
+        matches(r.value, r.decimals, r.bound, r.not_reached, rep, r.statistic)
+        for r, rep in zip(pub.itertuples(index=False), values)
+    ]
     out["how"] = [str(h) for h in hows]
     out["computed"] = [not isinstance(h, Missing) for h in hows]
     out["kind"] = [kind_of(r) for r in records]
@@ -320,8 +344,12 @@ def summary(scored: pd.DataFrame) -> pd.DataFrame:
         g = scored.groupby(by, sort=False)["match"].agg(matched="sum", total="size")
         g.index = pd.MultiIndex.from_tuples([(by, i) for i in g.index], names=["by", "group"])
         parts.append(g)
-    parts.append(pd.DataFrame({"matched": [int(scored["match"].sum())], "total": [len(scored)]},
-                              index=pd.MultiIndex.from_tuples([("all", "all")], names=["by", "group"])))
+    parts.append(
+        pd.DataFrame(
+            {"matched": [int(scored["match"].sum())], "total": [len(scored)]},
+            index=pd.MultiIndex.from_tuples([("all", "all")], names=["by", "group"]),
+        )
+    )
     out = pd.concat(parts)
     out["matched"] = out["matched"].astype(int)
     out["percent"] = (100.0 * out["matched"] / out["total"]).round(1)

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,18 +33,31 @@ from scipy import integrate, optimize, special, stats
 from . import factors, survival, timedep
 
 __all__ = [
-    "GuaranteeTime", "guarantee_time_params", "guarantee_time_cohort", "guarantee_time_analyses",
-    "Selection", "selection_params", "selection_cohort", "selection_analyses",
-    "EPVSetup", "epv_setup", "epv_cohort", "epv_analyses", "epv_summary",
-    "replicate", "summarise", "RESPONSE",
+    "GuaranteeTime",
+    "guarantee_time_params",
+    "guarantee_time_cohort",
+    "guarantee_time_analyses",
+    "Selection",
+    "selection_params",
+    "selection_cohort",
+    "selection_analyses",
+    "EPVSetup",
+    "epv_setup",
+    "epv_cohort",
+    "epv_analyses",
+    "epv_summary",
+    "replicate",
+    "summarise",
+    "RESPONSE",
 ]
 
 ALPHA = 0.05
 RESULT_COLUMNS = ["comparison", "analysis", "hr", "ci_low", "ci_high", "p", "test", "n", "events"]
 
 # the simulated response to first-line chemotherapy, labelled as the paper's factor
-RESPONSE = factors.Factor("first_line_response", "Response to first-line chemotherapy (simulated)", ("non-PD", "PD"),
-                          lambda c: c["response"])
+RESPONSE = factors.Factor(
+    "first_line_response", "Response to first-line chemotherapy (simulated)", ("non-PD", "PD"), lambda c: c["response"]
+)
 
 
 def _death_rate(cohort: pd.DataFrame) -> float:
@@ -69,19 +82,42 @@ def _quiet(fn, *args, **kwargs):
         return fn(*args, **kwargs)
 
 
-def _cox_row(comparison: str, analysis: str, fit: Callable[[], survival.CoxResult], covariate: str,
-             p: Callable[[survival.CoxResult], tuple[float, str]]) -> dict:
+def _cox_row(
+    comparison: str,
+    analysis: str,
+    fit: Callable[[], survival.CoxResult],
+    covariate: str,
+    p: Callable[[survival.CoxResult], tuple[float, str]],
+) -> dict:
     """One result row: HR, CI of ``covariate``, a p value, patients and deaths; NaN when the model cannot be
     fitted (a group without patients or deaths in a small replicate)."""
     try:
         res = _quiet(fit)
     except (ValueError, np.linalg.LinAlgError):
-        return dict(comparison=comparison, analysis=analysis, hr=np.nan, ci_low=np.nan, ci_high=np.nan,
-                    p=np.nan, test="", n=0, events=0)
+        return dict(
+            comparison=comparison,
+            analysis=analysis,
+            hr=np.nan,
+            ci_low=np.nan,
+            ci_high=np.nan,
+            p=np.nan,
+            test="",
+            n=0,
+            events=0,
+        )
     row = res.table.loc[covariate]
     pv, test = p(res)
-    return dict(comparison=comparison, analysis=analysis, hr=float(row["hr"]), ci_low=float(row["ci_low"]),
-                ci_high=float(row["ci_high"]), p=float(pv), test=test, n=res.n, events=res.n_events)
+    return dict(
+        comparison=comparison,
+        analysis=analysis,
+        hr=float(row["hr"]),
+        ci_low=float(row["ci_low"]),
+        ci_high=float(row["ci_high"]),
+        p=float(pv),
+        test=test,
+        n=res.n,
+        events=res.n_events,
+    )
 
 
 def _logrank_p(data: pd.DataFrame, group: str) -> Callable[[survival.CoxResult], tuple[float, str]]:
@@ -89,6 +125,7 @@ def _logrank_p(data: pd.DataFrame, group: str) -> Callable[[survival.CoxResult],
         if data[group].nunique() < 2:
             return np.nan, "log-rank"
         return survival.logrank(data["os_months"], data["death"], data[group]).p, "log-rank"
+
     return p
 
 
@@ -103,6 +140,7 @@ def _wald_p(covariate: str) -> Callable[[survival.CoxResult], tuple[float, str]]
 # --------------------------------------------------------------------------------------------------
 # guarantee-time bias
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class GuaranteeTime:
@@ -133,12 +171,16 @@ def guarantee_time_params(cohort: pd.DataFrame, **overrides) -> GuaranteeTime:
     unres = factors.subset(cohort, "no_metastasectomy")
     resp = factors.levels(factors.subset(cohort, "palliative_chemo"), "first_line_response").dropna()
     if len(unres) == 0 or len(resp) == 0:
-        raise ValueError("the cohort has no patients without a curative metastasectomy, or none with a known "
-                         "first-line response")
-    params = dict(n=len(unres), death_rate=_death_rate(unres),
-                  p_chemo=float(pd.to_numeric(unres["chemotherapy"]).mean()),
-                  p_non_pd=float((resp == "non-PD").mean()),
-                  follow_max=float(pd.to_numeric(cohort["os_months"]).max()))
+        raise ValueError(
+            "the cohort has no patients without a curative metastasectomy, or none with a known first-line response"
+        )
+    params = dict(
+        n=len(unres),
+        death_rate=_death_rate(unres),
+        p_chemo=float(pd.to_numeric(unres["chemotherapy"]).mean()),
+        p_non_pd=float((resp == "non-PD").mean()),
+        follow_max=float(pd.to_numeric(cohort["os_months"]).max()),
+    )
     params.update(overrides)
     return GuaranteeTime(**params)
 
@@ -164,11 +206,16 @@ def guarantee_time_cohort(params: GuaranteeTime, seed, n: int | None = None) -> 
     response = np.full(n, np.nan, dtype=object)
     response[assessed] = np.where(non_pd[assessed], "non-PD", "PD")
     response[died_first] = "PD"
-    return pd.DataFrame({
-        "os_months": os_months, "death": death, "chemotherapy": treated.astype(int),
-        "chemo_start": np.where(treated, wait, np.nan), "response": response,
-        "response_time": np.where(assessed & non_pd, assess, np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "os_months": os_months,
+            "death": death,
+            "chemotherapy": treated.astype(int),
+            "chemo_start": np.where(treated, wait, np.nan),
+            "response": response,
+            "response_time": np.where(assessed & non_pd, assess, np.nan),
+        }
+    )
 
 
 def guarantee_time_analyses(sim: pd.DataFrame, landmark_at: float) -> pd.DataFrame:
@@ -183,34 +230,75 @@ def guarantee_time_analyses(sim: pd.DataFrame, landmark_at: float) -> pd.DataFra
     HRs below 1 favour chemotherapy / non-PD. Every true HR is 1.
     """
     sim = sim.assign(chemo=sim["chemotherapy"])
-    rows = [_cox_row("chemotherapy", "naive", lambda: survival.cox(sim, "os_months", "death", ["chemo"]), "chemo",
-                     _logrank_p(sim, "chemo"))]
+    rows = [
+        _cox_row(
+            "chemotherapy",
+            "naive",
+            lambda: survival.cox(sim, "os_months", "death", ["chemo"]),
+            "chemo",
+            _logrank_p(sim, "chemo"),
+        )
+    ]
     lm = timedep.landmark(sim, landmark_at, switches={"chemo_by_landmark": "chemo_start"})
-    rows.append(_cox_row("chemotherapy", "landmark",
-                         lambda: survival.cox(lm, "os_months", "death", ["chemo_by_landmark"]), "chemo_by_landmark",
-                         _logrank_p(lm, "chemo_by_landmark")))
+    rows.append(
+        _cox_row(
+            "chemotherapy",
+            "landmark",
+            lambda: survival.cox(lm, "os_months", "death", ["chemo_by_landmark"]),
+            "chemo_by_landmark",
+            _logrank_p(lm, "chemo_by_landmark"),
+        )
+    )
     cp = timedep.split_at(sim, "os_months", "death", "chemo_start")
-    rows.append(_cox_row("chemotherapy", "time-dependent",
-                         lambda: timedep.cox_counting(cp, "start", "stop", "event", ["treated"]), "treated", _score_p))
+    rows.append(
+        _cox_row(
+            "chemotherapy",
+            "time-dependent",
+            lambda: timedep.cox_counting(cp, "start", "stop", "event", ["treated"]),
+            "treated",
+            _score_p,
+        )
+    )
 
     known = sim[sim["response"].notna()].assign(non_pd=lambda d: (d["response"] == "non-PD").astype(int))
-    rows.append(_cox_row("response", "naive", lambda: survival.cox(known, "os_months", "death", ["non_pd"]),
-                         "non_pd", _logrank_p(known, "non_pd")))
+    rows.append(
+        _cox_row(
+            "response",
+            "naive",
+            lambda: survival.cox(known, "os_months", "death", ["non_pd"]),
+            "non_pd",
+            _logrank_p(known, "non_pd"),
+        )
+    )
     started = sim[sim["chemo_start"] <= landmark_at]
     lmr = timedep.landmark(started, landmark_at, switches={"non_pd_by_landmark": "response_time"})
-    rows.append(_cox_row("response", "landmark",
-                         lambda: survival.cox(lmr, "os_months", "death", ["non_pd_by_landmark"]), "non_pd_by_landmark",
-                         _logrank_p(lmr, "non_pd_by_landmark")))
+    rows.append(
+        _cox_row(
+            "response",
+            "landmark",
+            lambda: survival.cox(lmr, "os_months", "death", ["non_pd_by_landmark"]),
+            "non_pd_by_landmark",
+            _logrank_p(lmr, "non_pd_by_landmark"),
+        )
+    )
     treated = sim[sim["chemotherapy"] == 1]
     cpr = timedep.split_at(treated, "os_months", "death", "response_time", name="non_pd", entry="chemo_start")
-    rows.append(_cox_row("response", "time-dependent",
-                         lambda: timedep.cox_counting(cpr, "start", "stop", "event", ["non_pd"]), "non_pd", _score_p))
+    rows.append(
+        _cox_row(
+            "response",
+            "time-dependent",
+            lambda: timedep.cox_counting(cpr, "start", "stop", "event", ["non_pd"]),
+            "non_pd",
+            _score_p,
+        )
+    )
     return pd.DataFrame(rows, columns=RESULT_COLUMNS)
 
 
 # --------------------------------------------------------------------------------------------------
 # selection into surgery
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -239,10 +327,13 @@ def selection_params(cohort: pd.DataFrame, **overrides) -> Selection:
     """Parameters read from ``cohort``: size, death rate, the shares with a curative metastasectomy and with
     more than one initial metastatic site, the longest follow-up. Keyword arguments override any field."""
     sites = factors.levels(cohort, "initial_metastatic_sites").dropna()
-    params = dict(n=len(cohort), death_rate=_death_rate(cohort),
-                  p_surgery=float(pd.to_numeric(cohort["metastasectomy_curative"]).mean()),
-                  p_multi=float((sites == ">1").mean()),
-                  follow_max=float(pd.to_numeric(cohort["os_months"]).max()))
+    params = dict(
+        n=len(cohort),
+        death_rate=_death_rate(cohort),
+        p_surgery=float(pd.to_numeric(cohort["metastasectomy_curative"]).mean()),
+        p_multi=float((sites == ">1").mean()),
+        follow_max=float(pd.to_numeric(cohort["os_months"]).max()),
+    )
     params.update(overrides)
     return Selection(**params)
 
@@ -257,12 +348,18 @@ def _calibrate(p: Selection) -> tuple[float, float, float]:
     """Intercepts of the two logistic models (more sites, surgery) that give the target shares, and the
     baseline rate that gives the target mean hazard."""
     if not (0 < p.p_multi < 1 and 0 < p.p_surgery < 1 - p.p_multi):
-        raise ValueError("need 0 < p_multi < 1 and 0 < p_surgery < 1 - p_multi (only single-site patients are operated on)")
+        raise ValueError(
+            "need 0 < p_multi < 1 and 0 < p_surgery < 1 - p_multi (only single-site patients are operated on)"
+        )
     multi = lambda a, z: special.expit(a - p.burden_per_sd * z)  # noqa: E731
     a_m = optimize.brentq(lambda a: _normal_mean(lambda z: multi(a, z)) - p.p_multi, -20, 20, xtol=1e-12)
     b = np.log(p.selection_or)
-    a_s = optimize.brentq(lambda a: _normal_mean(lambda z: (1 - multi(a_m, z)) * special.expit(a + b * z))
-                          - p.p_surgery, -30, 30, xtol=1e-12)
+    a_s = optimize.brentq(
+        lambda a: _normal_mean(lambda z: (1 - multi(a_m, z)) * special.expit(a + b * z)) - p.p_surgery,
+        -30,
+        30,
+        xtol=1e-12,
+    )
     g, d = np.log(p.fitness_hr), np.log(p.burden_hr)
     mean_hazard = _normal_mean(lambda z: np.exp(-g * z) * (1 + (np.exp(d) - 1) * multi(a_m, z)))
     return a_m, a_s, p.death_rate / mean_hazard
@@ -279,8 +376,16 @@ def selection_cohort(params: Selection, seed, n: int | None = None) -> pd.DataFr
     surgery = ~multi & (rng.random(n) < special.expit(a_s + np.log(params.selection_or) * z))
     rate = base * np.exp(-np.log(params.fitness_hr) * z + np.log(params.burden_hr) * multi)
     os_months, death = _censor(rng, rng.exponential(1 / rate), params.follow_max)
-    return pd.DataFrame({"fitness": z, "sites_gt1": multi.astype(int), "metastasectomy": surgery.astype(int),
-                         "no_metastasectomy": (~surgery).astype(int), "os_months": os_months, "death": death})
+    return pd.DataFrame(
+        {
+            "fitness": z,
+            "sites_gt1": multi.astype(int),
+            "metastasectomy": surgery.astype(int),
+            "no_metastasectomy": (~surgery).astype(int),
+            "os_months": os_months,
+            "death": death,
+        }
+    )
 
 
 SELECTION_MODELS = {
@@ -294,15 +399,25 @@ def selection_analyses(sim: pd.DataFrame) -> pd.DataFrame:
     """The HR of *no* curative metastasectomy (Table 3's coding; the true HR is 1) from three Cox models:
     unadjusted, adjusted for the measured number of sites, and adjusted for fitness too (which no real
     study measures well). Wald p."""
-    return pd.DataFrame([
-        _cox_row("no metastasectomy", name, lambda c=covs: survival.cox(sim, "os_months", "death", c),
-                 "no_metastasectomy", _wald_p("no_metastasectomy"))
-        for name, covs in SELECTION_MODELS.items()], columns=RESULT_COLUMNS)
+    return pd.DataFrame(
+        [
+            _cox_row(
+                "no metastasectomy",
+                name,
+                lambda c=covs: survival.cox(sim, "os_months", "death", c),
+                "no_metastasectomy",
+                _wald_p("no_metastasectomy"),
+            )
+            for name, covs in SELECTION_MODELS.items()
+        ],
+        columns=RESULT_COLUMNS,
+    )
 
 
 # --------------------------------------------------------------------------------------------------
 # events per variable
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class EPVSetup:
@@ -337,8 +452,14 @@ def epv_setup(cohort: pd.DataFrame, covariates: Sequence[str] | None = None) -> 
         return float(np.mean(1 - (1 - np.exp(-ra)) / ra)) - share
 
     censor_max = optimize.brentq(expected_share, 1e-6, 1e6, xtol=1e-10)
-    return EPVSetup(design=design[covariates].reset_index(drop=True), beta=beta, base_rate=base,
-                    censor_max=censor_max, n=len(design), deaths=deaths)
+    return EPVSetup(
+        design=design[covariates].reset_index(drop=True),
+        beta=beta,
+        base_rate=base,
+        censor_max=censor_max,
+        n=len(design),
+        deaths=deaths,
+    )
 
 
 def epv_cohort(setup: EPVSetup, seed, scale: int = 1) -> pd.DataFrame:
@@ -381,12 +502,18 @@ def epv_summary(results: pd.DataFrame, beta: pd.Series) -> pd.DataFrame:
     for cov, g in results.groupby("covariate", sort=False):
         b = float(beta[cov])
         ok = g[g["finite"]]
-        row = {"covariate": cov, "true_hr": np.exp(b), "median_hr": float(np.exp(ok["coef"].median())),
-               "bias_log_hr": float(ok["coef"].mean() - b), "sd_log_hr": float(ok["coef"].std(ddof=1)),
-               "hr_2.5%": float(np.exp(ok["coef"].quantile(0.025))),
-               "hr_97.5%": float(np.exp(ok["coef"].quantile(0.975))),
-               "coverage": float(((ok["ci_low"] <= np.exp(b)) & (np.exp(b) <= ok["ci_high"])).mean()),
-               "power": float((g["p"] < ALPHA).mean()), "infinite": int((~g["finite"]).sum())}
+        row = {
+            "covariate": cov,
+            "true_hr": np.exp(b),
+            "median_hr": float(np.exp(ok["coef"].median())),
+            "bias_log_hr": float(ok["coef"].mean() - b),
+            "sd_log_hr": float(ok["coef"].std(ddof=1)),
+            "hr_2.5%": float(np.exp(ok["coef"].quantile(0.025))),
+            "hr_97.5%": float(np.exp(ok["coef"].quantile(0.975))),
+            "coverage": float(((ok["ci_low"] <= np.exp(b)) & (np.exp(b) <= ok["ci_high"])).mean()),
+            "power": float((g["p"] < ALPHA).mean()),
+            "infinite": int((~g["finite"]).sum()),
+        }
         if "selected" in g:
             row["selected"] = float(g["selected"].mean())
             row["median_hr_if_selected"] = float(np.exp(g.loc[g["selected"], "selected_coef"].median()))
@@ -398,8 +525,13 @@ def epv_summary(results: pd.DataFrame, beta: pd.Series) -> pd.DataFrame:
 # replicates
 # --------------------------------------------------------------------------------------------------
 
-def replicate(simulate: Callable[[np.random.Generator], pd.DataFrame],
-              analyse: Callable[[pd.DataFrame], pd.DataFrame], n_rep: int, seed: int) -> pd.DataFrame:
+
+def replicate(
+    simulate: Callable[[np.random.Generator], pd.DataFrame],
+    analyse: Callable[[pd.DataFrame], pd.DataFrame],
+    n_rep: int,
+    seed: int,
+) -> pd.DataFrame:
     """``analyse(simulate(rng))`` for ``n_rep`` independent random streams spawned from ``seed``; the results
     stacked with a ``replicate`` column."""
     if n_rep < 1:
@@ -417,11 +549,13 @@ def summarise(results: pd.DataFrame, by: Sequence[str] = ("comparison", "analysi
     by = list(by)
     ok = results.dropna(subset=["hr", "p"])
     g = ok.groupby(by, sort=False)
-    out = pd.DataFrame({
-        "replicates": g.size(),
-        "median_hr": g["hr"].median(),
-        "hr_2.5%": g["hr"].quantile(0.025),
-        "hr_97.5%": g["hr"].quantile(0.975),
-        "p_below_0.05": g["p"].apply(lambda p: float((p < ALPHA).mean())),
-    })
+    out = pd.DataFrame(
+        {
+            "replicates": g.size(),
+            "median_hr": g["hr"].median(),
+            "hr_2.5%": g["hr"].quantile(0.025),
+            "hr_97.5%": g["hr"].quantile(0.975),
+            "p_below_0.05": g["p"].apply(lambda p: float((p < ALPHA).mean())),
+        }
+    )
     return out

@@ -40,8 +40,8 @@ Parity with R is tested on committed fixtures and on fresh random data sets (``t
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -52,15 +52,28 @@ R_TOL = np.sqrt(np.finfo(float).eps)  # sqrt(.Machine$double.eps): the tolerance
 CONF_TYPES = ("log-log", "log", "plain")
 
 __all__ = [
-    "km_curve", "km_median", "km_median_ci", "survival_at", "logrank", "LogRankResult",
-    "cox", "CoxResult", "wald_summary", "ph_test", "PHTestResult", "forward_conditional", "backward_wald",
-    "Selection", "followup",
+    "km_curve",
+    "km_median",
+    "km_median_ci",
+    "survival_at",
+    "logrank",
+    "LogRankResult",
+    "cox",
+    "CoxResult",
+    "wald_summary",
+    "ph_test",
+    "PHTestResult",
+    "forward_conditional",
+    "backward_wald",
+    "Selection",
+    "followup",
 ]
 
 
 # --------------------------------------------------------------------------------------------------
 # input handling
 # --------------------------------------------------------------------------------------------------
+
 
 def _chi2_sf(x, df):
     """Upper chi-square tail (scipy.stats.chi2.sf without the distribution-object overhead)."""
@@ -112,6 +125,7 @@ def _time_event(time, event, *extra) -> tuple[np.ndarray, ...]:
 # Kaplan-Meier
 # --------------------------------------------------------------------------------------------------
 
+
 def _km_table(t: np.ndarray, e: np.ndarray):
     """survfit's KM at every distinct time (events and censorings): time, n.risk, n.event, n.censor,
     surv and std.err (Greenwood, on the log scale as ``survfit``'s ``std.err``)."""
@@ -161,11 +175,18 @@ def km_curve(time, event, conf_type: str = "log-log", conf_int: float = 0.95) ->
     lower, upper = _confint(surv, se, conf_type, conf_int)
     with np.errstate(invalid="ignore"):
         se_surv = se * surv  # NaN once S = 0, as R
-    return pd.DataFrame({
-        "time": times, "n_risk": n_risk.astype(int), "n_event": n_event.astype(int),
-        "n_censor": n_censor.astype(int), "surv": surv, "std_err": se_surv,
-        "lower": lower, "upper": upper,
-    })
+    return pd.DataFrame(
+        {
+            "time": times,
+            "n_risk": n_risk.astype(int),
+            "n_event": n_event.astype(int),
+            "n_censor": n_censor.astype(int),
+            "surv": surv,
+            "std_err": se_surv,
+            "lower": lower,
+            "upper": upper,
+        }
+    )
 
 
 def _findq(x: np.ndarray, y: np.ndarray, p: float, tol: float = R_TOL) -> float:
@@ -240,8 +261,9 @@ def km_median(time, event, rule: str = "print") -> float:
     return _km_median(t, e, "plain", rule)[0]
 
 
-def km_median_ci(time, event, conf_type: str = "log-log", conf_int: float = 0.95,
-                 rule: str = "print") -> tuple[float, float, float]:
+def km_median_ci(
+    time, event, conf_type: str = "log-log", conf_int: float = 0.95, rule: str = "print"
+) -> tuple[float, float, float]:
     """(median, lower, upper): the limits are where the confidence band's curves reach 0.5, as
     ``print.survfit`` (default) or ``quantile.survfit`` (``rule="quantile"``; it differs from print also
     when a band is not monotone). NaN marks a limit that is not reached."""
@@ -251,7 +273,9 @@ def km_median_ci(time, event, conf_type: str = "log-log", conf_int: float = 0.95
     return tuple(float(v) for v in _km_median(t, e, conf_type, rule))
 
 
-def survival_at(time, event, t: float, conf_type: str = "log-log", conf_int: float = 0.95) -> tuple[float, float, float]:
+def survival_at(
+    time, event, t: float, conf_type: str = "log-log", conf_int: float = 0.95
+) -> tuple[float, float, float]:
     """(S(t), lower, upper) as ``summary(survfit(...), times=t)``.
 
     S is the KM estimate at the last distinct time <= t. Before the first observed time R reports
@@ -288,6 +312,7 @@ def followup(time, event, method: str = "observed") -> float:
 # --------------------------------------------------------------------------------------------------
 # log-rank
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class LogRankResult:
@@ -354,14 +379,17 @@ def logrank(time, event, group) -> LogRankResult:
         chi2 = float(oe[keep] @ np.linalg.solve(V[np.ix_(keep, keep)], oe[keep]))
         df = len(use) - 1
     p = float(_chi2_sf(chi2, df))
-    table = pd.DataFrame({"n": np.bincount(gi, minlength=k), "observed": observed, "expected": expected},
-                         index=pd.Index(levels, name="group"))
+    table = pd.DataFrame(
+        {"n": np.bincount(gi, minlength=k), "observed": observed, "expected": expected},
+        index=pd.Index(levels, name="group"),
+    )
     return LogRankResult(chi2=chi2, df=df, p=p, table=table)
 
 
 # --------------------------------------------------------------------------------------------------
 # Cox proportional hazards: one engine, R's coxfit6 recipe
 # --------------------------------------------------------------------------------------------------
+
 
 class _CoxData:
     """Sorted data and per-death bookkeeping for fast likelihood evaluations."""
@@ -427,7 +455,8 @@ def _solve(I: np.ndarray, U: np.ndarray) -> np.ndarray:
         L = np.linalg.cholesky(I)
     except np.linalg.LinAlgError as exc:
         raise np.linalg.LinAlgError(
-            "Cox information matrix is singular: a covariate is constant or collinear with others") from exc
+            "Cox information matrix is singular: a covariate is constant or collinear with others"
+        ) from exc
     return np.linalg.solve(L.T, np.linalg.solve(L, U))
 
 
@@ -485,7 +514,7 @@ class CoxResult:
     converged: bool
     var: pd.DataFrame = field(repr=False)
     covariates: list = field(default_factory=list)
-    _data: "_CoxData" = field(default=None, repr=False)
+    _data: _CoxData = field(default=None, repr=False)
 
     @property
     def coef(self) -> pd.Series:
@@ -512,8 +541,15 @@ def _design(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[
     return t, e.astype(bool), M[:, 2:]
 
 
-def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str], ties: str = "breslow",
-        eps: float = 1e-9, iter_max: int = 20) -> CoxResult:
+def cox(
+    data: pd.DataFrame,
+    duration: str,
+    event: str,
+    covariates: Sequence[str],
+    ties: str = "breslow",
+    eps: float = 1e-9,
+    iter_max: int = 20,
+) -> CoxResult:
     """Cox model as ``coxph(Surv(duration, event) ~ covariates, ties=ties)``; EZR's Breslow by default.
 
     Rows with a missing value in any used column are dropped (R's na.omit). ``.table`` holds coef, se,
@@ -527,8 +563,9 @@ def cox(data: pd.DataFrame, duration: str, event: str, covariates: Sequence[str]
     return _fit(_CoxData(t, e, X, ties), covariates, n=len(t), n_events=int(e.sum()), eps=eps, iter_max=iter_max)
 
 
-def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int, keep_data: bool = True,
-         stacklevel: int = 3) -> CoxResult:
+def _fit(
+    cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int, keep_data: bool = True, stacklevel: int = 3
+) -> CoxResult:
     """Run the Newton engine on prepared data ``cd`` (a :class:`_CoxData`, or a subclass with other risk sets)
     and summarise the fit as ``summary.coxph`` does, with coxph's warnings (no convergence, a coefficient that
     may be infinite). ``keep_data``: keep ``cd`` on the result for :func:`ph_test` (right-censored data only).
@@ -541,20 +578,39 @@ def _fit(cd, covariates: list, n: int, n_events: int, eps: float, iter_max: int,
         infs = (infs > eps) & (infs > np.sqrt(eps) * np.abs(beta))
         if infs.any():
             names = ", ".join(c for c, bad in zip(covariates, infs) if bad)
-            warnings.warn(f"Loglik converged before variable {names}; coefficient may be infinite "
-                          "(as R's coxph warns)", stacklevel=stacklevel)
+            warnings.warn(
+                f"Loglik converged before variable {names}; coefficient may be infinite (as R's coxph warns)",
+                stacklevel=stacklevel,
+            )
     se = np.sqrt(np.diag(var))
     hr, lo, hi, p = wald_summary(beta, se)
-    table = pd.DataFrame({
-        "coef": beta, "se": se, "hr": hr, "ci_low": lo, "ci_high": hi, "z": beta / se, "p": p,
-    }, index=pd.Index(covariates, name="covariate"))
+    table = pd.DataFrame(
+        {
+            "coef": beta,
+            "se": se,
+            "hr": hr,
+            "ci_low": lo,
+            "ci_high": hi,
+            "z": beta / se,
+            "p": p,
+        },
+        index=pd.Index(covariates, name="covariate"),
+    )
     k = len(covariates)
     wald = float(beta @ np.linalg.solve(var, beta))
     return CoxResult(
-        table=table, loglik=loglik, lr_test=_test(2 * (loglik[1] - loglik[0]), k),
-        score_test=_test(sctest, k), wald_test=_test(wald, k), n=n, n_events=n_events,
-        ties=cd.ties, iterations=it, converged=conv,
-        var=pd.DataFrame(var, index=covariates, columns=covariates), covariates=covariates,
+        table=table,
+        loglik=loglik,
+        lr_test=_test(2 * (loglik[1] - loglik[0]), k),
+        score_test=_test(sctest, k),
+        wald_test=_test(wald, k),
+        n=n,
+        n_events=n_events,
+        ties=cd.ties,
+        iterations=it,
+        converged=conv,
+        var=pd.DataFrame(var, index=covariates, columns=covariates),
+        covariates=covariates,
         _data=cd if keep_data else None,
     )
 
@@ -563,13 +619,18 @@ def wald_summary(beta, se):
     """HR, 95% CI limits and two-sided Wald p of coefficients ``beta`` with standard errors ``se`` (arrays of
     any shape), as ``summary(coxph)`` prints them."""
     with np.errstate(over="ignore"):  # an infinite coefficient gives an infinite HR / upper limit, as R
-        return (np.exp(beta), np.exp(beta - Z975 * se), np.exp(beta + Z975 * se),
-                2 * special.ndtr(-np.abs(beta / se)))  # = 2 * stats.norm.sf(|z|)
+        return (
+            np.exp(beta),
+            np.exp(beta - Z975 * se),
+            np.exp(beta + Z975 * se),
+            2 * special.ndtr(-np.abs(beta / se)),
+        )  # = 2 * stats.norm.sf(|z|)
 
 
 # --------------------------------------------------------------------------------------------------
 # proportional hazards: cox.zph (survival 3.x)
 # --------------------------------------------------------------------------------------------------
+
 
 @dataclass
 class PHTestResult:
@@ -666,6 +727,7 @@ def ph_test(fit: CoxResult, transform: str = "km") -> PHTestResult:
 # variable selection
 # --------------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Selection:
     """Result of a selection procedure: ``selected`` covariates, ``steps`` (step, action, covariate,
@@ -713,9 +775,17 @@ def _selection_data(data, duration, event, candidates, ties):
     return _CoxData(t, e, X, ties), candidates
 
 
-def forward_conditional(data: pd.DataFrame, duration: str, event: str, candidates: Sequence[str],
-                        p_enter: float = 0.05, p_remove: float = 0.10, ties: str = "breslow",
-                        eps: float = 1e-9, iter_max: int = 20) -> Selection:
+def forward_conditional(
+    data: pd.DataFrame,
+    duration: str,
+    event: str,
+    candidates: Sequence[str],
+    p_enter: float = 0.05,
+    p_remove: float = 0.10,
+    ties: str = "breslow",
+    eps: float = 1e-9,
+    iter_max: int = 20,
+) -> Selection:
     """SPSS COXREG ``/METHOD=FSTEP(COND)``: forward stepwise, entry on the score test, removal on the
     conditional likelihood-ratio statistic.
 
@@ -803,9 +873,16 @@ def _selection_result(data, duration, event, candidates, selected, steps, consid
     return Selection(selected=selected, steps=steps_df, model=model, considered=considered_df)
 
 
-def backward_wald(data: pd.DataFrame, duration: str, event: str, candidates: Sequence[str],
-                  p_remove: float = 0.05, ties: str = "breslow", eps: float = 1e-9,
-                  iter_max: int = 20) -> Selection:
+def backward_wald(
+    data: pd.DataFrame,
+    duration: str,
+    event: str,
+    candidates: Sequence[str],
+    p_remove: float = 0.05,
+    ties: str = "breslow",
+    eps: float = 1e-9,
+    iter_max: int = 20,
+) -> Selection:
     """EZR's p-value backward elimination: fit all candidates, drop the covariate with the largest Wald
     p while that p >= ``p_remove``, refit, repeat. Complete cases on all candidates throughout."""
     cd, names = _selection_data(data, duration, event, candidates, ties)
@@ -814,7 +891,7 @@ def backward_wald(data: pd.DataFrame, duration: str, event: str, candidates: Seq
     step = 0
     while in_cols:
         (beta, var, *_), _ = _fit_subset(cd, in_cols, eps, iter_max)
-        z2 = beta ** 2 / np.diag(var)
+        z2 = beta**2 / np.diag(var)
         pv = _chi2_sf(z2, 1)
         considered += [(step + 1, "removal", names[c], float(a), float(b)) for c, a, b in zip(in_cols, z2, pv)]
         worst = int(np.argmax(pv))

@@ -60,41 +60,72 @@ class Table(pd.DataFrame):
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(str(c))}</th>" for c in self.columns)
-        body = "".join("<tr>" + "".join(f"<td>{_cell_html(v)}</td>" for v in row) + "</tr>"
-                       for row in self.itertuples(index=False))
+        body = "".join(
+            "<tr>" + "".join(f"<td>{_cell_html(v)}</td>" for v in row) + "</tr>" for row in self.itertuples(index=False)
+        )
         classes = " ".join(["dataframe", "book-table"] + self.attrs.get("classes", []))
         cols, style = _colgroup(self)
         return f'<table class="{classes}"{style}>{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
 
 
 MATCH_MARKS = {True: "✓", False: "✗"}
 NOT_COMPUTED = "–"
 COMPARE_COLUMNS = ["Factor", "Level", "Statistic", "Printed", "Reproduced", "Match"]
 STATISTIC_NAMES = {
-    "n": "N", "count": "N", "percent": "%", "median_os": "Median OS (months)", "p": "p", "hr": "HR",
-    "ci_low": "95% CI low", "ci_high": "95% CI high", "os_5yr": "5-year OS (%)", "median_pfs": "Median PFS (months)",
-    "cr": "CR (courses)", "pr": "PR (courses)", "sd": "SD (courses)", "pd": "PD (courses)", "orr": "ORR (%)",
-    "dcr": "DCR (%)", "median": "Median", "min": "Minimum", "max": "Maximum",
+    "n": "N",
+    "count": "N",
+    "percent": "%",
+    "median_os": "Median OS (months)",
+    "p": "p",
+    "hr": "HR",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "os_5yr": "5-year OS (%)",
+    "median_pfs": "Median PFS (months)",
+    "cr": "CR (courses)",
+    "pr": "PR (courses)",
+    "sd": "SD (courses)",
+    "pd": "PD (courses)",
+    "orr": "ORR (%)",
+    "dcr": "DCR (%)",
+    "median": "Median",
+    "min": "Minimum",
+    "max": "Maximum",
     "median_followup": "Median follow-up (months)",
 }
 # the scorecard's factors that are not a factor of helpers.factors.FACTORS, named for a reader
 FACTOR_NAMES = {
-    "os": "Overall survival", "os_months": "Follow-up (months)", "patients": "Patients", "age_years": "Age (years)",
-    "size_cm": "Tumour size (cm)", "metastasis_year": "Year of metastasis",
-    "interval_to_metastasis_months": "Interval to metastasis (months)", "status": "Status at last follow-up",
-    "site_lung": "Lung metastases", "site_liver": "Liver metastases", "site_muscle": "Muscle metastases",
-    "site_lymph_node": "Lymph-node metastases", "site_bone": "Bone metastases", "site_other": "Other metastatic site",
-    "metastasectomy_any": "Any metastasectomy", "local_recurrence": "Local recurrence",
+    "os": "Overall survival",
+    "os_months": "Follow-up (months)",
+    "patients": "Patients",
+    "age_years": "Age (years)",
+    "size_cm": "Tumour size (cm)",
+    "metastasis_year": "Year of metastasis",
+    "interval_to_metastasis_months": "Interval to metastasis (months)",
+    "status": "Status at last follow-up",
+    "site_lung": "Lung metastases",
+    "site_liver": "Liver metastases",
+    "site_muscle": "Muscle metastases",
+    "site_lymph_node": "Lymph-node metastases",
+    "site_bone": "Bone metastases",
+    "site_other": "Other metastatic site",
+    "metastasectomy_any": "Any metastasectomy",
+    "local_recurrence": "Local recurrence",
     "local_recurrence_resection": "Local recurrence resected",
     "metachronous_with_primary_resection": "Metachronous, primary resected",
     "perioperative_chemo_primary": "Chemotherapy around the primary's resection",
     "perioperative_chemo_primary_regimen": "Chemotherapy around the primary's resection",
-    "palliative_first_line_regimen": "First-line palliative regimen", "regimen_lines": "Regimens per patient",
-    "regimen": "Regimen", **_factors.COX_LABELS,
+    "palliative_first_line_regimen": "First-line palliative regimen",
+    "regimen_lines": "Regimens per patient",
+    "regimen": "Regimen",
+    **_factors.COX_LABELS,
 }
-LEVEL_NAMES = {"NA": "not recorded", "NED": "No evidence of disease (NED)", "AWD": "Alive with disease (AWD)",
-               "DOD": "Died of disease (DOD)"}
+LEVEL_NAMES = {
+    "NA": "not recorded",
+    "NED": "No evidence of disease (NED)",
+    "AWD": "Alive with disease (AWD)",
+    "DOD": "Died of disease (DOD)",
+}
 GROUP_NAMES = {**_factors.SUBSETS, "regimens": "Regimen courses"}
 
 
@@ -217,16 +248,22 @@ def compare(card: pd.DataFrame, **filters) -> pd.DataFrame:
     """
     rows = _select(card, filters)
     matches = _effective_match(rows)
-    out = Table({
-        "Factor": [_factor_label(f) for f in rows["factor"]],
-        "Level": [_level_label(f, lv, lab, s) for f, lv, lab, s in
-                  zip(rows["factor"], rows["level"], rows["label"], rows["source"])],
-        "Statistic": [STATISTIC_NAMES.get(s, str(s)) for s in rows["statistic"]],
-        "Printed": [format_printed(r) for _, r in rows.iterrows()],
-        "Reproduced": [format_reproduced(r) if m is not None else NOT_COMPUTED
-                       for (_, r), m in zip(rows.iterrows(), matches)],
-        "Match": [_mark(m, r) for (_, r), m in zip(rows.iterrows(), matches)],
-    }, index=pd.Index(rows["id"].to_list(), name="id"))
+    out = Table(
+        {
+            "Factor": [_factor_label(f) for f in rows["factor"]],
+            "Level": [
+                _level_label(f, lv, lab, s)
+                for f, lv, lab, s in zip(rows["factor"], rows["level"], rows["label"], rows["source"])
+            ],
+            "Statistic": [STATISTIC_NAMES.get(s, str(s)) for s in rows["statistic"]],
+            "Printed": [format_printed(r) for _, r in rows.iterrows()],
+            "Reproduced": [
+                format_reproduced(r) if m is not None else NOT_COMPUTED for (_, r), m in zip(rows.iterrows(), matches)
+            ],
+            "Match": [_mark(m, r) for (_, r), m in zip(rows.iterrows(), matches)],
+        },
+        index=pd.Index(rows["id"].to_list(), name="id"),
+    )
     if rows["cohort"].nunique() > 1:  # the same fact for two groups: say which group
         out.insert(0, "Group", [GROUP_NAMES.get(c, str(c)) for c in rows["cohort"]])
     if rows["source"].nunique() > 1:  # the same number printed twice (a table and the text): say where
@@ -248,29 +285,58 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     ``helpers.provenance.explain``; empty for a card without them), its Id in ``data/published/``, and what
     was computed."""
     base = pd.DataFrame(compare(card)).reset_index(drop=True)
-    out = pd.DataFrame({
-        "Source": card["source"].to_list(),
-        "Group": [GROUP_NAMES.get(c, str(c)) for c in card["cohort"]],
-        **{c: [str(v) for v in base[c]] for c in COMPARE_COLUMNS},
-        "How reproduced": _text_column(card, "how_reproduced"),
-        "Reason": _text_column(card, "reason"),
-        "Id": card["id"].to_list(),
-        "Computed as": _text_column(card, "how"),
-    })
+    out = pd.DataFrame(
+        {
+            "Source": card["source"].to_list(),
+            "Group": [GROUP_NAMES.get(c, str(c)) for c in card["cohort"]],
+            **{c: [str(v) for v in base[c]] for c in COMPARE_COLUMNS},
+            "How reproduced": _text_column(card, "how_reproduced"),
+            "Reason": _text_column(card, "reason"),
+            "Id": card["id"].to_list(),
+            "Computed as": _text_column(card, "how"),
+        }
+    )
     return out[SCORECARD_COLUMNS]
 
 
 # column names and values of the helpers' DataFrames, named for a reader (see :func:`readable`)
 COLUMN_NAMES = {
-    "label": "", "n": "N", "percent": "%", "deaths": "Deaths", "median": "Median OS (months)",
-    "surv": "Survival (%)", "lower (log-log)": "95% CI low (log-log, EZR)", "upper (log-log)": "95% CI high (log-log, EZR)",
-    "lower (log)": "95% CI low (log, R's default)", "upper (log)": "95% CI high (log, R's default)",
-    "n_evaluable": "Evaluable", "cr": "CR", "pr": "PR", "sd": "SD", "pd": "PD", "orr_pct": "ORR (%)",
-    "orr_low_pct": "ORR 95% CI low", "orr_high_pct": "ORR 95% CI high", "dcr_pct": "DCR (%)",
-    "dcr_low_pct": "DCR 95% CI low", "dcr_high_pct": "DCR 95% CI high", "median_pfs": "Median PFS (months)",
-    "hr": "HR", "ci_low": "95% CI low", "ci_high": "95% CI high", "coef": "β", "se": "SE", "p": "p",
-    "chisq": "χ²", "df": "df", "step": "Step", "action": "Action", "covariate": "Covariate",
-    "statistic": "Statistic", "months": "Months", "regimen": "Regimen",
+    "label": "",
+    "n": "N",
+    "percent": "%",
+    "deaths": "Deaths",
+    "median": "Median OS (months)",
+    "surv": "Survival (%)",
+    "lower (log-log)": "95% CI low (log-log, EZR)",
+    "upper (log-log)": "95% CI high (log-log, EZR)",
+    "lower (log)": "95% CI low (log, R's default)",
+    "upper (log)": "95% CI high (log, R's default)",
+    "n_evaluable": "Evaluable",
+    "cr": "CR",
+    "pr": "PR",
+    "sd": "SD",
+    "pd": "PD",
+    "orr_pct": "ORR (%)",
+    "orr_low_pct": "ORR 95% CI low",
+    "orr_high_pct": "ORR 95% CI high",
+    "dcr_pct": "DCR (%)",
+    "dcr_low_pct": "DCR 95% CI low",
+    "dcr_high_pct": "DCR 95% CI high",
+    "median_pfs": "Median PFS (months)",
+    "hr": "HR",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "coef": "β",
+    "se": "SE",
+    "p": "p",
+    "chisq": "χ²",
+    "df": "df",
+    "step": "Step",
+    "action": "Action",
+    "covariate": "Covariate",
+    "statistic": "Statistic",
+    "months": "Months",
+    "regimen": "Regimen",
 }
 VALUE_NAMES = {**_factors.COX_LABELS, "GLOBAL": "All covariates (global test)"}
 
@@ -294,8 +360,14 @@ def readable(df: pd.DataFrame, first: str | None = None) -> Table:
 def cox_ties(breslow, efron, decimals: int = 3) -> Table:
     """Two fits of one Cox model side by side (``survival.cox`` results), Breslow's and Efron's handling of
     tied death times: HR and p of each covariate."""
-    both = pd.DataFrame({"HR, Breslow (EZR)": breslow.table["hr"], "p, Breslow": breslow.table["p"],
-                         "HR, Efron (R's default)": efron.table["hr"], "p, Efron": efron.table["p"]})
+    both = pd.DataFrame(
+        {
+            "HR, Breslow (EZR)": breslow.table["hr"],
+            "p, Breslow": breslow.table["p"],
+            "HR, Efron (R's default)": efron.table["hr"],
+            "p, Efron": efron.table["p"],
+        }
+    )
     both.index.name = "covariate"
     return readable(both.round(decimals))
 
@@ -310,8 +382,9 @@ def _p_text(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def univariate(cohort: pd.DataFrame, factor_keys, subset: str = "all", *, time: str = "os_months",
-               event: str = "death") -> pd.DataFrame:
+def univariate(
+    cohort: pd.DataFrame, factor_keys, subset: str = "all", *, time: str = "os_months", event: str = "death"
+) -> pd.DataFrame:
     """The paper's univariate layout (Tables 1, 4, 5): per level N (%), KM median OS; log-rank p per factor.
 
     Percentages are of the patients with a known level (as the paper's grade row); patients with a missing
@@ -335,17 +408,26 @@ def univariate(cohort: pd.DataFrame, factor_keys, subset: str = "all", *, time: 
             n = len(rows)
             median = survival.km_median(rows[time], rows[event]) if n else np.nan
             pct = 100.0 * n / n_known if n_known else np.nan
-            records.append({
-                "Factor": factor.label if first else "",
-                "Level": factor.label_of(level),
-                "N (%)": f"{n} ({pct:.1f})" if n_known else "0",
-                "Median OS (months)": _median_text(median) if n else NOT_COMPUTED,
-                "p": _p_text(p) if first else "",
-            })
+            records.append(
+                {
+                    "Factor": factor.label if first else "",
+                    "Level": factor.label_of(level),
+                    "N (%)": f"{n} ({pct:.1f})" if n_known else "0",
+                    "Median OS (months)": _median_text(median) if n else NOT_COMPUTED,
+                    "p": _p_text(p) if first else "",
+                }
+            )
             first = False
         if n_known < len(data):
-            records.append({"Factor": "", "Level": "N.A.", "N (%)": str(len(data) - n_known),
-                            "Median OS (months)": NOT_COMPUTED, "p": ""})
+            records.append(
+                {
+                    "Factor": "",
+                    "Level": "N.A.",
+                    "N (%)": str(len(data) - n_known),
+                    "Median OS (months)": NOT_COMPUTED,
+                    "p": "",
+                }
+            )
     return Table(pd.DataFrame.from_records(records, columns=["Factor", "Level", "N (%)", "Median OS (months)", "p"]))
 
 
@@ -356,13 +438,15 @@ def scorecard_summary(card: pd.DataFrame, by: str = "source") -> pd.DataFrame:
     """
     match = _effective_match(card)
     known = match.notna()
-    flags = pd.DataFrame({
-        by: card[by].astype(str),
-        "Numbers": 1,
-        "Match": (known & (match == True)).astype(int),  # noqa: E712  (match may be object dtype with NA)
-        "Miss": (known & (match == False)).astype(int),  # noqa: E712
-        "Not reproduced": (~known).astype(int),
-    })
+    flags = pd.DataFrame(
+        {
+            by: card[by].astype(str),
+            "Numbers": 1,
+            "Match": (known & (match == True)).astype(int),  # noqa: E712  (match may be object dtype with NA)
+            "Miss": (known & (match == False)).astype(int),  # noqa: E712
+            "Not reproduced": (~known).astype(int),
+        }
+    )
     order = list(dict.fromkeys(flags[by]))
     out = flags.groupby(by, sort=False).sum().reindex(order)
     out.loc["All"] = out.sum()
@@ -409,8 +493,15 @@ class SortableTable:
     that saves the whole table as CSV.
     """
 
-    def __init__(self, df: pd.DataFrame, table_id: str = "sortable", *, row_ids=None,
-                 only: tuple[str, str, str] | None = None, download: str | None = None):
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        table_id: str = "sortable",
+        *,
+        row_ids=None,
+        only: tuple[str, str, str] | None = None,
+        download: str | None = None,
+    ):
         self.df = df
         self.table_id = table_id
         self.row_ids = None if row_ids is None else list(row_ids)
@@ -422,11 +513,15 @@ class SortableTable:
         if self.only:
             label, column, value = self.only
             col = list(self.df.columns).index(column)
-            parts.append(f'<label class="sortable-only"><input type="checkbox" id="{tid}-only" data-column="{col}" '
-                         f'data-value="{html.escape(value)}"> {html.escape(label)}</label>')
+            parts.append(
+                f'<label class="sortable-only"><input type="checkbox" id="{tid}-only" data-column="{col}" '
+                f'data-value="{html.escape(value)}"> {html.escape(label)}</label>'
+            )
         if self.download:
-            parts.append(f'<a class="sortable-csv" id="{tid}-csv" href="#" download="{html.escape(self.download)}">'
-                         f"Download the table as CSV</a>")
+            parts.append(
+                f'<a class="sortable-csv" id="{tid}-csv" href="#" download="{html.escape(self.download)}">'
+                f"Download the table as CSV</a>"
+            )
         return f'<p class="sortable-controls">{" · ".join(parts)}</p>' if parts else ""
 
     def _repr_html_(self) -> str:
@@ -435,17 +530,20 @@ class SortableTable:
         ids = self.row_ids or [None] * len(self.df)
         body = "".join(
             (f'<tr id="{html.escape(rid)}">' if rid else "<tr>")
-            + "".join(f"<td>{_cell_html(v)}</td>" for v in row) + "</tr>"
+            + "".join(f"<td>{_cell_html(v)}</td>" for v in row)
+            + "</tr>"
             for rid, row in zip(ids, self.df.itertuples(index=False))
         )
         cols, style = _colgroup(self.df)
         return (
-            self._controls(tid)
-            + '<div class="sortable-wrap" style="overflow:auto;max-height:80vh">'
+            self._controls(tid) + '<div class="sortable-wrap" style="overflow:auto;max-height:80vh">'
             f'<table id="{tid}" class="sortable-table"{style}>{cols}'
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
             f"<script>(function(){{var tid='{tid}';var t=document.getElementById(tid);if(!t)return;"
-            + _SORT_JS + _FILTER_JS + _CSV_JS + "})();</script>"
+            + _SORT_JS
+            + _FILTER_JS
+            + _CSV_JS
+            + "})();</script>"
         )
 
     def __repr__(self) -> str:
@@ -462,5 +560,10 @@ def scorecard_sortable(card: pd.DataFrame, table_id: str = "scorecard") -> Sorta
     """The scorecard page's table: :func:`scorecard_table`, each row anchored for the ✗ links of the chapters,
     a "misses only" filter and a CSV download."""
     table = scorecard_table(card)
-    return sortable(table, table_id, row_ids=[row_anchor(i) for i in table["Id"]],
-                    only=("Show only the misses (✗)", "Match", MATCH_MARKS[False]), download="scorecard.csv")
+    return sortable(
+        table,
+        table_id,
+        row_ids=[row_anchor(i) for i in table["Id"]],
+        only=("Show only the misses (✗)", "Match", MATCH_MARKS[False]),
+        download="scorecard.csv",
+    )

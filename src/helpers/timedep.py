@@ -25,7 +25,7 @@ errors that name the row.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ __all__ = ["split_at", "cox_counting", "landmark"]
 # data preparation
 # --------------------------------------------------------------------------------------------------
 
+
 def _column(data: pd.DataFrame, name: str) -> np.ndarray:
     if name not in data.columns:
         raise KeyError(f"column {name!r} not in data (columns: {', '.join(map(str, data.columns))})")
@@ -50,8 +51,15 @@ def _fail(data: pd.DataFrame, mask: np.ndarray, column: str, what: str):
     raise ValueError(f"row {data.index[i]!r}, column {column!r}: {what}")
 
 
-def split_at(data: pd.DataFrame, duration: str, event: str, switch: str, name: str = "treated",
-             entry: str | None = None, keep: Sequence[str] = ()) -> pd.DataFrame:
+def split_at(
+    data: pd.DataFrame,
+    duration: str,
+    event: str,
+    switch: str,
+    name: str = "treated",
+    entry: str | None = None,
+    keep: Sequence[str] = (),
+) -> pd.DataFrame:
     """Counting-process rows for a 0/1 covariate ``name`` that is 0 until the time in column ``switch`` and 1
     from then on (NaN in ``switch``: never), as R's ``tmerge(d, d, id, event = event(duration, event),
     name = tdc(switch))``.
@@ -90,10 +98,18 @@ def split_at(data: pd.DataFrame, duration: str, event: str, switch: str, name: s
 
     inside = ~np.isnan(s) & (s > t0) & (s < t)
     from_entry = ~np.isnan(s) & (s <= t0)
-    first = pd.DataFrame({"id": data.index, "start": t0, "stop": np.where(inside, s, t),
-                          "event": np.where(inside, 0, e).astype(int), name: from_entry.astype(int)})
-    second = pd.DataFrame({"id": data.index[inside], "start": s[inside], "stop": t[inside],
-                           "event": e[inside].astype(int), name: 1})
+    first = pd.DataFrame(
+        {
+            "id": data.index,
+            "start": t0,
+            "stop": np.where(inside, s, t),
+            "event": np.where(inside, 0, e).astype(int),
+            name: from_entry.astype(int),
+        }
+    )
+    second = pd.DataFrame(
+        {"id": data.index[inside], "start": s[inside], "stop": t[inside], "event": e[inside].astype(int), name: 1}
+    )
     first["_order"], second["_order"] = np.arange(len(data)), np.flatnonzero(inside)
     out = pd.concat([first, second], ignore_index=True).sort_values(["_order", "start"], kind="stable")
     out = out.drop(columns="_order").reset_index(drop=True)
@@ -102,8 +118,13 @@ def split_at(data: pd.DataFrame, duration: str, event: str, switch: str, name: s
     return out
 
 
-def landmark(data: pd.DataFrame, at: float, duration: str = "os_months", event: str = "death",
-             switches: Mapping[str, str] | None = None) -> pd.DataFrame:
+def landmark(
+    data: pd.DataFrame,
+    at: float,
+    duration: str = "os_months",
+    event: str = "death",
+    switches: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The landmark data set at time ``at``: the patients still under follow-up after ``at`` (``duration >
     at``), with ``duration`` restarted there (``duration - at``).
 
@@ -125,6 +146,7 @@ def landmark(data: pd.DataFrame, at: float, duration: str = "os_months", event: 
 # --------------------------------------------------------------------------------------------------
 # the Cox model on (start, stop] data
 # --------------------------------------------------------------------------------------------------
+
 
 class _CountingData(survival._CoxData):
     """helpers.survival's Cox data with the risk sets of counting-process rows: at each distinct death time t,
@@ -152,8 +174,16 @@ class _CountingData(survival._CoxData):
         return np.tensordot(self.risk, v, axes=1)
 
 
-def cox_counting(data: pd.DataFrame, start: str, stop: str, event: str, covariates: Sequence[str],
-                 ties: str = "breslow", eps: float = 1e-9, iter_max: int = 20) -> survival.CoxResult:
+def cox_counting(
+    data: pd.DataFrame,
+    start: str,
+    stop: str,
+    event: str,
+    covariates: Sequence[str],
+    ties: str = "breslow",
+    eps: float = 1e-9,
+    iter_max: int = 20,
+) -> survival.CoxResult:
     """Cox model on counting-process rows, as ``coxph(Surv(start, stop, event) ~ covariates, ties = ties)``;
     Breslow ties by default (EZR), Efron available.
 
@@ -176,8 +206,8 @@ def cox_counting(data: pd.DataFrame, start: str, stop: str, event: str, covariat
         bad = (e != 0) & (e != 1)
         raise ValueError(f"row {rows[np.argmax(bad)]!r}, column {event!r}: must be 0/1")
     if (t0 >= t1).any():
-        raise ValueError(f"row {rows[np.argmax(t0 >= t1)]!r}: {start!r} must be < {stop!r} "
-                         "(R: stop time must be > start time)")
+        raise ValueError(
+            f"row {rows[np.argmax(t0 >= t1)]!r}: {start!r} must be < {stop!r} (R: stop time must be > start time)"
+        )
     cd = _CountingData(t0, t1, e.astype(bool), X, ties)
-    return survival._fit(cd, covariates, n=len(t1), n_events=int(e.sum()), eps=eps, iter_max=iter_max,
-                         keep_data=False)
+    return survival._fit(cd, covariates, n=len(t1), n_events=int(e.sum()), eps=eps, iter_max=iter_max, keep_data=False)

@@ -22,11 +22,34 @@ One module per family: ``rounding`` (primitives), ``counts`` (percentages, respo
 
 from fractions import Fraction  # noqa: F401  (notebooks/08_audit computes an exact percentage with it)
 
-from .base import (ALPHA, COLUMNS, CONFIDENCE, CONSISTENT, INCONSISTENT, KIND_NAMES, OTHER_RULE, PARTITIONS,
-                   TABLE_COHORT, UNSTATED, VERDICTS, cohort_size, fmt)
+from .base import (
+    ALPHA,
+    COLUMNS,
+    CONFIDENCE,
+    CONSISTENT,
+    INCONSISTENT,
+    KIND_NAMES,
+    OTHER_RULE,
+    PARTITIONS,
+    TABLE_COHORT,
+    UNSTATED,
+    VERDICTS,
+    cohort_size,
+    fmt,
+)
 from .counts import percent_checks, response_checks, rounding_summary, rounding_tally, sum_checks
-from .models import (METHODS_SELECTION, METHODS_SOFTWARE, SOFTWARE_SELECTION, SPSS_ENTRY, SPSS_REMOVAL,
-                     coefficient_box, coefficient_boxes, hazard_ratio_checks, methods_checks, wald)
+from .models import (
+    METHODS_SELECTION,
+    METHODS_SOFTWARE,
+    SOFTWARE_SELECTION,
+    SPSS_ENTRY,
+    SPSS_REMOVAL,
+    coefficient_box,
+    coefficient_boxes,
+    hazard_ratio_checks,
+    methods_checks,
+    wald,
+)
 from .plausibility import plausibility_checks
 from .report import main, report, run, summary, table
 from .rounding import RULE_NAMES, RULES, exact, grim, interval, overlap, percent_rules, round_rule, rule_verdict
@@ -34,11 +57,51 @@ from .subgroups import subgroup_checks
 from .text import line_sum_bounds, text_checks
 
 __all__ = [
-    "Fraction", "KIND_NAMES", "ALPHA", "COLUMNS", "CONFIDENCE", "CONSISTENT", "INCONSISTENT", "OTHER_RULE", "PARTITIONS", "TABLE_COHORT",
-    "UNSTATED", "VERDICTS", "cohort_size", "fmt", "percent_checks", "response_checks", "rounding_summary",
-    "rounding_tally", "sum_checks", "METHODS_SELECTION", "METHODS_SOFTWARE", "SOFTWARE_SELECTION", "SPSS_ENTRY",
-    "SPSS_REMOVAL", "coefficient_box", "coefficient_boxes", "hazard_ratio_checks", "methods_checks", "wald",
-    "plausibility_checks", "main", "report", "run", "summary", "table", "RULE_NAMES", "RULES", "exact", "grim",
-    "interval", "overlap", "percent_rules", "round_rule", "rule_verdict", "subgroup_checks", "line_sum_bounds",
+    "Fraction",
+    "KIND_NAMES",
+    "ALPHA",
+    "COLUMNS",
+    "CONFIDENCE",
+    "CONSISTENT",
+    "INCONSISTENT",
+    "OTHER_RULE",
+    "PARTITIONS",
+    "TABLE_COHORT",
+    "UNSTATED",
+    "VERDICTS",
+    "cohort_size",
+    "fmt",
+    "percent_checks",
+    "response_checks",
+    "rounding_summary",
+    "rounding_tally",
+    "sum_checks",
+    "METHODS_SELECTION",
+    "METHODS_SOFTWARE",
+    "SOFTWARE_SELECTION",
+    "SPSS_ENTRY",
+    "SPSS_REMOVAL",
+    "coefficient_box",
+    "coefficient_boxes",
+    "hazard_ratio_checks",
+    "methods_checks",
+    "wald",
+    "plausibility_checks",
+    "main",
+    "report",
+    "run",
+    "summary",
+    "table",
+    "RULE_NAMES",
+    "RULES",
+    "exact",
+    "grim",
+    "interval",
+    "overlap",
+    "percent_rules",
+    "round_rule",
+    "rule_verdict",
+    "subgroup_checks",
+    "line_sum_bounds",
     "text_checks",
 ]

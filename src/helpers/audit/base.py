@@ -16,11 +16,18 @@ ALPHA = 0.05  # Methods: "significant when p-values were <0.05"
 CONFIDENCE = 0.95  # Methods: "95% confidence intervals"
 TABLE_COHORT = {"Table 1": "all", "Table 4": "metastasectomy", "Table 5": "no_metastasectomy"}
 PARTITIONS = {"status": ("NED", "AWD", "DOD"), "first_line_response": ("non-PD", "PD")}
-KIND_NAMES = {"percent": "Percentages against counts", "response": "Response rates against counts",
-              "sums": "Counts that must add up", "subgroups": "Subgroups against the whole",
-              "text": "The text against the tables", "hazard_ratio": "Hazard ratios, CIs and p values",
-              "methods": "Methods against results", "plausibility": "Impossible or implausible values",
-              "rounding": "The rounding rule", "total": "All checks"}
+KIND_NAMES = {
+    "percent": "Percentages against counts",
+    "response": "Response rates against counts",
+    "sums": "Counts that must add up",
+    "subgroups": "Subgroups against the whole",
+    "text": "The text against the tables",
+    "hazard_ratio": "Hazard ratios, CIs and p values",
+    "methods": "Methods against results",
+    "plausibility": "Impossible or implausible values",
+    "rounding": "The rounding rule",
+    "total": "All checks",
+}
 
 
 def fmt(row) -> str:
@@ -34,8 +41,16 @@ def _check(id, kind, claim, numbers, recomputed, verdict, explanation, reading: 
     """One check's row. ``reading``: for :data:`UNSTATED`, the reading of the paper under which it holds."""
     assert verdict in VERDICTS, verdict
     assert (verdict == UNSTATED) == bool(reading), f"{id}: a reading goes with, and only with, {UNSTATED!r}"
-    return dict(id=id, kind=kind, claim=claim, numbers=numbers, recomputed=recomputed, verdict=verdict,
-                explanation=explanation, reading=reading)
+    return dict(
+        id=id,
+        kind=kind,
+        claim=claim,
+        numbers=numbers,
+        recomputed=recomputed,
+        verdict=verdict,
+        explanation=explanation,
+        reading=reading,
+    )
 
 
 def _where(pub: pd.DataFrame, **kw) -> pd.DataFrame:
@@ -56,4 +71,3 @@ def cohort_size(pub: pd.DataFrame, cohort: str) -> int | None:
     """N of a cohort as printed in the text or abstract (``patients`` count), else None."""
     r = _one(pub, factor="patients", statistic="count", cohort=cohort)
     return None if r is None else int(r["value"])
-

@@ -8,8 +8,7 @@ from fractions import Fraction
 import pandas as pd
 
 from .. import factors
-from .base import (CONSISTENT, INCONSISTENT, OTHER_RULE, PARTITIONS, TABLE_COHORT, _check, _one, _where, cohort_size,
-                   fmt)
+from .base import CONSISTENT, INCONSISTENT, OTHER_RULE, PARTITIONS, TABLE_COHORT, _check, _one, _where, cohort_size, fmt
 from .rounding import RULE_NAMES, RULES, grim, percent_rules, rule_verdict
 
 
@@ -19,7 +18,9 @@ def _denominator(pub: pd.DataFrame, row) -> tuple[int | None, str]:
     if source in TABLE_COHORT:
         ns = _where(pub, source=source, factor=factor, statistic="n")
         ns = ns[ns["level"] != "NA"]
-        return int(ns["value"].sum()), f"sum of {factor} rows of {source}" + (" with known grade" if factor == "grade" else "")
+        return int(ns["value"].sum()), f"sum of {factor} rows of {source}" + (
+            " with known grade" if factor == "grade" else ""
+        )
     if factor == "local_recurrence":
         r = _one(pub, source="Text", cohort="all", factor="primary_resection", level="yes", statistic="count")
         return (None if r is None else int(r["value"])), "patients with a resected primary"
@@ -38,13 +39,13 @@ def _count_for(pub: pd.DataFrame, row):
     """The printed count a printed percentage refers to (same source/section, cohort, factor, level)."""
     if row["source"] in TABLE_COHORT:
         return _one(pub, source=row["source"], factor=row["factor"], level=row["level"], statistic="n")
-    same = _where(pub, source=row["source"], cohort=row["cohort"], factor=row["factor"], level=row["level"],
-                  statistic="count")
+    same = _where(
+        pub, source=row["source"], cohort=row["cohort"], factor=row["factor"], level=row["level"], statistic="count"
+    )
     section = row["id"].split(".")[1] if row["source"] == "Text" else None
     if section is not None:
         same = same[same["id"].str.split(".").str[1] == section]
     return None if same.empty else same.iloc[0]
-
 
 
 def percent_checks(pub: pd.DataFrame) -> list[dict]:
@@ -67,11 +68,18 @@ def percent_checks(pub: pd.DataFrame) -> list[dict]:
             why = f"{k}/{n} = {exact_pct:.4f}% gives the printed {fmt(row)}% only by {rules}, not by rounding."
         else:
             why = f"{k}/{n} = {exact_pct:.4f}% cannot be printed as {fmt(row)}% under any rule."
-        out.append(_check(f"percent.{row['id']}", "percent", f"{row['source']}: {row['label']} {fmt(row)}%",
-                          f"k = {k} ({k_row['id']}), n = {n} ({what})",
-                          f"100·k/n = {exact_pct:.4f}; k that fit: " +
-                          "; ".join(f"{RULE_NAMES[r]} {fits[r] or 'none'}" for r in RULES),
-                          verdict, why))
+        out.append(
+            _check(
+                f"percent.{row['id']}",
+                "percent",
+                f"{row['source']}: {row['label']} {fmt(row)}%",
+                f"k = {k} ({k_row['id']}), n = {n} ({what})",
+                f"100·k/n = {exact_pct:.4f}; k that fit: "
+                + "; ".join(f"{RULE_NAMES[r]} {fits[r] or 'none'}" for r in RULES),
+                verdict,
+                why,
+            )
+        )
     return out
 
 
@@ -84,22 +92,36 @@ def response_checks(pub: pd.DataFrame) -> list[dict]:
         n = int(v["n"]["value"])
         c = {s: int(v[s]["value"]) for s in ("cr", "pr", "sd", "pd")}
         total = sum(c.values())
-        out.append(_check(f"response.{regimen}.sum", "response", f"Table 2 {regimen}: best responses add up to N",
-                          f"N {n}; CR {c['cr']}, PR {c['pr']}, SD {c['sd']}, PD {c['pd']}",
-                          f"CR+PR+SD+PD = {total}", CONSISTENT if total == n else INCONSISTENT,
-                          "Every evaluable course has exactly one best response." if total == n else
-                          f"The four response counts add to {total}, not N = {n}."))
+        out.append(
+            _check(
+                f"response.{regimen}.sum",
+                "response",
+                f"Table 2 {regimen}: best responses add up to N",
+                f"N {n}; CR {c['cr']}, PR {c['pr']}, SD {c['sd']}, PD {c['pd']}",
+                f"CR+PR+SD+PD = {total}",
+                CONSISTENT if total == n else INCONSISTENT,
+                "Every evaluable course has exactly one best response."
+                if total == n
+                else f"The four response counts add to {total}, not N = {n}.",
+            )
+        )
         for stat, k, what in (("orr", c["cr"] + c["pr"], "CR+PR"), ("dcr", c["cr"] + c["pr"] + c["sd"], "CR+PR+SD")):
             row = v[stat]
             ok = percent_rules(k, n, row["value"], row["decimals"])
             verdict = rule_verdict(ok)
             pct = 100 * k / n
             rules = ", ".join(RULE_NAMES[r] for r, x in ok.items() if x) or "no rule"
-            out.append(_check(f"response.{regimen}.{stat}", "response",
-                              f"Table 2 {regimen}: {stat.upper()} {fmt(row)}%",
-                              f"{what} = {k}, N = {n}", f"100·{k}/{n} = {pct:.4f}",
-                              verdict, f"{what} over N gives {pct:.4f}%, which matches the printed {fmt(row)}% by "
-                                       f"{rules}."))
+            out.append(
+                _check(
+                    f"response.{regimen}.{stat}",
+                    "response",
+                    f"Table 2 {regimen}: {stat.upper()} {fmt(row)}%",
+                    f"{what} = {k}, N = {n}",
+                    f"100·{k}/{n} = {pct:.4f}",
+                    verdict,
+                    f"{what} over N gives {pct:.4f}%, which matches the printed {fmt(row)}% by {rules}.",
+                )
+            )
     return out
 
 
@@ -114,11 +136,17 @@ def sum_checks(pub: pd.DataFrame) -> list[dict]:
         for factor, g in t.groupby("factor", sort=False):
             total = int(g["value"].sum())
             parts = ", ".join(f"{r['label']} {fmt(r)}" for _, r in g.iterrows())
-            out.append(_check(f"sum.{source.replace(' ', '').lower()}.{factor}", "sums",
-                              f"{source}: the {factor} rows cover the {n} patients", parts, f"sum = {total}",
-                              CONSISTENT if total == n else INCONSISTENT,
-                              f"The levels add up to N = {n}." if total == n else
-                              f"The levels add up to {total}, not N = {n}."))
+            out.append(
+                _check(
+                    f"sum.{source.replace(' ', '').lower()}.{factor}",
+                    "sums",
+                    f"{source}: the {factor} rows cover the {n} patients",
+                    parts,
+                    f"sum = {total}",
+                    CONSISTENT if total == n else INCONSISTENT,
+                    f"The levels add up to N = {n}." if total == n else f"The levels add up to {total}, not N = {n}.",
+                )
+            )
     text = pub[pub["source"].isin(["Text", "Abstract"]) & (pub["statistic"] == "count")]
     for (cohort, factor), g in text.groupby(["cohort", "factor"], sort=False):
         g = g.drop_duplicates("level")
@@ -136,12 +164,18 @@ def sum_checks(pub: pd.DataFrame) -> list[dict]:
         if n is None:
             continue
         total = int(g["value"].sum())
-        out.append(_check(f"sum.text.{cohort}.{factor}", "sums", f"Text: the {factor} counts cover the {n} patients"
-                          f" of cohort {cohort!r}", ", ".join(f"{r['level']} {fmt(r)}" for _, r in g.iterrows()),
-                          f"sum = {total}", CONSISTENT if total == n else INCONSISTENT,
-                          f"The counts add up to N = {n}." if total == n else f"The counts add up to {total}, not {n}."))
+        out.append(
+            _check(
+                f"sum.text.{cohort}.{factor}",
+                "sums",
+                f"Text: the {factor} counts cover the {n} patients of cohort {cohort!r}",
+                ", ".join(f"{r['level']} {fmt(r)}" for _, r in g.iterrows()),
+                f"sum = {total}",
+                CONSISTENT if total == n else INCONSISTENT,
+                f"The counts add up to N = {n}." if total == n else f"The counts add up to {total}, not {n}.",
+            )
+        )
     return out
-
 
 
 def rounding_tally(pub: pd.DataFrame) -> dict:
@@ -185,14 +219,27 @@ def rounding_summary(checks: pd.DataFrame | None, pub: pd.DataFrame) -> list[dic
     # rule the paper follows. It fails when the exceptions are no exceptions: when no rule explains most of them.
     ruled = tally[best] > total / 2
     named = "; ".join(exceptions)
-    return [_check("rounding.rule", "rounding", "the paper rounds its percentages by one rule",
-                   f"{total} percentages with a printed count and denominator",
-                   "; ".join(f"{RULE_NAMES[r]} {tally[r]}/{total}" for r in RULES),
-                   CONSISTENT if all_one or ruled else INCONSISTENT,
-                   f"The paper follows {RULE_NAMES[best]} ({tally[best]}/{total}"
-                   + (f"; {ties} exact ties tell half-up from half-even" if ties else
-                      "; no percentage is an exact tie, so half-up and half-even cannot be told apart")
-                   + ")" + ("." if not exceptions else
-                            f". Not explained by it: {named}; each is counted once, by its own check, not again here."
-                            if ruled else f"; no rule explains most of the percentages (not by half-up: {named})."))]
-
+    return [
+        _check(
+            "rounding.rule",
+            "rounding",
+            "the paper rounds its percentages by one rule",
+            f"{total} percentages with a printed count and denominator",
+            "; ".join(f"{RULE_NAMES[r]} {tally[r]}/{total}" for r in RULES),
+            CONSISTENT if all_one or ruled else INCONSISTENT,
+            f"The paper follows {RULE_NAMES[best]} ({tally[best]}/{total}"
+            + (
+                f"; {ties} exact ties tell half-up from half-even"
+                if ties
+                else "; no percentage is an exact tie, so half-up and half-even cannot be told apart"
+            )
+            + ")"
+            + (
+                "."
+                if not exceptions
+                else f". Not explained by it: {named}; each is counted once, by its own check, not again here."
+                if ruled
+                else f"; no rule explains most of the percentages (not by half-up: {named})."
+            ),
+        )
+    ]

@@ -16,8 +16,16 @@ from .rounding import interval, overlap
 SPSS_ENTRY, SPSS_REMOVAL = 0.05, 0.10  # SPSS defaults of "forward conditional" (PIN, POUT)
 
 
-def wald(hr: float, hr_dec: int, lo: float, lo_dec: int, hi: float, hi_dec: int, level: float = CONFIDENCE,
-         rule: str = "round") -> dict:
+def wald(
+    hr: float,
+    hr_dec: int,
+    lo: float,
+    lo_dec: int,
+    hi: float,
+    hi_dec: int,
+    level: float = CONFIDENCE,
+    rule: str = "round",
+) -> dict:
     """Interval arithmetic on a printed HR, CI: the HR implied by the CI, the SE, and the implied Wald p range."""
     z = norm.ppf(0.5 + level / 2)
     H, L, U = interval(hr, hr_dec, rule), interval(lo, lo_dec, rule), interval(hi, hi_dec, rule)
@@ -41,16 +49,31 @@ def hazard_ratio_checks(pub: pd.DataFrame) -> list[dict]:
         v = {r["statistic"]: r for _, r in g.iterrows()}
         if not {"hr", "ci_low", "ci_high", "p"} <= set(v):
             continue
-        args = (v["hr"]["value"], v["hr"]["decimals"], v["ci_low"]["value"], v["ci_low"]["decimals"],
-                v["ci_high"]["value"], v["ci_high"]["decimals"])
+        args = (
+            v["hr"]["value"],
+            v["hr"]["decimals"],
+            v["ci_low"]["value"],
+            v["ci_low"]["decimals"],
+            v["ci_high"]["value"],
+            v["ci_high"]["decimals"],
+        )
         w, wt = wald(*args), wald(*args, rule="truncate")
         nums = f"HR {fmt(v['hr'])}, 95% CI {fmt(v['ci_low'])}–{fmt(v['ci_high'])}, p {fmt(v['p'])}"
         verdict = CONSISTENT if w["hr_ok"] else OTHER_RULE if wt["hr_ok"] else INCONSISTENT
-        out.append(_check(f"hr.{cov}.geometric_mean", "hazard_ratio", f"Table 3 {v['hr']['label']}: the HR is the "
-                          "geometric centre of its CI", nums,
-                          f"√(lo·hi) ∈ [{w['geo'][0]:.4f}, {w['geo'][1]:.4f}]; HR ∈ [{w['hr'][0]:.4f}, {w['hr'][1]:.4f}]",
-                          verdict, "EZR prints R's Wald CI, exp(b ± 1.96 SE), symmetric on the log scale; the printed HR sits at its centre."
-                          if verdict == CONSISTENT else "The printed HR is not the centre of its printed CI on the log scale."))
+        out.append(
+            _check(
+                f"hr.{cov}.geometric_mean",
+                "hazard_ratio",
+                f"Table 3 {v['hr']['label']}: the HR is the geometric centre of its CI",
+                nums,
+                f"√(lo·hi) ∈ [{w['geo'][0]:.4f}, {w['geo'][1]:.4f}]; HR ∈ [{w['hr'][0]:.4f}, {w['hr'][1]:.4f}]",
+                verdict,
+                "EZR prints R's Wald CI, exp(b ± 1.96 SE), symmetric on the log scale; "
+                "the printed HR sits at its centre."
+                if verdict == CONSISTENT
+                else "The printed HR is not the centre of its printed CI on the log scale.",
+            )
+        )
         P = interval(v["p"]["value"], v["p"]["decimals"], bound=v["p"]["bound"])
         ok, okt = overlap(P, w["p"]), overlap(P, wt["p"])
         verdict = CONSISTENT if ok else OTHER_RULE if okt else INCONSISTENT
@@ -58,20 +81,38 @@ def hazard_ratio_checks(pub: pd.DataFrame) -> list[dict]:
         agrees = ci_has_1 == (P[0] >= 1 - CONFIDENCE)
         if not agrees:
             verdict = INCONSISTENT
-        out.append(_check(f"hr.{cov}.wald_p", "hazard_ratio", f"Table 3 {v['hr']['label']}: the p-value follows from "
-                          "the HR and its CI", nums,
-                          f"SE ∈ [{w['se'][0]:.4f}, {w['se'][1]:.4f}]; z ∈ [{w['z'][0]:.3f}, {w['z'][1]:.3f}]; "
-                          f"Wald p ∈ [{w['p'][0]:.4f}, {w['p'][1]:.4f}]", verdict,
-                          (f"The printed p ({P[0]:.4f}–{P[1]:.4f} before rounding) overlaps the implied range "
-                           f"on [{max(P[0], w['p'][0]):.5f}, {min(P[1], w['p'][1]):.5f}]" if ok else
-                           "The printed p lies outside the range the HR and CI imply") +
-                          ("; and the CI contains 1 exactly when p ≥ 0.05." if agrees else
-                           "; and the CI and p disagree about significance.")))
+        out.append(
+            _check(
+                f"hr.{cov}.wald_p",
+                "hazard_ratio",
+                f"Table 3 {v['hr']['label']}: the p-value follows from the HR and its CI",
+                nums,
+                f"SE ∈ [{w['se'][0]:.4f}, {w['se'][1]:.4f}]; z ∈ [{w['z'][0]:.3f}, {w['z'][1]:.3f}]; "
+                f"Wald p ∈ [{w['p'][0]:.4f}, {w['p'][1]:.4f}]",
+                verdict,
+                (
+                    f"The printed p ({P[0]:.4f}–{P[1]:.4f} before rounding) overlaps the implied range "
+                    f"on [{max(P[0], w['p'][0]):.5f}, {min(P[1], w['p'][1]):.5f}]"
+                    if ok
+                    else "The printed p lies outside the range the HR and CI imply"
+                )
+                + (
+                    "; and the CI contains 1 exactly when p ≥ 0.05."
+                    if agrees
+                    else "; and the CI and p disagree about significance."
+                ),
+            )
+        )
     return out
 
 
-def coefficient_box(hr: tuple[float, int], lo: tuple[float, int], hi: tuple[float, int],
-                    p: tuple[float, int, str], level: float = CONFIDENCE) -> dict:
+def coefficient_box(
+    hr: tuple[float, int],
+    lo: tuple[float, int],
+    hi: tuple[float, int],
+    p: tuple[float, int, str],
+    level: float = CONFIDENCE,
+) -> dict:
     """The (β, SE) a printed HR, CI and Wald p leave possible: each printed number, read as its rounding
     interval, is a linear constraint on (β, SE) (``β ± z·SE`` for the limits, ``|β| / SE`` for p), so the
     extremes of β and SE are linear programmes. ``hr``, ``lo``, ``hi``: (value, decimals); ``p``: (value,
@@ -113,8 +154,10 @@ def coefficient_boxes(pub: pd.DataFrame | None = None) -> pd.DataFrame:
         v = {r["statistic"]: r for _, r in g.iterrows()}
         if not {"hr", "ci_low", "ci_high", "p"} <= set(v):
             continue
-        box = coefficient_box(*[(v[s]["value"], int(v[s]["decimals"])) for s in ("hr", "ci_low", "ci_high")],
-                              (v["p"]["value"], int(v["p"]["decimals"]), v["p"]["bound"]))
+        box = coefficient_box(
+            *[(v[s]["value"], int(v[s]["decimals"])) for s in ("hr", "ci_low", "ci_high")],
+            (v["p"]["value"], int(v["p"]["decimals"]), v["p"]["bound"]),
+        )
         if box is None:
             rows.append((cov, np.nan, np.nan, np.nan, np.nan))
         else:
@@ -130,52 +173,80 @@ METHODS_SOFTWARE = "EZR"
 SOFTWARE_SELECTION = {"EZR": ("backward elimination by p-value", "stepwise by AIC", "stepwise by BIC")}
 
 
-def methods_checks(pub: pd.DataFrame, selection: str = METHODS_SELECTION,
-                   software: str = METHODS_SOFTWARE) -> list[dict]:
+def methods_checks(
+    pub: pd.DataFrame, selection: str = METHODS_SELECTION, software: str = METHODS_SOFTWARE
+) -> list[dict]:
     """The selection procedure the Methods name against what Table 3 reports and what the software offers."""
     out = []
     t3p = _where(pub, source="Table 3", statistic="p")
     if t3p.empty:
         return out
     kept = {r["factor"]: r for _, r in t3p.iterrows()}
-    high = [f"{r['label']} p {fmt(r)}" for r in kept.values()
-            if interval(r["value"], r["decimals"], bound=r["bound"])[0] > SPSS_REMOVAL]
+    high = [
+        f"{r['label']} p {fmt(r)}"
+        for r in kept.values()
+        if interval(r["value"], r["decimals"], bound=r["bound"])[0] > SPSS_REMOVAL
+    ]
     uni = _where(pub, source="Table 1", statistic="p")
-    sig = sorted(r["factor"] for _, r in uni.iterrows()
-                 if interval(r["value"], r["decimals"], bound=r["bound"])[1] < ALPHA)
+    sig = sorted(
+        r["factor"] for _, r in uni.iterrows() if interval(r["value"], r["decimals"], bound=r["bound"])[1] < ALPHA
+    )
     mapped = sorted(factors.COX_COVARIATES[c][0] for c in kept if c in factors.COX_COVARIATES)
     same = sig == mapped
-    cannot = (f"Forward conditional selection (SPSS: enter at p < {SPSS_ENTRY}, remove at p > {SPSS_REMOVAL}) "
-              f"cannot end with {', '.join(high)} in the model.")
-    reading = ("Table 3 is the full model of the univariately significant factors, fitted without selection, and "
-               "the forward conditional procedure, whose own final model is not printed, is where the text's "
-               "'independent prognostic factor' comes from")
+    cannot = (
+        f"Forward conditional selection (SPSS: enter at p < {SPSS_ENTRY}, remove at p > {SPSS_REMOVAL}) "
+        f"cannot end with {', '.join(high)} in the model."
+    )
+    reading = (
+        "Table 3 is the full model of the univariately significant factors, fitted without selection, and "
+        "the forward conditional procedure, whose own final model is not printed, is where the text's "
+        "'independent prognostic factor' comes from"
+    )
     verdict = CONSISTENT if not high else UNSTATED if same else INCONSISTENT
-    out.append(_check("methods.stepwise_vs_table3", "methods",
-                      "Methods: covariates chosen by forward conditional stepwise selection",
-                      "Table 3 p: " + ", ".join(f"{r['factor']} {fmt(r)}" for r in kept.values()),
-                      f"covariates with p > {SPSS_REMOVAL} (removal threshold) still in the model: {len(high)}",
-                      verdict,
-                      "Every reported covariate would survive the removal test." if not high else
-                      f"{cannot} Table 3 fits only under a reading the paper does not state (see the reading)."
-                      if same else
-                      f"{cannot} Nor is Table 3 the set of univariately significant factors.",
-                      reading=reading if verdict == UNSTATED else ""))
-    out.append(_check("methods.table3_is_univariate_significant", "methods",
-                      "Table 3's covariates are the Table 1 factors with p < 0.05",
-                      "Table 1 p < 0.05: " + ", ".join(sig), "Table 3 covariates: " + ", ".join(mapped),
-                      CONSISTENT if same else INCONSISTENT,
-                      "Table 3 holds exactly the univariately significant factors, which a forced-entry model of "
-                      "them would give." if same else "Table 3's covariates are not the univariately significant set."))
+    out.append(
+        _check(
+            "methods.stepwise_vs_table3",
+            "methods",
+            "Methods: covariates chosen by forward conditional stepwise selection",
+            "Table 3 p: " + ", ".join(f"{r['factor']} {fmt(r)}" for r in kept.values()),
+            f"covariates with p > {SPSS_REMOVAL} (removal threshold) still in the model: {len(high)}",
+            verdict,
+            "Every reported covariate would survive the removal test."
+            if not high
+            else f"{cannot} Table 3 fits only under a reading the paper does not state (see the reading)."
+            if same
+            else f"{cannot} Nor is Table 3 the set of univariately significant factors.",
+            reading=reading if verdict == UNSTATED else "",
+        )
+    )
+    out.append(
+        _check(
+            "methods.table3_is_univariate_significant",
+            "methods",
+            "Table 3's covariates are the Table 1 factors with p < 0.05",
+            "Table 1 p < 0.05: " + ", ".join(sig),
+            "Table 3 covariates: " + ", ".join(mapped),
+            CONSISTENT if same else INCONSISTENT,
+            "Table 3 holds exactly the univariately significant factors, which a forced-entry model of them would give."
+            if same
+            else "Table 3's covariates are not the univariately significant set.",
+        )
+    )
     offered = SOFTWARE_SELECTION.get(software, ())
     ok = selection in offered
-    out.append(_check("methods.software", "methods", f"Methods: {selection} selection, done in {software}",
-                      f"selection method named in the Methods: {selection}; software {software}",
-                      f"{software}'s Cox dialog offers: {', '.join(offered) or 'unknown'}; 'forward conditional' is "
-                      "SPSS's name for score-test entry with conditional likelihood-ratio removal",
-                      CONSISTENT if ok else INCONSISTENT,
-                      "The software offers the named method." if ok else
-                      "The named software does not offer the named selection method, so the analysis cannot be "
-                      "repeated as described."))
+    out.append(
+        _check(
+            "methods.software",
+            "methods",
+            f"Methods: {selection} selection, done in {software}",
+            f"selection method named in the Methods: {selection}; software {software}",
+            f"{software}'s Cox dialog offers: {', '.join(offered) or 'unknown'}; 'forward conditional' is "
+            "SPSS's name for score-test entry with conditional likelihood-ratio removal",
+            CONSISTENT if ok else INCONSISTENT,
+            "The software offers the named method."
+            if ok
+            else "The named software does not offer the named selection method, so the analysis cannot be "
+            "repeated as described.",
+        )
+    )
     return out
-

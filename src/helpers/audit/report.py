@@ -2,26 +2,37 @@
 
 from __future__ import annotations
 
-
 import pandas as pd
 
 from .. import published
 from .base import COLUMNS, CONSISTENT, INCONSISTENT, KIND_NAMES, OTHER_RULE, UNSTATED, VERDICTS
-
-VERDICT_NAMES = {CONSISTENT: "Consistent", OTHER_RULE: "Only under another rounding rule",
-                 UNSTATED: "Only under an unstated reading", INCONSISTENT: "Inconsistent"}
 from .counts import percent_checks, response_checks, rounding_summary, sum_checks
 from .models import hazard_ratio_checks, methods_checks
 from .plausibility import plausibility_checks
 from .subgroups import subgroup_checks
 from .text import text_checks
 
+VERDICT_NAMES = {
+    CONSISTENT: "Consistent",
+    OTHER_RULE: "Only under another rounding rule",
+    UNSTATED: "Only under an unstated reading",
+    INCONSISTENT: "Inconsistent",
+}
+
 
 def run(pub: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every check on the published numbers, as a DataFrame with ``COLUMNS``."""
     pub = published.load() if pub is None else pub
-    rows = (percent_checks(pub) + response_checks(pub) + sum_checks(pub) + subgroup_checks(pub)
-            + text_checks(pub) + hazard_ratio_checks(pub) + methods_checks(pub) + plausibility_checks(pub))
+    rows = (
+        percent_checks(pub)
+        + response_checks(pub)
+        + sum_checks(pub)
+        + subgroup_checks(pub)
+        + text_checks(pub)
+        + hazard_ratio_checks(pub)
+        + methods_checks(pub)
+        + plausibility_checks(pub)
+    )
     df = pd.DataFrame(rows, columns=COLUMNS)
     df = pd.concat([df, pd.DataFrame(rounding_summary(df, pub), columns=COLUMNS)], ignore_index=True)
     if not df["id"].is_unique:
@@ -41,13 +52,18 @@ def summary(checks: pd.DataFrame, readable: bool = False) -> pd.DataFrame:
 
 def report(checks: pd.DataFrame) -> str:
     """A readable text report: the verdict counts, then every check that is not plainly consistent."""
-    lines = ["Consistency audit of Imura et al. (2022), printed numbers only", "",
-             summary(checks).to_string(), ""]
+    lines = ["Consistency audit of Imura et al. (2022), printed numbers only", "", summary(checks).to_string(), ""]
     flagged = checks[checks["verdict"] != CONSISTENT]
     lines.append(f"{len(flagged)} of {len(checks)} checks are not plainly consistent:")
     for _, c in flagged.iterrows():
-        lines += ["", f"[{c['verdict']}] {c['id']}", f"  claim:      {c['claim']}", f"  numbers:    {c['numbers']}",
-                  f"  recomputed: {c['recomputed']}", f"  why:        {c['explanation']}"]
+        lines += [
+            "",
+            f"[{c['verdict']}] {c['id']}",
+            f"  claim:      {c['claim']}",
+            f"  numbers:    {c['numbers']}",
+            f"  recomputed: {c['recomputed']}",
+            f"  why:        {c['explanation']}",
+        ]
         if c["reading"]:
             lines.append(f"  reading:    {c['reading']}")
     lines += ["", "All checks by kind:"]
@@ -57,8 +73,15 @@ def report(checks: pd.DataFrame) -> str:
 
 
 COLUMN_WIDTHS = {"id": 10, "verdict": 8, "explanation": 22}  # em; the other columns 16
-TABLE_COLUMNS = {"id": "Check", "verdict": "Verdict", "explanation": "Explanation", "reading": "Reading it needs",
-                 "claim": "Claim", "numbers": "Numbers", "recomputed": "Recomputed"}
+TABLE_COLUMNS = {
+    "id": "Check",
+    "verdict": "Verdict",
+    "explanation": "Explanation",
+    "reading": "Reading it needs",
+    "claim": "Claim",
+    "numbers": "Numbers",
+    "recomputed": "Recomputed",
+}
 
 
 def table(checks: pd.DataFrame, kind: str | None = None):

@@ -64,4 +64,3 @@ def interval(value: float, decimals: int, rule: str = "round", bound: str = "") 
 
 def overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
-

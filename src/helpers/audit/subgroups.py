@@ -35,22 +35,39 @@ def subgroup_checks(pub: pd.DataFrame) -> list[dict]:
         total = int(r1["value"])
         if a is not None:
             ok = a + b == total
-            out.append(_check(f"subgroup.{f}.{lv}.n", "subgroups", f"Table 4 + Table 5 = Table 1 for {f} {r1['label']}",
-                              f"Table 4 {a}, Table 5 {b}, Table 1 {total}", f"{a} + {b} = {a + b}",
-                              CONSISTENT if ok else INCONSISTENT,
-                              "The two arms add up to the whole." if ok else
-                              f"The arms add to {a + b}, Table 1 prints {total}."))
+            out.append(
+                _check(
+                    f"subgroup.{f}.{lv}.n",
+                    "subgroups",
+                    f"Table 4 + Table 5 = Table 1 for {f} {r1['label']}",
+                    f"Table 4 {a}, Table 5 {b}, Table 1 {total}",
+                    f"{a} + {b} = {a + b}",
+                    CONSISTENT if ok else INCONSISTENT,
+                    "The two arms add up to the whole." if ok else f"The arms add to {a + b}, Table 1 prints {total}.",
+                )
+            )
             continue
         implied = total - b
         ok = n4 is None or 0 <= implied <= n4
-        why = (f"Table 4 does not tabulate {f}; Table 1 minus Table 5 implies {implied} of its patients have it."
-               if ok else f"Table 1 minus Table 5 implies {implied} patients in the metastasectomy arm, impossible.")
+        why = (
+            f"Table 4 does not tabulate {f}; Table 1 minus Table 5 implies {implied} of its patients have it."
+            if ok
+            else f"Table 1 minus Table 5 implies {implied} patients in the metastasectomy arm, impossible."
+        )
         note, fits, reading = _text_fact_about_arm(pub, f, lv, implied)
         verdict = INCONSISTENT if not (ok and fits) else UNSTATED if reading else CONSISTENT
-        out.append(_check(f"subgroup.{f}.{lv}.n", "subgroups", f"Table 1 − Table 5 is a possible count for {f} "
-                          f"{r1['label']} in the metastasectomy arm", f"Table 1 {total}, Table 5 {b}",
-                          f"implied Table 4 count {implied}", verdict, (why + " " + note).strip(),
-                          reading=reading if verdict == UNSTATED else ""))
+        out.append(
+            _check(
+                f"subgroup.{f}.{lv}.n",
+                "subgroups",
+                f"Table 1 − Table 5 is a possible count for {f} {r1['label']} in the metastasectomy arm",
+                f"Table 1 {total}, Table 5 {b}",
+                f"implied Table 4 count {implied}",
+                verdict,
+                (why + " " + note).strip(),
+                reading=reading if verdict == UNSTATED else "",
+            )
+        )
     # medians that must coincide: a Table 1 level wholly inside one arm
     for _, r1 in t1.iterrows():
         f, lv, total = r1["factor"], r1["level"], int(r1["value"])
@@ -65,14 +82,22 @@ def subgroup_checks(pub: pd.DataFrame) -> list[dict]:
         m2, row2 = _median(pub, inside, f, lv)
         if row1 is None or row2 is None:
             continue
-        same = (m1 == m2) if math.isinf(m1) or math.isinf(m2) else overlap(
-            interval(m1, row1["decimals"]), interval(m2, row2["decimals"]))
-        out.append(_check(f"subgroup.{f}.{lv}.median", "subgroups",
-                          f"all {total} patients with {f} {r1['label']} are in {inside}, so their median OS is the same",
-                          f"Table 1 {fmt(row1)}, {inside} {fmt(row2)}", "same patients, same Kaplan–Meier curve",
-                          CONSISTENT if same else INCONSISTENT,
-                          "Both tables print the same median." if same else
-                          "The same patients get two different medians."))
+        same = (
+            (m1 == m2)
+            if math.isinf(m1) or math.isinf(m2)
+            else overlap(interval(m1, row1["decimals"]), interval(m2, row2["decimals"]))
+        )
+        out.append(
+            _check(
+                f"subgroup.{f}.{lv}.median",
+                "subgroups",
+                f"all {total} patients with {f} {r1['label']} are in {inside}, so their median OS is the same",
+                f"Table 1 {fmt(row1)}, {inside} {fmt(row2)}",
+                "same patients, same Kaplan–Meier curve",
+                CONSISTENT if same else INCONSISTENT,
+                "Both tables print the same median." if same else "The same patients get two different medians.",
+            )
+        )
     return out
 
 
@@ -96,14 +121,22 @@ def _text_fact_about_arm(pub, factor, level, implied) -> tuple[str, bool, str]:
         if r is not None:
             k = int(r["value"])
             if implied < k:
-                return (f"But Table 4 has {k} with chemotherapy around the metastasectomy, more than {implied}.",
-                        False, "")
+                return (
+                    f"But Table 4 has {k} with chemotherapy around the metastasectomy, more than {implied}.",
+                    False,
+                    "",
+                )
             if implied == k:
                 return (f"Table 4 has the same {k} with chemotherapy around the metastasectomy.", True, "")
-            reading = (f"the other {implied - k} of the {implied} had their chemotherapy for metastatic disease at "
-                       "another time than around the metastasectomy (for a later relapse, say); the paper does not "
-                       "say when they were treated")
-            return (f"Table 4 has only {k} with chemotherapy around the metastasectomy, so {implied - k} were "
-                    "treated at some other time, which the paper does not say (see the reading).", True, reading)
+            reading = (
+                f"the other {implied - k} of the {implied} had their chemotherapy for metastatic disease at "
+                "another time than around the metastasectomy (for a later relapse, say); the paper does not "
+                "say when they were treated"
+            )
+            return (
+                f"Table 4 has only {k} with chemotherapy around the metastasectomy, so {implied - k} were "
+                "treated at some other time, which the paper does not say (see the reading).",
+                True,
+                reading,
+            )
     return ("", True, "")
-

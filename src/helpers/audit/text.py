@@ -13,9 +13,11 @@ from .rounding import interval
 
 def text_checks(pub: pd.DataFrame) -> list[dict]:
     """The same fact printed twice (abstract, text, tables) must agree at the printed precision."""
-    alias = {("metastasectomy", "patients", ""): ("all", "metastasectomy_curative", "yes"),
-             ("no_metastasectomy", "patients", ""): ("all", "metastasectomy_curative", "no"),
-             ("palliative_chemo", "patients", ""): ("no_metastasectomy", "chemotherapy", "yes")}
+    alias = {
+        ("metastasectomy", "patients", ""): ("all", "metastasectomy_curative", "yes"),
+        ("no_metastasectomy", "patients", ""): ("all", "metastasectomy_curative", "no"),
+        ("palliative_chemo", "patients", ""): ("no_metastasectomy", "chemotherapy", "yes"),
+    }
     df = pub.copy()
     keys = []
     for _, r in df.iterrows():
@@ -37,13 +39,22 @@ def text_checks(pub: pd.DataFrame) -> list[dict]:
         # count: x.5 cannot print both as x and as x+1)
         ok = len(values) == 1 or (key[3] != "n" and lo < hi - 1e-9)
         c, f, lv, stat = key
-        out.append(_check(f"text.{c}.{f}.{lv or '-'}.{stat}".replace("..", "."), "text",
-                          f"{stat} of {f}{' ' + lv if lv else ''} ({c}) printed {len(rows)} times",
-                          "; ".join(f"{r.source} {r.id.split('.')[1] if r.source == 'Text' else ''} "
-                                    f"{fmt(r._asdict())}".replace("  ", " ") for r in rows),
-                          "common interval " + (f"[{lo:g}, {hi:g}]" if ok else "empty"),
-                          CONSISTENT if ok else INCONSISTENT,
-                          "All printings agree." if ok else "The printings disagree beyond rounding."))
+        out.append(
+            _check(
+                f"text.{c}.{f}.{lv or '-'}.{stat}".replace("..", "."),
+                "text",
+                f"{stat} of {f}{' ' + lv if lv else ''} ({c}) printed {len(rows)} times",
+                "; ".join(
+                    f"{r.source} {r.id.split('.')[1] if r.source == 'Text' else ''} {fmt(r._asdict())}".replace(
+                        "  ", " "
+                    )
+                    for r in rows
+                ),
+                "common interval " + (f"[{lo:g}, {hi:g}]" if ok else "empty"),
+                CONSISTENT if ok else INCONSISTENT,
+                "All printings agree." if ok else "The printings disagree beyond rounding.",
+            )
+        )
     out += _regimen_checks(pub) + _site_checks(pub) + _significance_checks(pub)
     return out
 
@@ -57,12 +68,19 @@ def _regimen_checks(pub) -> list[dict]:
         if t is None:
             continue
         ok = r["value"] <= t["value"]
-        out.append(_check(f"text.first_line.{r['level']}", "text",
-                          f"first-line {r['level']} courses are among Table 2's {r['level']} courses",
-                          f"first line {fmt(r)}, Table 2 N {fmt(t)}", f"{fmt(r)} ≤ {fmt(t)}",
-                          CONSISTENT if ok else INCONSISTENT,
-                          "Fewer first-line courses than all courses." if ok else
-                          "More first-line courses than all evaluable courses of that regimen."))
+        out.append(
+            _check(
+                f"text.first_line.{r['level']}",
+                "text",
+                f"first-line {r['level']} courses are among Table 2's {r['level']} courses",
+                f"first line {fmt(r)}, Table 2 N {fmt(t)}",
+                f"{fmt(r)} ≤ {fmt(t)}",
+                CONSISTENT if ok else INCONSISTENT,
+                "Fewer first-line courses than all courses."
+                if ok
+                else "More first-line courses than all evaluable courses of that regimen.",
+            )
+        )
     med = _one(pub, factor="regimen_lines", statistic="median")
     lo_, hi_ = _one(pub, factor="regimen_lines", statistic="min"), _one(pub, factor="regimen_lines", statistic="max")
     chemo = _one(pub, source="Table 1", factor="chemotherapy", level="yes", statistic="n")
@@ -70,13 +88,25 @@ def _regimen_checks(pub) -> list[dict]:
         n, total = int(chemo["value"]), int(t2n["value"].sum())
         smin, smax = line_sum_bounds(n, float(med["value"]), int(lo_["value"]), int(hi_["value"]))
         ok = total <= smax
-        out.append(_check("text.regimen_lines", "text",
-                          f"{n} treated patients, median {fmt(med)} regimens (range {fmt(lo_)}–{fmt(hi_)}) can "
-                          f"account for Table 2's courses", f"Table 2 total N = {total}",
-                          f"possible total regimens {smin}–{smax}", CONSISTENT if ok else INCONSISTENT,
-                          (f"{total} evaluable courses fit within {smin}–{smax} regimens." if smin <= total else
-                           f"{total} evaluable courses is fewer than the {smin} regimens given, so some were not "
-                           f"evaluable.") if ok else f"{total} courses exceed the {smax} regimens possible."))
+        out.append(
+            _check(
+                "text.regimen_lines",
+                "text",
+                f"{n} treated patients, median {fmt(med)} regimens (range {fmt(lo_)}–{fmt(hi_)}) can "
+                f"account for Table 2's courses",
+                f"Table 2 total N = {total}",
+                f"possible total regimens {smin}–{smax}",
+                CONSISTENT if ok else INCONSISTENT,
+                (
+                    f"{total} evaluable courses fit within {smin}–{smax} regimens."
+                    if smin <= total
+                    else f"{total} evaluable courses is fewer than the {smin} regimens given, so some were not "
+                    f"evaluable."
+                )
+                if ok
+                else f"{total} courses exceed the {smax} regimens possible.",
+            )
+        )
     return out
 
 
@@ -115,31 +145,51 @@ def _site_checks(pub) -> list[dict]:
         need = int(single["value"]) + 2 * int(multi["value"])
         most = int(single["value"]) + len(counts) * int(multi["value"])
         ok = listed <= most
-        out.append(_check("text.sites.total", "text", "the listed sites of initial metastasis fit the number of sites",
-                          ", ".join(f"{s[5:]} {fmt(v)}" for s, v in counts.items()) +
-                          f"; {fmt(single)} patients with one site, {fmt(multi)} with more",
-                          f"listed site-patients {listed}; possible at most {most}; all sites together at least {need}",
-                          CONSISTENT if ok else INCONSISTENT,
-                          (f"At least {need - listed} metastases must be at sites the text does not list "
-                           f"(it lists only 'the most common')." if listed < need else
-                           "The listed sites can account for every patient.") if ok else
-                          f"{listed} site-patients cannot come from {fmt(single)} single-site and {fmt(multi)} "
-                          f"multi-site patients."))
+        out.append(
+            _check(
+                "text.sites.total",
+                "text",
+                "the listed sites of initial metastasis fit the number of sites",
+                ", ".join(f"{s[5:]} {fmt(v)}" for s, v in counts.items())
+                + f"; {fmt(single)} patients with one site, {fmt(multi)} with more",
+                f"listed site-patients {listed}; possible at most {most}; all sites together at least {need}",
+                CONSISTENT if ok else INCONSISTENT,
+                (
+                    f"At least {need - listed} metastases must be at sites the text does not list "
+                    f"(it lists only 'the most common')."
+                    if listed < need
+                    else "The listed sites can account for every patient."
+                )
+                if ok
+                else f"{listed} site-patients cannot come from {fmt(single)} single-site and {fmt(multi)} "
+                f"multi-site patients.",
+            )
+        )
     cur = _where(pub, cohort="metastasectomy", statistic="count")
     cur = cur[cur["factor"].str.startswith("site_")]
     n = cohort_size(pub, "metastasectomy")
     if not cur.empty and n is not None:
         total = int(cur["value"].sum())
-        over = [f"{r['factor']} {fmt(r)} > {fmt(counts[r['factor']])}" for _, r in cur.iterrows()
-                if counts.get(r["factor"]) is not None and r["value"] > counts[r["factor"]]["value"]]
+        over = [
+            f"{r['factor']} {fmt(r)} > {fmt(counts[r['factor']])}"
+            for _, r in cur.iterrows()
+            if counts.get(r["factor"]) is not None and r["value"] > counts[r["factor"]]["value"]
+        ]
         ok = total == n and not over
-        out.append(_check("text.sites.metastasectomy", "text",
-                          f"each of the {n} curative metastasectomies was at one site, and no site exceeds its "
-                          "count among all patients",
-                          ", ".join(f"{r['label']}" for _, r in cur.iterrows()), f"sum = {total}",
-                          CONSISTENT if ok else INCONSISTENT,
-                          "The sites add up to the arm and fit within the overall site counts." if ok else
-                          (f"The sites add to {total}, not {n}. " if total != n else "") + "; ".join(over)))
+        out.append(
+            _check(
+                "text.sites.metastasectomy",
+                "text",
+                f"each of the {n} curative metastasectomies was at one site, and no site exceeds its "
+                "count among all patients",
+                ", ".join(f"{r['label']}" for _, r in cur.iterrows()),
+                f"sum = {total}",
+                CONSISTENT if ok else INCONSISTENT,
+                "The sites add up to the arm and fit within the overall site counts."
+                if ok
+                else (f"The sites add to {total}, not {n}. " if total != n else "") + "; ".join(over),
+            )
+        )
     return out
 
 
@@ -150,15 +200,22 @@ def _significance_checks(pub) -> list[dict]:
         table = _where(pub, source=source, statistic="p")
         if table.empty:
             continue
-        sig = {r["factor"] for _, r in table.iterrows() if interval(r["value"], r["decimals"], bound=r["bound"])[1] < ALPHA}
+        sig = {
+            r["factor"] for _, r in table.iterrows() if interval(r["value"], r["decimals"], bound=r["bound"])[1] < ALPHA
+        }
         named = set(_where(pub, source="Text", cohort=cohort, statistic="p")["factor"]) & set(table["factor"])
         if not named:
             continue
         ok = sig == named
-        out.append(_check(f"text.significant.{source.replace(' ', '').lower()}", "text",
-                          f"the text names as significant exactly the {source} factors with p < {ALPHA}",
-                          "text: " + ", ".join(sorted(named)), f"{source} p < {ALPHA}: " + ", ".join(sorted(sig)),
-                          CONSISTENT if ok else INCONSISTENT,
-                          "Same factors." if ok else f"Differ: {sorted(sig ^ named)}."))
+        out.append(
+            _check(
+                f"text.significant.{source.replace(' ', '').lower()}",
+                "text",
+                f"the text names as significant exactly the {source} factors with p < {ALPHA}",
+                "text: " + ", ".join(sorted(named)),
+                f"{source} p < {ALPHA}: " + ", ".join(sorted(sig)),
+                CONSISTENT if ok else INCONSISTENT,
+                "Same factors." if ok else f"Differ: {sorted(sig ^ named)}.",
+            )
+        )
     return out
-

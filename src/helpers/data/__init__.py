@@ -35,26 +35,77 @@ workbook, ``FILE, row 7: ...`` for R, SPSS and Stata) and exits 1.  ``provenance
 file to fill in.
 """
 
-from .api import (Checked, check, load_cohort, load_primary_treatment, load_regimens, to_csv_bytes, validate,
-                  validate_frame)
+from .api import (
+    Checked,
+    check,
+    load_cohort,
+    load_primary_treatment,
+    load_regimens,
+    to_csv_bytes,
+    validate,
+    validate_frame,
+)
 from .cli import main
-from .companions import (is_synthetic_default, primary_treatment_available, primary_treatment_missing_note,
-                         primary_treatment_path_or_none, regimens_available, regimens_missing_note,
-                         regimens_path_or_none)
+from .companions import (
+    is_synthetic_default,
+    primary_treatment_available,
+    primary_treatment_missing_note,
+    primary_treatment_path_or_none,
+    regimens_available,
+    regimens_missing_note,
+    regimens_path_or_none,
+)
 from .dates import MONTH_DAYS
 from .mapping import Mapping, read_mapping
 from .problems import DataError, Note, Problem
 from .provenance import cohort_banner, provenance
 from .schema import raw_schema, typed_schema
-from .specs import (COHORT_COLUMNS, DATE_COLUMNS, PRIMARY_TREATMENT_COLUMNS, REGIMEN_COLUMNS, REGIMEN_NAMES,
-                    RESPONSES, SPECS, infer_kind)
+from .specs import (
+    COHORT_COLUMNS,
+    DATE_COLUMNS,
+    PRIMARY_TREATMENT_COLUMNS,
+    REGIMEN_COLUMNS,
+    REGIMEN_NAMES,
+    RESPONSES,
+    SPECS,
+    infer_kind,
+)
 from .template import write_template
 
 __all__ = [
-    "COHORT_COLUMNS", "REGIMEN_COLUMNS", "PRIMARY_TREATMENT_COLUMNS", "REGIMEN_NAMES", "RESPONSES", "SPECS",
-    "Problem", "DataError", "validate", "validate_frame", "to_csv_bytes", "load_cohort", "load_regimens", "raw_schema", "typed_schema",
-    "infer_kind", "provenance", "cohort_banner", "is_synthetic_default", "regimens_available",
-    "regimens_missing_note", "load_primary_treatment", "primary_treatment_available",
-    "primary_treatment_missing_note", "regimens_path_or_none", "primary_treatment_path_or_none", "main",
-    "check", "Checked", "Note", "DATE_COLUMNS", "MONTH_DAYS", "Mapping", "read_mapping", "write_template",
+    "COHORT_COLUMNS",
+    "REGIMEN_COLUMNS",
+    "PRIMARY_TREATMENT_COLUMNS",
+    "REGIMEN_NAMES",
+    "RESPONSES",
+    "SPECS",
+    "Problem",
+    "DataError",
+    "validate",
+    "validate_frame",
+    "to_csv_bytes",
+    "load_cohort",
+    "load_regimens",
+    "raw_schema",
+    "typed_schema",
+    "infer_kind",
+    "provenance",
+    "cohort_banner",
+    "is_synthetic_default",
+    "regimens_available",
+    "regimens_missing_note",
+    "load_primary_treatment",
+    "primary_treatment_available",
+    "primary_treatment_missing_note",
+    "regimens_path_or_none",
+    "primary_treatment_path_or_none",
+    "main",
+    "check",
+    "Checked",
+    "Note",
+    "DATE_COLUMNS",
+    "MONTH_DAYS",
+    "Mapping",
+    "read_mapping",
+    "write_template",
 ]

@@ -9,9 +9,9 @@ column name.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,9 +25,17 @@ from .mapping import Mapping, load_mapping
 from .problems import DataError, Note, Problem, display
 from .rules import cohort_source
 from .schema import check_frame, order
-from .specs import (COHORT_COLUMNS, COLUMNS, DERIVED_FROM, KINDS, PRIMARY_TREATMENT_COLUMNS, REFERS_TO_COHORT,
-                    REGIMEN_COLUMNS, SPECS, infer_kind)
-
+from .specs import (
+    COHORT_COLUMNS,
+    COLUMNS,
+    DERIVED_FROM,
+    KINDS,
+    PRIMARY_TREATMENT_COLUMNS,
+    REFERS_TO_COHORT,
+    REGIMEN_COLUMNS,
+    SPECS,
+    infer_kind,
+)
 
 
 @dataclass
@@ -76,8 +84,13 @@ def _part(section, fmt: str) -> str | None:
     return section.sheet if fmt == "excel" else section.object if fmt == "r" else None
 
 
-def check(path: Path | str, kind: str | None = None, cohort: Path | str | pd.DataFrame | None = None,
-          mapping=None, raw: bytes | None = None) -> Checked:
+def check(
+    path: Path | str,
+    kind: str | None = None,
+    cohort: Path | str | pd.DataFrame | None = None,
+    mapping=None,
+    raw: bytes | None = None,
+) -> Checked:
     """Check a cohort, regimens or primary-treatment file in any supported format (see ``validate``), and return
     what was found: problems, notes, the typed rows."""
     path = Path(path)
@@ -95,12 +108,26 @@ def check(path: Path | str, kind: str | None = None, cohort: Path | str | pd.Dat
     if table is not None and kind is None:
         kind = infer_kind(table.header, mp)
         if kind is None:
-            return Checked(shown, None, None, problems + [Problem(
-                shown, table.header_line, None, "header matches neither file",
-                f"a cohort header ({', '.join(COHORT_COLUMNS[:3])}, ...), a regimens header "
-                f"({', '.join(REGIMEN_COLUMNS)}) or a primary_treatment header "
-                f"({', '.join(PRIMARY_TREATMENT_COLUMNS)}); or pass --kind",
-                table.locate(table.header_line, None))], format=fmt, mapping=mp)
+            return Checked(
+                shown,
+                None,
+                None,
+                problems
+                + [
+                    Problem(
+                        shown,
+                        table.header_line,
+                        None,
+                        "header matches neither file",
+                        f"a cohort header ({', '.join(COHORT_COLUMNS[:3])}, ...), a regimens header "
+                        f"({', '.join(REGIMEN_COLUMNS)}) or a primary_treatment header "
+                        f"({', '.join(PRIMARY_TREATMENT_COLUMNS)}); or pass --kind",
+                        table.locate(table.header_line, None),
+                    )
+                ],
+                format=fmt,
+                mapping=mp,
+            )
         section = mp.section(kind) if mp else None
         table, problems = readers.read(path, shown, raw, [kind], _part(section, fmt))
     if table is None:
@@ -119,12 +146,14 @@ def check(path: Path | str, kind: str | None = None, cohort: Path | str | pd.Dat
     if kind == "primary_treatment" and cohort_frame is not None and "patient_id" in typed:
         found += _missing_patients(typed, cohort_frame, shown)
     found = [_place(p, table, norm, der, section, mp, kind) for p in norm.problems + der.problems + found]
-    return Checked(shown, kind, typed, order(problems + found, kind, table.header), norm.notes + der.notes, fmt,
-                   table.source, mp)
+    return Checked(
+        shown, kind, typed, order(problems + found, kind, table.header), norm.notes + der.notes, fmt, table.source, mp
+    )
 
 
-def _place(p: Problem, table: readers.Table, norm: Normalised, der: Derived, section, mp: Mapping | None,
-           kind: str) -> Problem:
+def _place(
+    p: Problem, table: readers.Table, norm: Normalised, der: Derived, section, mp: Mapping | None, kind: str
+) -> Problem:
     """A problem in the user's terms: where it is in their file, their name for the column, the cell as written,
     and for a column they do not have, what else would do."""
     column, line = p.column, p.line
@@ -158,12 +187,21 @@ def _missing_patients(typed: pd.DataFrame, cohort: pd.DataFrame, shown: str) -> 
     if not missing:
         return []
     listed = ", ".join(missing[:10]) + (", ..." if len(missing) > 10 else "")
-    return [Problem(shown, None, None, f"no line for {len(missing)} patient{'s' if len(missing) != 1 else ''} "
-                    f"of {cohort_source(cohort)} ({listed})", "one line per patient of the cohort")]
+    return [
+        Problem(
+            shown,
+            None,
+            None,
+            f"no line for {len(missing)} patient{'s' if len(missing) != 1 else ''} "
+            f"of {cohort_source(cohort)} ({listed})",
+            "one line per patient of the cohort",
+        )
+    ]
 
 
-def _reference_cohort(cohort: Path | str | pd.DataFrame | None, kind: str = "regimens", mapping=None
-                      ) -> tuple[pd.DataFrame | None, list[Problem]]:
+def _reference_cohort(
+    cohort: Path | str | pd.DataFrame | None, kind: str = "regimens", mapping=None
+) -> tuple[pd.DataFrame | None, list[Problem]]:
     """The cohort that a regimens or primary-treatment file's rows must refer to: a DataFrame, a file, or the
     cohort in use (``cohort_path()``)."""
     if isinstance(cohort, pd.DataFrame):
@@ -173,16 +211,24 @@ def _reference_cohort(cohort: Path | str | pd.DataFrame | None, kind: str = "reg
     if found.problems:
         problems = found.problems
         what = problems[0].value if len(problems) == 1 and problems[0].line is None else "not a valid cohort file"
-        return None, [Problem(display(path), None, None, f"cohort file: {what}",
-                              f"a valid cohort file to check the {kind} file's patient_id against "
-                              f"(see: python -m helpers.data validate {display(path)})")]
+        return None, [
+            Problem(
+                display(path),
+                None,
+                None,
+                f"cohort file: {what}",
+                f"a valid cohort file to check the {kind} file's patient_id against "
+                f"(see: python -m helpers.data validate {display(path)})",
+            )
+        ]
     typed = found.frame
     typed.attrs["source"] = display(path)
     return typed, []
 
 
-def validate(path: Path | str, kind: str | None = None, cohort: Path | str | pd.DataFrame | None = None,
-             mapping=None) -> list[Problem]:
+def validate(
+    path: Path | str, kind: str | None = None, cohort: Path | str | pd.DataFrame | None = None, mapping=None
+) -> list[Problem]:
     """Every problem of a cohort, regimens or primary-treatment file (``[]`` when valid).  ``kind`` is inferred
     from the header if None.  The file may be CSV, Excel (.xlsx), R (.rds, .RData), SPSS (.sav) or Stata (.dta),
     as its extension says; ``mapping`` is a mapping file of the user's column names and codes (default
@@ -198,8 +244,9 @@ def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def validate_frame(frame: pd.DataFrame, kind: str, cohort: Path | str | pd.DataFrame | None = None,
-                   name: str = "<frame>") -> list[Problem]:
+def validate_frame(
+    frame: pd.DataFrame, kind: str, cohort: Path | str | pd.DataFrame | None = None, name: str = "<frame>"
+) -> list[Problem]:
     """Every problem of a DataFrame *before* it is written, exactly as ``validate`` would report them for the file
     ``to_csv_bytes(frame)`` (same code, same line numbers); ``name`` stands for the file in messages."""
     return check(Path(name), kind, cohort, False, raw=to_csv_bytes(frame)).problems
@@ -234,33 +281,63 @@ def load_cohort(path: Path | str | None = None, mapping=None) -> pd.DataFrame:
     return _load(paths.cohort_path() if path is None else path, "cohort", mapping=mapping)
 
 
-def _load_companion(path: Path | str | None, kind: str, cohort, available: Callable[[], bool],
-                    default: Callable[[], Path], noun: str, variable: str, mapping=None) -> pd.DataFrame:
+def _load_companion(
+    path: Path | str | None,
+    kind: str,
+    cohort,
+    available: Callable[[], bool],
+    default: Callable[[], Path],
+    noun: str,
+    variable: str,
+    mapping=None,
+) -> pd.DataFrame:
     """Load a file that goes with a cohort (regimens, primary treatment): ``path``, or the one in use."""
     if path is None:
         if not available():
-            raise DataError(default(), kind, [Problem(
-                display(default()), None, None, f"no {noun} file for this cohort",
-                f"a {noun} file given as {variable}=... (make book) or ${variable}")])
+            raise DataError(
+                default(),
+                kind,
+                [
+                    Problem(
+                        display(default()),
+                        None,
+                        None,
+                        f"no {noun} file for this cohort",
+                        f"a {noun} file given as {variable}=... (make book) or ${variable}",
+                    )
+                ],
+            )
         path = default()
     return _load(path, kind, cohort, mapping)
 
 
-def load_regimens(path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None,
-                  mapping=None) -> pd.DataFrame:
-    """The validated regimens file (default ``regimens_path()``), checked against ``cohort`` (default the cohort in use).
+def load_regimens(
+    path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None, mapping=None
+) -> pd.DataFrame:
+    """The validated regimens file (default ``regimens_path()``), checked against ``cohort`` (default: the cohort
+    in use).
 
     Raises :class:`DataError` when invalid, and when no regimen file goes with the cohort in use
     (see :func:`regimens_available`)."""
-    return _load_companion(path, "regimens", cohort, regimens_available, paths.regimens_path, "regimen", "REGIMENS",
-                           mapping)
+    return _load_companion(
+        path, "regimens", cohort, regimens_available, paths.regimens_path, "regimen", "REGIMENS", mapping
+    )
 
 
-def load_primary_treatment(path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None,
-                           mapping=None) -> pd.DataFrame:
+def load_primary_treatment(
+    path: Path | str | None = None, cohort: Path | str | pd.DataFrame | None = None, mapping=None
+) -> pd.DataFrame:
     """The validated primary-treatment file (default ``primary_treatment_path()``), checked against ``cohort``
     (default the cohort in use): one line per patient, the facts of the primary tumour's treatment that the
     cohort file has no column for.  Raises :class:`DataError` when invalid, and when no such file goes with the
     cohort in use (see :func:`primary_treatment_available`)."""
-    return _load_companion(path, "primary_treatment", cohort, primary_treatment_available,
-                           paths.primary_treatment_path, "primary-treatment", "PRIMARY_TREATMENT", mapping)
+    return _load_companion(
+        path,
+        "primary_treatment",
+        cohort,
+        primary_treatment_available,
+        paths.primary_treatment_path,
+        "primary-treatment",
+        "PRIMARY_TREATMENT",
+        mapping,
+    )

@@ -85,8 +85,10 @@ class _Tally:
         "stripped": ("normalised", "{n} written with spaces around them, read without"),
         "written": ("normalised", "{n} written as {froms} read as {tos}"),
         "na": ("normalised", "{n} written as NA read as empty"),
-        "single": ("normalised", "{n} stored as single-precision numbers ({froms}) read as their shortest "
-                                 "decimals ({tos})"),
+        "single": (
+            "normalised",
+            "{n} stored as single-precision numbers ({froms}) read as their shortest decimals ({tos})",
+        ),
         "labels": ("normalised", "{n} read by their value labels: {pairs}"),
         "user_missing": ("normalised", "{n} read as missing, as the file's user-missing codes ({froms})"),
         "codes": ("mapped", "{n} recoded by {mapping}: {pairs}"),
@@ -102,17 +104,21 @@ class _Tally:
     def notes(self, order: list[str], labels: dict[str, str], mapping: str) -> list[Note]:
         out = []
         rank = {c: i for i, c in enumerate(order)}
-        for (column, what) in sorted(self.counts, key=lambda k: (rank.get(k[0], len(rank)),
-                                                                 list(self.PHRASES).index(k[1]))):
+        for column, what in sorted(
+            self.counts, key=lambda k: (rank.get(k[0], len(rank)), list(self.PHRASES).index(k[1]))
+        ):
             pairs = sorted(self.counts[(column, what)].items(), key=lambda kv: (-kv[1], kv[0]))
             n = sum(c for _, c in pairs)
             shown = pairs[:4]
             more = ", ..." if len(pairs) > 4 else ""
             kind, phrase = self.PHRASES[what]
             text = phrase.format(
-                n=f"{n} value{'s' if n != 1 else ''}", mapping=mapping,
-                froms=", ".join(a for (a, _), _ in shown) + more, tos=", ".join(b for (_, b), _ in shown) + more,
-                pairs=", ".join(f"{a} as {b}" for (a, b), _ in shown) + more)
+                n=f"{n} value{'s' if n != 1 else ''}",
+                mapping=mapping,
+                froms=", ".join(a for (a, _), _ in shown) + more,
+                tos=", ".join(b for (_, b), _ in shown) + more,
+                pairs=", ".join(f"{a} as {b}" for (a, b), _ in shown) + more,
+            )
             out.append(Note(kind, labels.get(column, column), text))
         return out
 
@@ -144,8 +150,18 @@ def _date_expected(section: Section | None) -> str:
 class _Column:
     """Converts the cells of one column to our text, tallying every change."""
 
-    def __init__(self, spec: Spec | None, target: str, cm: ColumnMap | None, labels: dict, missing_code,
-                 single: bool, section: Section | None, tally: _Tally, codes_owner: str):
+    def __init__(
+        self,
+        spec: Spec | None,
+        target: str,
+        cm: ColumnMap | None,
+        labels: dict,
+        missing_code,
+        single: bool,
+        section: Section | None,
+        tally: _Tally,
+        codes_owner: str,
+    ):
         self.spec, self.target, self.cm, self.labels = spec, target, cm, labels
         self.missing_code, self.single, self.section, self.tally = missing_code, single, section, tally
         self.codes_owner = codes_owner
@@ -215,8 +231,10 @@ class _Column:
         listed = ", ".join(codes)
         extra = f"; missing: {', '.join(self.cm.missing)}" if self.cm.missing else ""
         if hits:
-            return None, (f"one code of the mapping, but {stripped} and its label {label} are recoded differently "
-                          f"({' and '.join(sorted(hits))})")
+            return None, (
+                f"one code of the mapping, but {stripped} and its label {label} are recoded differently "
+                f"({' and '.join(sorted(hits))})"
+            )
         return None, f"one of the codes {self.codes_owner} gives for {self.cm.source}: {listed}{extra}"
 
     def _date(self, v, stripped: str) -> tuple[str | None, str | None]:
@@ -237,8 +255,9 @@ class _Column:
         return None, f"{_date_expected(self.section)} (this is {what})"
 
 
-def normalise(table: Table, kind: str, section: Section | None, shown: str, mapping_name: str = "the mapping"
-              ) -> Normalised:
+def normalise(
+    table: Table, kind: str, section: Section | None, shown: str, mapping_name: str = "the mapping"
+) -> Normalised:
     """The table's cells as our text, under our column names (see the module docstring)."""
     out = Normalised(pd.DataFrame(index=table.rows.index))
     tally = _Tally()
@@ -254,27 +273,50 @@ def normalise(table: Table, kind: str, section: Section | None, shown: str, mapp
         if c in targets_of:
             routes += [(t, c) for t in targets_of[c]]
         elif c in columns:
-            out.problems.append(Problem(
-                shown, table.header_line, c, c,
-                f"no column {c} beside {columns[c].source}, which {mapping_name} reads as {c} "
-                "(remove one, or list this one under ignore)", table.locate(table.header_line, None)))
+            out.problems.append(
+                Problem(
+                    shown,
+                    table.header_line,
+                    c,
+                    c,
+                    f"no column {c} beside {columns[c].source}, which {mapping_name} reads as {c} "
+                    "(remove one, or list this one under ignore)",
+                    table.locate(table.header_line, None),
+                )
+            )
         else:
             routes.append((c, c))
     renamed = [f"{s} as {t}" for t, s in routes if s != t]
     if renamed:
-        out.notes.append(Note("mapped", None, f"{len(renamed)} column{'s' if len(renamed) != 1 else ''} renamed by "
-                                              f"{mapping_name}: {', '.join(renamed)}"))
+        out.notes.append(
+            Note(
+                "mapped",
+                None,
+                f"{len(renamed)} column{'s' if len(renamed) != 1 else ''} renamed by "
+                f"{mapping_name}: {', '.join(renamed)}",
+            )
+        )
     not_read = [c for c in table.header if c in ignored]
     if not_read:
-        out.notes.append(Note("mapped", None, f"columns not read ({mapping_name}'s ignore list): "
-                                              f"{', '.join(not_read)}"))
+        out.notes.append(
+            Note("mapped", None, f"columns not read ({mapping_name}'s ignore list): {', '.join(not_read)}")
+        )
     data = {}
     for target, source in routes:
         if source != target:
             out.user_of[target] = source
         cm = columns.get(target)
-        conv = _Column(spec_of(kind, target), target, cm, table.labels.get(source, {}),
-                       table.missing_codes.get(source), source in table.single, section, tally, mapping_name)
+        conv = _Column(
+            spec_of(kind, target),
+            target,
+            cm,
+            table.labels.get(source, {}),
+            table.missing_codes.get(source),
+            source in table.single,
+            section,
+            tally,
+            mapping_name,
+        )
         values = []
         for line, v in table.rows[source].items():
             text, problem = conv.convert(v)

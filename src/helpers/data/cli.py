@@ -1,7 +1,7 @@
 """The command line::
 
-    python -m helpers.data validate FILE [--kind K] [--cohort COHORT_FILE] [--mapping MAPPING_FILE]
-    python -m helpers.data template --out FILE [--kind K] [--force]
+python -m helpers.data validate FILE [--kind K] [--cohort COHORT_FILE] [--mapping MAPPING_FILE]
+python -m helpers.data template --out FILE [--kind K] [--force]
 """
 
 from __future__ import annotations
@@ -60,21 +60,27 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m helpers.data",
-                                     description="Check a cohort, regimens or primary_treatment file (CSV, Excel "
-                                                 ".xlsx, R .rds/.RData, SPSS .sav, Stata .dta) against its "
-                                                 "schema, or write an empty template.")
+    parser = argparse.ArgumentParser(
+        prog="python -m helpers.data",
+        description="Check a cohort, regimens or primary_treatment file (CSV, Excel "
+        ".xlsx, R .rds/.RData, SPSS .sav, Stata .dta) against its "
+        "schema, or write an empty template.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="validate a file; exit 0 if valid, 1 if not (one line per problem)")
     v.add_argument("file")
     v.add_argument("--kind", choices=sorted(SPECS), help="default: inferred from the header")
-    v.add_argument("--cohort", help="for a regimens or primary_treatment file: the cohort it refers to "
-                                    "(default: $COHORT or data/cohort.csv)")
-    v.add_argument("--mapping", help="a YAML or TOML file mapping your column names and codes to ours "
-                                     "(default: $MAPPING, if set)")
+    v.add_argument(
+        "--cohort",
+        help="for a regimens or primary_treatment file: the cohort it refers to (default: $COHORT or data/cohort.csv)",
+    )
+    v.add_argument(
+        "--mapping", help="a YAML or TOML file mapping your column names and codes to ours (default: $MAPPING, if set)"
+    )
     t = sub.add_parser("template", help="write an empty file to fill in, with a documentation of every column")
-    t.add_argument("--out", required=True, help="FILE.csv (with FILE.columns.csv beside it) or FILE.xlsx "
-                                                "(with a 'columns' sheet)")
+    t.add_argument(
+        "--out", required=True, help="FILE.csv (with FILE.columns.csv beside it) or FILE.xlsx (with a 'columns' sheet)"
+    )
     t.add_argument("--kind", choices=sorted(SPECS), default="cohort", help="default: cohort")
     t.add_argument("--force", action="store_true", help="replace the file(s) if they exist")
     args = parser.parse_args(argv)

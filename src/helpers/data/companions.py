@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import paths
 
@@ -12,8 +12,11 @@ from .. import paths
 def is_synthetic_default(path: Path | str, kind: str = "cohort") -> bool:
     """True when ``path`` is the project's synthetic file of that kind (``data/cohort.csv``, ``data/regimens.csv``
     or ``data/primary_treatment.csv``)."""
-    default = {"cohort": paths.DEFAULT_COHORT, "regimens": paths.DEFAULT_REGIMENS,
-               "primary_treatment": paths.DEFAULT_PRIMARY_TREATMENT}[kind]
+    default = {
+        "cohort": paths.DEFAULT_COHORT,
+        "regimens": paths.DEFAULT_REGIMENS,
+        "primary_treatment": paths.DEFAULT_PRIMARY_TREATMENT,
+    }[kind]
     return Path(path).resolve() == default.resolve()
 
 
@@ -53,13 +56,17 @@ def primary_treatment_available() -> bool:
 
 def regimens_missing_note() -> str:
     """Markdown for a section that needs a regimen file when there is none."""
-    return ("> **Not available for this cohort.** This section needs a regimen file (one line per chemotherapy "
-            "regimen; see `data/README.md`), and none goes with the cohort this book was built from. Build with "
-            "`make book COHORT=... REGIMENS=path/to/regimens.csv` to include it.")
+    return (
+        "> **Not available for this cohort.** This section needs a regimen file (one line per chemotherapy "
+        "regimen; see `data/README.md`), and none goes with the cohort this book was built from. Build with "
+        "`make book COHORT=... REGIMENS=path/to/regimens.csv` to include it."
+    )
 
 
 def primary_treatment_missing_note() -> str:
     """Markdown for a fact that needs the primary-treatment file when there is none."""
-    return ("> **Not available for this cohort.** This fact is recorded in a primary-treatment file (one line per "
-            "patient; see `data/README.md`), and none goes with the cohort this book was built from. Build with "
-            "`make book COHORT=... PRIMARY_TREATMENT=path/to/primary_treatment.csv` to include it.")
+    return (
+        "> **Not available for this cohort.** This fact is recorded in a primary-treatment file (one line per "
+        "patient; see `data/README.md`), and none goes with the cohort this book was built from. Build with "
+        "`make book COHORT=... PRIMARY_TREATMENT=path/to/primary_treatment.csv` to include it."
+    )

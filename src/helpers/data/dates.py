@@ -86,13 +86,16 @@ def derive(norm: Normalised, kind: str, shown: str, header_line: int, today: dt.
         if target in present:
             why = f"either {target} or the dates it is derived from ({', '.join(needs)}), not both"
         else:
-            why = f"{' and '.join(n for n in needs[:2] if n not in present)} as well: {target} is derived from " \
-                  f"{', '.join(needs)}"
+            why = (
+                f"{' and '.join(n for n in needs[:2] if n not in present)} as well: {target} is derived from "
+                f"{', '.join(needs)}"
+            )
         problem(header_line, c, c, why)
 
     day = {c: rows[c].map(lambda s: dt.date.fromisoformat(s) if isinstance(s, str) else None) for c in used}
-    derived: dict[str, list] = {c: [] for c, on in ((INTERVAL, do_interval), (OS, do_os), (YEAR, do_year),
-                                                     ("death", do_death)) if on}
+    derived: dict[str, list] = {
+        c: [] for c, on in ((INTERVAL, do_interval), (OS, do_os), (YEAR, do_year), ("death", do_death)) if on
+    }
     synchronous = gap = deaths = 0
     for line in rows.index:
         d = {c: (None if (line, c) in bad else day[c][line]) for c in used}
@@ -107,30 +110,45 @@ def derive(norm: Normalised, kind: str, shown: str, header_line: int, today: dt.
                 ok[c] = False
         died = d.get(DEATH)
         if do_os and ok[LAST] and d[LAST] is None and died is None and ok.get(DEATH, True):
-            because = "because death_date is empty (follow-up ends at the last visit)" if DEATH in used else \
-                "(this column cannot be empty)"
+            because = (
+                "because death_date is empty (follow-up ends at the last visit)"
+                if DEATH in used
+                else "(this column cannot be empty)"
+            )
             problem(line, LAST, "", f"a date {because}")
             ok[LAST] = False
         m = d.get(MET) if ok.get(MET) else None
         if do_interval and m and ok[PRIMARY] and d[PRIMARY] and d[PRIMARY] > m:
-            problem(line, MET, m.isoformat(), f"a date on or after primary_diagnosis_date ({d[PRIMARY]}): "
-                                              "metastasis cannot be diagnosed before the primary tumour")
+            problem(
+                line,
+                MET,
+                m.isoformat(),
+                f"a date on or after primary_diagnosis_date ({d[PRIMARY]}): "
+                "metastasis cannot be diagnosed before the primary tumour",
+            )
             ok[MET], m = False, None
         if m and died and died < m:
-            problem(line, DEATH, died.isoformat(), f"a date on or after metastasis_date ({m}): a death before the "
-                                                    "diagnosis of metastasis")
+            problem(
+                line,
+                DEATH,
+                died.isoformat(),
+                f"a date on or after metastasis_date ({m}): a death before the diagnosis of metastasis",
+            )
             ok[DEATH], died = False, None
         last = d.get(LAST) if ok.get(LAST) else None
         if m and last and last < m:
-            problem(line, LAST, last.isoformat(), f"a date on or after metastasis_date ({m}): a last visit before "
-                                                  "the diagnosis of metastasis")
+            problem(
+                line,
+                LAST,
+                last.isoformat(),
+                f"a date on or after metastasis_date ({m}): a last visit before the diagnosis of metastasis",
+            )
             ok[LAST], last = False, None
         if died and last and last > died:
-            problem(line, LAST, last.isoformat(), f"a date on or before death_date ({died}): a last visit after "
-                                                  "death")
+            problem(line, LAST, last.isoformat(), f"a date on or before death_date ({died}): a last visit after death")
             ok[LAST], last = False, None
 
-        def put(column: str, value: str | None, source: str) -> None:
+        def put(column: str, value: str | None, source: str, line=line) -> None:
             if value is None:
                 out.suppress.add((line, column))
                 derived[column].append(float("nan"))
@@ -152,8 +170,11 @@ def derive(norm: Normalised, kind: str, shown: str, header_line: int, today: dt.
                 gap += first != m
                 put(INTERVAL, "0", f"presenting synchronous (primary_diagnosis_date {first}, metastasis_date {m})")
             else:
-                put(INTERVAL, repr(months(first, m)) if first and m else None,
-                    f"primary_diagnosis_date {first} to metastasis_date {m}")
+                put(
+                    INTERVAL,
+                    repr(months(first, m)) if first and m else None,
+                    f"primary_diagnosis_date {first} to metastasis_date {m}",
+                )
         dead_ok = ok.get(DEATH, True)
         if do_os:
             end, name = (died, DEATH) if died else (last, LAST)
@@ -167,8 +188,7 @@ def derive(norm: Normalised, kind: str, shown: str, header_line: int, today: dt.
             want = "1" if died else "0"
             if given in ("0", "1") and given != want:
                 because = f"death_date is {died}" if died else "death_date is empty"
-                problem(line, "death", given, f"{want} because {because} (death is 1 exactly when death_date "
-                                              "is given)")
+                problem(line, "death", given, f"{want} because {because} (death is 1 exactly when death_date is given)")
 
     for column, values in derived.items():
         out.rows[column] = pd.Series(values, index=rows.index, dtype=object)
@@ -176,19 +196,36 @@ def derive(norm: Normalised, kind: str, shown: str, header_line: int, today: dt.
     out.columns = set(derived)
     n = len(rows)
     if do_os:
-        to = "to death_date, or to last_followup_date for a patient alive" if DEATH in used else \
-            "to last_followup_date"
-        out.notes.append(Note("derived", OS, f"derived for {_plural(n)}: metastasis_date {to}, in days / 30.4375 "
-                                             "(a month is 365.25 / 12 days)"))
+        to = "to death_date, or to last_followup_date for a patient alive" if DEATH in used else "to last_followup_date"
+        out.notes.append(
+            Note(
+                "derived",
+                OS,
+                f"derived for {_plural(n)}: metastasis_date {to}, in days / 30.4375 (a month is 365.25 / 12 days)",
+            )
+        )
     if do_interval:
-        sync = f"; 0 for the {_plural(synchronous, 'synchronous patient')} (metastatic at initial diagnosis)" \
-            if synchronous else ""
+        sync = (
+            f"; 0 for the {_plural(synchronous, 'synchronous patient')} (metastatic at initial diagnosis)"
+            if synchronous
+            else ""
+        )
         later = f", {gap} of them with a later metastasis_date" if gap else ""
-        out.notes.append(Note("derived", INTERVAL, f"derived for {_plural(n)}: primary_diagnosis_date to "
-                                                   f"metastasis_date, in days / 30.4375{sync}{later}"))
+        out.notes.append(
+            Note(
+                "derived",
+                INTERVAL,
+                f"derived for {_plural(n)}: primary_diagnosis_date to metastasis_date, in days / 30.4375{sync}{later}",
+            )
+        )
     if do_year:
         out.notes.append(Note("derived", YEAR, "derived from metastasis_date (its calendar year)"))
     if do_death:
-        out.notes.append(Note("derived", "death", f"derived from death_date: 1 for the {_plural(deaths)} with a "
-                                                  "date of death, 0 for the others"))
+        out.notes.append(
+            Note(
+                "derived",
+                "death",
+                f"derived from death_date: 1 for the {_plural(deaths)} with a date of death, 0 for the others",
+            )
+        )
     return out

@@ -113,8 +113,15 @@ def _parse(path: Path, shown: str) -> tuple[object, list[Problem]]:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = None if mark is None else mark.line + 1
-        return None, [Problem(shown, line, None, f"not YAML ({getattr(e, 'problem', None) or e})",
-                              "a YAML mapping file, as in data/README.md")]
+        return None, [
+            Problem(
+                shown,
+                line,
+                None,
+                f"not YAML ({getattr(e, 'problem', None) or e})",
+                "a YAML mapping file, as in data/README.md",
+            )
+        ]
 
 
 def _allowed_target(kind: str, column: str, value: str) -> str | None:
@@ -168,14 +175,20 @@ def _section(kind: str, body, prefix: str, shown: str) -> tuple[Section, list[Pr
                 options[key] = value.strip()
             continue
         if key not in ours:
-            bad(key, " is not a column of a " + kind.replace("_", "-") + " file",
-                f"one of our columns ({', '.join(ours)}) or an option ({', '.join(OPTIONS)})")
+            bad(
+                key,
+                " is not a column of a " + kind.replace("_", "-") + " file",
+                f"one of our columns ({', '.join(ours)}) or an option ({', '.join(OPTIONS)})",
+            )
             continue
         if isinstance(value, str):
             value = {"column": value}
         if not isinstance(value, dict):
-            bad(key, " is neither a column name nor a table", f"{key}: THEIR_COLUMN, or {key}: "
-                "{column: THEIR_COLUMN, codes: {THEIRS: OURS}}")
+            bad(
+                key,
+                " is neither a column name nor a table",
+                f"{key}: THEIR_COLUMN, or {key}: {{column: THEIR_COLUMN, codes: {{THEIRS: OURS}}}}",
+            )
             continue
         for extra in sorted(set(map(str, value)) - set(ENTRY_KEYS)):
             bad(f"{key}.{extra}", " is not a setting of a column", f"only {', '.join(ENTRY_KEYS)}")
@@ -228,9 +241,16 @@ def load_mapping(path: Path | str) -> tuple[Mapping | None, list[Problem]]:
     elif not any(k in KINDS for k in keys):
         bodies = {"cohort": (data, "")}
     else:
-        return None, [Problem(shown, None, None, f"top-level entries {', '.join(k for k in keys if k not in KINDS)} "
-                              f"beside sections {', '.join(k for k in keys if k in KINDS)}",
-                              f"either sections only ({', '.join(KINDS)}) or a cohort's entries only")]
+        return None, [
+            Problem(
+                shown,
+                None,
+                None,
+                f"top-level entries {', '.join(k for k in keys if k not in KINDS)} "
+                f"beside sections {', '.join(k for k in keys if k in KINDS)}",
+                f"either sections only ({', '.join(KINDS)}) or a cohort's entries only",
+            )
+        ]
     sections = {}
     for kind, (body, prefix) in bodies.items():
         sections[kind], found = _section(kind, body, prefix, shown)

@@ -34,8 +34,11 @@ BANNER_NOTES = 4  # notes shown in the banner; the command line lists them all
 def _banner_line(label: str, path: Path, kind: str, cohort: Path | None = None) -> str:
     info = provenance(path, kind)
     noun = ROW_NOUN[kind] + ("s" if info["rows"] != 1 else "")
-    what = ("**synthetic reconstruction, not patient data**" if is_synthetic_default(path, kind)
-            else "a user-supplied file (not the project's synthetic data)")
+    what = (
+        "**synthetic reconstruction, not patient data**"
+        if is_synthetic_default(path, kind)
+        else "a user-supplied file (not the project's synthetic data)"
+    )
     line = f"{label} `{info['path']}` — {what}; {info['rows']} {noun}; SHA-256 `{info['sha256']}`"
     found = check(path, kind, cohort if kind in REFERS_TO_COHORT else None)
     read = [readers.FORMAT_NAMES[found.format]] if found.format != "csv" else []
@@ -44,16 +47,22 @@ def _banner_line(label: str, path: Path, kind: str, cohort: Path | None = None) 
         line += f"; read as {', '.join(read)}"
     section = found.mapping.section(kind) if found.mapping else None
     if section is not None:
-        counts = [(len(section.renamed()), "renamed"), (sum(bool(c.codes) for c in section.columns.values()),
-                  "recoded"), (len(section.ignore), "not read")]
+        counts = [
+            (len(section.renamed()), "renamed"),
+            (sum(bool(c.codes) for c in section.columns.values()), "recoded"),
+            (len(section.ignore), "not read"),
+        ]
         done = ", ".join(f"{n} column{'s' if n != 1 else ''} {what}" for n, what in counts if n)
         line += f"; **mapped** by `{found.mapping.shown}`" + (f" ({done})" if done else "")
     normalised = [n for n in found.notes if n.kind == "normalised"]
     if normalised:
         n = len(normalised)
         shown = "; ".join("`" + str(note).replace("`", "'") + "`" for note in normalised[:BANNER_NOTES])
-        more = (f"; and {n - BANNER_NOTES} more (`python -m helpers.data validate {info['path']}` lists them all)"
-                if n > BANNER_NOTES else "")
+        more = (
+            f"; and {n - BANNER_NOTES} more (`python -m helpers.data validate {info['path']}` lists them all)"
+            if n > BANNER_NOTES
+            else ""
+        )
         line += f". **Normalised on reading** ({n} change{'s' if n != 1 else ''}): {shown}{more}"
     derived = [n.column for n in found.notes if n.kind == "derived"]
     if derived:
@@ -61,8 +70,9 @@ def _banner_line(label: str, path: Path, kind: str, cohort: Path | None = None) 
     return line
 
 
-def cohort_banner(cohort: Path | str | None = None, regimens: Path | str | None = None,
-                  primary: Path | str | None = None) -> str:
+def cohort_banner(
+    cohort: Path | str | None = None, regimens: Path | str | None = None, primary: Path | str | None = None
+) -> str:
     """The Markdown "built from" banner for the top of every page: cohort file (and regimen and primary-treatment
     files, if any), with SHA-256, row count, whether it is the synthetic default, how it was read (format, sheet)
     and what reading it normalised or derived; and the mapping file, if one renamed the user's columns.
@@ -74,8 +84,11 @@ def cohort_banner(cohort: Path | str | None = None, regimens: Path | str | None 
         lines.append(_banner_line("Regimens from", rpath, "regimens", cpath))
     else:
         lines.append("No regimen file: sections on chemotherapy regimens (Table 2) are skipped.")
-    ppath = (Path(primary) if primary is not None
-             else companion_or_none("PRIMARY_TREATMENT", paths.primary_treatment_path, cpath))
+    ppath = (
+        Path(primary)
+        if primary is not None
+        else companion_or_none("PRIMARY_TREATMENT", paths.primary_treatment_path, cpath)
+    )
     if ppath is not None and ppath.is_file():
         lines.append(_banner_line("Primary-tumour treatment from", ppath, "primary_treatment", cpath))
     mp, _ = mapping_in_use(cpath)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -76,8 +76,13 @@ def _needs_chemo(column: str) -> Rule:
     def ok(d: pd.DataFrame) -> pd.Series:
         return d["chemotherapy"].isna() | d[column].isna() | _eq(d["chemotherapy"], 1)
 
-    return Rule(f"{column}_without_chemotherapy", column, (column, "chemotherapy"), ok,
-                lambda r: (txt(r[column]), "empty because chemotherapy is 0"))
+    return Rule(
+        f"{column}_without_chemotherapy",
+        column,
+        (column, "chemotherapy"),
+        ok,
+        lambda r: (txt(r[column]), "empty because chemotherapy is 0"),
+    )
 
 
 def _any_ok(d: pd.DataFrame) -> pd.Series:
@@ -94,7 +99,9 @@ def _local_ok(d: pd.DataFrame) -> pd.Series:
 def _local_explain(r: pd.Series) -> tuple[str, str]:
     if r["primary_resection"] == 1:
         return "", "0 or 1 because primary_resection is 1 (empty only without a resected primary)"
-    return txt(r["local_recurrence"]), "0 or empty because primary_resection is 0 (no local recurrence without resection)"
+    return txt(
+        r["local_recurrence"]
+    ), "0 or empty because primary_resection is 0 (no local recurrence without resection)"
 
 
 def _site_count(d: pd.DataFrame) -> pd.Series:
@@ -117,8 +124,10 @@ def _sites_explain(r: pd.Series) -> tuple[str, str]:
     listed = ", ".join(marked)
     if len(marked) > r["initial_metastatic_sites"]:
         return value, f"at least {len(marked)}, the number of site_* columns set to 1 ({listed})"
-    return value, (f"{len(marked)}, the number of site_* columns set to 1 ({listed}); "
-                   "set site_other to 1 when other sites make up the difference")
+    return value, (
+        f"{len(marked)}, the number of site_* columns set to 1 ({listed}); "
+        "set site_other to 1 when other sites make up the difference"
+    )
 
 
 def _lesions_ok(d: pd.DataFrame) -> pd.Series:
@@ -128,47 +137,96 @@ def _lesions_ok(d: pd.DataFrame) -> pd.Series:
 
 COHORT_RULES: tuple[Rule, ...] = (
     Rule("status_vs_death", "status", ("status", "death"), _status_death_ok, _status_death_explain),
-    Rule("interval_vs_presenting", "interval_to_metastasis_months", ("interval_to_metastasis_months", "presenting"),
-         _interval_ok, _interval_explain),
-    Rule("chemo_peri_vs_curative", "chemo_peri_metastasectomy", ("chemo_peri_metastasectomy", "metastasectomy_curative"),
-         _peri_ok, _peri_explain),
+    Rule(
+        "interval_vs_presenting",
+        "interval_to_metastasis_months",
+        ("interval_to_metastasis_months", "presenting"),
+        _interval_ok,
+        _interval_explain,
+    ),
+    Rule(
+        "chemo_peri_vs_curative",
+        "chemo_peri_metastasectomy",
+        ("chemo_peri_metastasectomy", "metastasectomy_curative"),
+        _peri_ok,
+        _peri_explain,
+    ),
     _needs_chemo("first_line_regimen"),
     _needs_chemo("first_line_response"),
-    Rule("curative_implies_any", "metastasectomy_any", ("metastasectomy_any", "metastasectomy_curative"), _any_ok,
-         lambda r: ("0", "1 because metastasectomy_curative is 1 (a curative metastasectomy is a metastasectomy)")),
-    Rule("local_recurrence_vs_resection", "local_recurrence", ("local_recurrence", "primary_resection"), _local_ok,
-         _local_explain),
-    Rule("sites_vs_site_columns", "initial_metastatic_sites", ("initial_metastatic_sites", *SITE_COLUMNS), _sites_ok,
-         _sites_explain),
-    Rule("lesions_vs_sites", "initial_metastatic_lesions", ("initial_metastatic_lesions", "initial_metastatic_sites"),
-         _lesions_ok, lambda r: (txt(r["initial_metastatic_lesions"]),
-                                 f">= initial_metastatic_sites ({txt(r['initial_metastatic_sites'])}): "
-                                 "at least one lesion per site")),
+    Rule(
+        "curative_implies_any",
+        "metastasectomy_any",
+        ("metastasectomy_any", "metastasectomy_curative"),
+        _any_ok,
+        lambda r: ("0", "1 because metastasectomy_curative is 1 (a curative metastasectomy is a metastasectomy)"),
+    ),
+    Rule(
+        "local_recurrence_vs_resection",
+        "local_recurrence",
+        ("local_recurrence", "primary_resection"),
+        _local_ok,
+        _local_explain,
+    ),
+    Rule(
+        "sites_vs_site_columns",
+        "initial_metastatic_sites",
+        ("initial_metastatic_sites", *SITE_COLUMNS),
+        _sites_ok,
+        _sites_explain,
+    ),
+    Rule(
+        "lesions_vs_sites",
+        "initial_metastatic_lesions",
+        ("initial_metastatic_lesions", "initial_metastatic_sites"),
+        _lesions_ok,
+        lambda r: (
+            txt(r["initial_metastatic_lesions"]),
+            f">= initial_metastatic_sites ({txt(r['initial_metastatic_sites'])}): at least one lesion per site",
+        ),
+    ),
 )
 
 
 def _regimen_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
-    rules = [Rule("line_unique", "line", ("patient_id", "line"),
-                  lambda d: ~d.duplicated(["patient_id", "line"], keep=False) | d[["patient_id", "line"]].isna().any(axis=1),
-                  lambda r: (txt(r["line"]), f"each line number once per patient (patient {r['patient_id']} repeats it)"))]
+    rules = [
+        Rule(
+            "line_unique",
+            "line",
+            ("patient_id", "line"),
+            lambda d: ~d.duplicated(["patient_id", "line"], keep=False) | d[["patient_id", "line"]].isna().any(axis=1),
+            lambda r: (txt(r["line"]), f"each line number once per patient (patient {r['patient_id']} repeats it)"),
+        )
+    ]
     if cohort is not None:
         source = cohort_source(cohort)
         chemo = cohort.set_index("patient_id")["chemotherapy"] if "chemotherapy" in cohort else None
         rules.append(_in_cohort_rule(cohort, source))
         if chemo is not None:
             no_chemo = set(chemo[_eq(chemo, 0)].index)
-            rules.append(Rule("patient_had_chemotherapy", "patient_id", ("patient_id",),
-                              lambda d: ~d["patient_id"].isin(no_chemo),
-                              lambda r: (txt(r["patient_id"]), f"a patient with chemotherapy 1 in {source} "
-                                         "(this patient has chemotherapy 0)")))
+            rules.append(
+                Rule(
+                    "patient_had_chemotherapy",
+                    "patient_id",
+                    ("patient_id",),
+                    lambda d: ~d["patient_id"].isin(no_chemo),
+                    lambda r: (
+                        txt(r["patient_id"]),
+                        f"a patient with chemotherapy 1 in {source} (this patient has chemotherapy 0)",
+                    ),
+                )
+            )
     return tuple(rules)
 
 
 def _in_cohort_rule(cohort: pd.DataFrame, source: str) -> Rule:
     ids = set(cohort["patient_id"].dropna())
-    return Rule("patient_in_cohort", "patient_id", ("patient_id",),
-                lambda d: d["patient_id"].isna() | d["patient_id"].isin(ids),
-                lambda r: (txt(r["patient_id"]), f"a patient_id of {source}"))
+    return Rule(
+        "patient_in_cohort",
+        "patient_id",
+        ("patient_id",),
+        lambda d: d["patient_id"].isna() | d["patient_id"].isin(ids),
+        lambda r: (txt(r["patient_id"]), f"a patient_id of {source}"),
+    )
 
 
 def cohort_source(cohort: pd.DataFrame) -> str:
@@ -196,11 +254,18 @@ def _primary_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
     """The primary-treatment file: the regimen only for a patient given perioperative chemotherapy; against the
     cohort, perioperative chemotherapy known exactly for the metachronous patients (whose primary was resected
     before metastasis) and the resection of a local recurrence exactly for the patients with one."""
-    rules = [Rule("regimen_needs_chemo", "perioperative_chemo_primary_regimen",
-                  ("perioperative_chemo_primary_regimen", "perioperative_chemo_primary"),
-                  lambda d: d["perioperative_chemo_primary_regimen"].isna() | _eq(d["perioperative_chemo_primary"], 1),
-                  lambda r: (txt(r["perioperative_chemo_primary_regimen"]),
-                             "empty because perioperative_chemo_primary is not 1"))]
+    rules = [
+        Rule(
+            "regimen_needs_chemo",
+            "perioperative_chemo_primary_regimen",
+            ("perioperative_chemo_primary_regimen", "perioperative_chemo_primary"),
+            lambda d: d["perioperative_chemo_primary_regimen"].isna() | _eq(d["perioperative_chemo_primary"], 1),
+            lambda r: (
+                txt(r["perioperative_chemo_primary_regimen"]),
+                "empty because perioperative_chemo_primary is not 1",
+            ),
+        )
+    ]
     if cohort is not None:
         source = cohort_source(cohort)
         by_id = cohort.drop_duplicates("patient_id").set_index("patient_id")
@@ -210,13 +275,26 @@ def _primary_rules(cohort: pd.DataFrame | None) -> tuple[Rule, ...]:
             def when(d: pd.DataFrame) -> pd.Series:
                 v = d["patient_id"].map(by_id[column]) if column in by_id else pd.Series(np.nan, index=d.index)
                 return (v == value).where(v.notna()).astype("boolean")
+
             return when
 
         spec = {s.name: s for s in PRIMARY_TREATMENT_SPECS}
-        rules.append(_empty_unless(spec["perioperative_chemo_primary"], "perioperative_chemo_vs_presenting",
-                                   cohort_is("presenting", "metachronous"), f"presenting is metachronous in {source}"))
-        rules.append(_empty_unless(spec["local_recurrence_resection"], "resection_vs_local_recurrence",
-                                   cohort_is("local_recurrence", 1), f"local_recurrence is 1 in {source}"))
+        rules.append(
+            _empty_unless(
+                spec["perioperative_chemo_primary"],
+                "perioperative_chemo_vs_presenting",
+                cohort_is("presenting", "metachronous"),
+                f"presenting is metachronous in {source}",
+            )
+        )
+        rules.append(
+            _empty_unless(
+                spec["local_recurrence_resection"],
+                "resection_vs_local_recurrence",
+                cohort_is("local_recurrence", 1),
+                f"local_recurrence is 1 in {source}",
+            )
+        )
     return tuple(rules)
 
 

@@ -3,7 +3,7 @@ ranges, uniqueness and the cross-field rules; pandera's failure cases become :cl
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -60,12 +60,12 @@ def _typed_column(spec: Spec) -> pa.Column:
         if spec.low is not None and spec.high is not None:
             checks.append(pa.Check.in_range(spec.low, spec.high, include_min=not spec.low_open, error=text))
         elif spec.low is not None:
-            checks.append((pa.Check.greater_than if spec.low_open else pa.Check.greater_than_or_equal_to)(
-                spec.low, error=text))
+            checks.append(
+                (pa.Check.greater_than if spec.low_open else pa.Check.greater_than_or_equal_to)(spec.low, error=text)
+            )
         else:
             checks.append(pa.Check.less_than_or_equal_to(spec.high, error=text))
-    return pa.Column(_DTYPE[spec.kind], checks=checks, nullable=True, unique=spec.unique, required=False,
-                     coerce=False)
+    return pa.Column(_DTYPE[spec.kind], checks=checks, nullable=True, unique=spec.unique, required=False, coerce=False)
 
 
 def typed_schema(kind: str, cohort: pd.DataFrame | None = None) -> pa.DataFrameSchema:
@@ -73,8 +73,9 @@ def typed_schema(kind: str, cohort: pd.DataFrame | None = None) -> pa.DataFrameS
 
     For ``kind="regimens"`` or ``"primary_treatment"``, pass the typed ``cohort`` to check every row against it."""
     rules = rules_for(kind, cohort)
-    return pa.DataFrameSchema({s.name: _typed_column(s) for s in SPECS[kind]},
-                              checks=[_rule_check(r) for r in rules], name=f"{kind} (values)")
+    return pa.DataFrameSchema(
+        {s.name: _typed_column(s) for s in SPECS[kind]}, checks=[_rule_check(r) for r in rules], name=f"{kind} (values)"
+    )
 
 
 def _rules(kind: str, cohort: pd.DataFrame | None) -> dict[str, Rule]:
@@ -118,8 +119,15 @@ def _line(index) -> int | None:
         return None
 
 
-def _problems_from(fc: pd.DataFrame, kind: str, shown: str, header_line: int, raw: pd.DataFrame,
-                   rules: dict[str, Rule], typed: pd.DataFrame | None) -> list[tuple[Problem, tuple[str, ...]]]:
+def _problems_from(
+    fc: pd.DataFrame,
+    kind: str,
+    shown: str,
+    header_line: int,
+    raw: pd.DataFrame,
+    rules: dict[str, Rule],
+    typed: pd.DataFrame | None,
+) -> list[tuple[Problem, tuple[str, ...]]]:
     """Problems from pandera's failure cases, each with the columns it depends on."""
     specs = {s.name: s for s in SPECS[kind]}
     problems: list[tuple[Problem, tuple[str, ...]]] = []
@@ -128,13 +136,32 @@ def _problems_from(fc: pd.DataFrame, kind: str, shown: str, header_line: int, ra
         check, column, line = str(rec.check), rec.column, _line(rec.index)
         if check == "column_in_dataframe":
             name = str(rec.failure_case)
-            problems.append((Problem(shown, header_line, name, None,
-                                     f"a column named {name} (a {kind} file has the columns: {', '.join(COLUMNS[kind])})"),
-                             (name,)))
+            problems.append(
+                (
+                    Problem(
+                        shown,
+                        header_line,
+                        name,
+                        None,
+                        f"a column named {name} (a {kind} file has the columns: {', '.join(COLUMNS[kind])})",
+                    ),
+                    (name,),
+                )
+            )
         elif check == "column_in_schema":
             name = str(rec.failure_case)
-            problems.append((Problem(shown, header_line, name, name, f"only the columns of a {kind} file "
-                                     f"({', '.join(COLUMNS[kind])})"), (name,)))
+            problems.append(
+                (
+                    Problem(
+                        shown,
+                        header_line,
+                        name,
+                        name,
+                        f"only the columns of a {kind} file ({', '.join(COLUMNS[kind])})",
+                    ),
+                    (name,),
+                )
+            )
         elif check.startswith("rule:"):
             rule = rules[check[5:]]
             if line is None or (rule.name, line) in done_rules:
@@ -145,26 +172,40 @@ def _problems_from(fc: pd.DataFrame, kind: str, shown: str, header_line: int, ra
         elif line is None:
             continue  # a whole-column failure without a row (never expected; rows are reported individually)
         elif check == "not_nullable":
-            problems.append((Problem(shown, line, column, "",
-                                     f"{expected_text(specs[column])} (this column cannot be empty)"), (column,)))
+            problems.append(
+                (
+                    Problem(shown, line, column, "", f"{expected_text(specs[column])} (this column cannot be empty)"),
+                    (column,),
+                )
+            )
         elif check == "field_uniqueness":
             same = raw.index[raw[column] == raw.at[line, column]]
             others = ", ".join(str(i) for i in same if i != line)
-            problems.append((Problem(shown, line, column, txt(raw.at[line, column]),
-                                     f"a unique {column} (also on line {others})"), (column,)))
+            problems.append(
+                (
+                    Problem(
+                        shown, line, column, txt(raw.at[line, column]), f"a unique {column} (also on line {others})"
+                    ),
+                    (column,),
+                )
+            )
         else:
             value = txt(raw.at[line, column]) if column in raw and line in raw.index else txt(rec.failure_case)
             problems.append((Problem(shown, line, column, value, check), (column,)))
     return problems
 
 
-def check_frame(table: Table, kind: str, shown: str, cohort: pd.DataFrame | None,
-                known_bad: set[tuple[int, str]] = frozenset()) -> tuple[pd.DataFrame, list[Problem]]:
+def check_frame(
+    table: Table, kind: str, shown: str, cohort: pd.DataFrame | None, known_bad: set[tuple[int, str]] = frozenset()
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Both stages over a table of text; ``known_bad`` are cells already reported (while reading them), whose
     emptiness and rules are not reported again."""
     raw = table.rows
-    stage1 = [p for p, _ in _problems_from(_failures(raw_schema(kind), raw), kind, shown, table.header_line, raw, {}, None)
-              if (p.line, p.column) not in known_bad]
+    stage1 = [
+        p
+        for p, _ in _problems_from(_failures(raw_schema(kind), raw), kind, shown, table.header_line, raw, {}, None)
+        if (p.line, p.column) not in known_bad
+    ]
     bad_cells = {(p.line, p.column) for p in stage1} | set(known_bad)
     typed = _parse(raw[[c for c in raw.columns if c in COLUMNS[kind]]], kind)
     fc = _failures(typed_schema(kind, cohort), typed)
@@ -179,5 +220,7 @@ def order(problems: list[Problem], kind: str, header: list[str] | None = None) -
     """File-level problems first, then by line, then in the order of the columns (the file's own for others)."""
     pos = {c: i for i, c in enumerate(COLUMNS[kind])}
     extra = {c: len(pos) + i for i, c in enumerate(header or [])}
-    return sorted(problems, key=lambda p: (p.line is not None, p.line or 0,
-                                           pos.get(p.column or "", extra.get(p.column or "", -1)), str(p)))
+    return sorted(
+        problems,
+        key=lambda p: (p.line is not None, p.line or 0, pos.get(p.column or "", extra.get(p.column or "", -1)), str(p)),
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 REGIMEN_NAMES = ("DXR", "DXR+IFM", "GEM+DOC", "PAZ", "TRB", "ERB")
 RESPONSES = ("CR", "PR", "SD", "PD")
@@ -75,8 +75,11 @@ PRIMARY_TREATMENT_SPECS: tuple[Spec, ...] = (
     _binary("local_recurrence_resection", nullable=True),
 )
 
-SPECS: dict[str, tuple[Spec, ...]] = {"cohort": COHORT_SPECS, "regimens": REGIMEN_SPECS,
-                                      "primary_treatment": PRIMARY_TREATMENT_SPECS}
+SPECS: dict[str, tuple[Spec, ...]] = {
+    "cohort": COHORT_SPECS,
+    "regimens": REGIMEN_SPECS,
+    "primary_treatment": PRIMARY_TREATMENT_SPECS,
+}
 COHORT_COLUMNS: list[str] = [s.name for s in COHORT_SPECS]
 REGIMEN_COLUMNS: list[str] = [s.name for s in REGIMEN_SPECS]
 PRIMARY_TREATMENT_COLUMNS: list[str] = [s.name for s in PRIMARY_TREATMENT_SPECS]
@@ -165,159 +168,157 @@ def spec_of(kind: str, column: str) -> Spec | None:
 # verbatim (tests/test_data.py checks that they agree), and the documentation sheet of
 # ``python -m helpers.data template``.
 DOCS: dict[str, dict[str, tuple[str, str, str, str]]] = {
-    'cohort': {
-        'patient_id': ('patient identifier, unique in the file', 'text', 'any non-empty text, unique', 'no'),
-        'age_years': ('age at diagnosis of metastatic disease', 'years (number)', '1 – 110', 'no'),
-        'sex': ('sex', 'category', '`male`, `female`', 'no'),
-        'primary_site': (
-            'site of the primary tumour',
-            'category',
-            '`extremity`, `trunk`, `retroperitoneum`, `others`',
-            'no',
+    "cohort": {
+        "patient_id": ("patient identifier, unique in the file", "text", "any non-empty text, unique", "no"),
+        "age_years": ("age at diagnosis of metastatic disease", "years (number)", "1 – 110", "no"),
+        "sex": ("sex", "category", "`male`, `female`", "no"),
+        "primary_site": (
+            "site of the primary tumour",
+            "category",
+            "`extremity`, `trunk`, `retroperitoneum`, `others`",
+            "no",
         ),
-        'size_cm': ('greatest dimension of the primary tumour', 'cm (number)', '> 0 and ≤ 100', 'no'),
-        'depth': ('depth relative to the investing fascia', 'category', '`superficial`, `deep`', 'no'),
-        'grade': ('FNCLCC histological grade', 'whole number', '`2`, `3`', 'yes (grade unknown)'),
-        'presenting': (
-            'metastasis at initial diagnosis (`synchronous`) or after the initial curative treatment '
-            '(`metachronous`)',
-            'category',
-            '`metachronous`, `synchronous`',
-            'no',
+        "size_cm": ("greatest dimension of the primary tumour", "cm (number)", "> 0 and ≤ 100", "no"),
+        "depth": ("depth relative to the investing fascia", "category", "`superficial`, `deep`", "no"),
+        "grade": ("FNCLCC histological grade", "whole number", "`2`, `3`", "yes (grade unknown)"),
+        "presenting": (
+            "metastasis at initial diagnosis (`synchronous`) or after the initial curative treatment (`metachronous`)",
+            "category",
+            "`metachronous`, `synchronous`",
+            "no",
         ),
-        'interval_to_metastasis_months': (
-            'time from initial diagnosis to metastasis; `0` exactly when synchronous',
-            'months (number)',
-            '≥ 0 and ≤ 600',
-            'no',
+        "interval_to_metastasis_months": (
+            "time from initial diagnosis to metastasis; `0` exactly when synchronous",
+            "months (number)",
+            "≥ 0 and ≤ 600",
+            "no",
         ),
-        'metastasis_year': ('calendar year metastasis was diagnosed', 'year (whole number)', '2006 – 2020', 'no'),
-        'initial_metastatic_sites': (
-            'number of organ sites with metastasis at metastasis diagnosis',
-            'whole number',
-            '1 – 20',
-            'no',
+        "metastasis_year": ("calendar year metastasis was diagnosed", "year (whole number)", "2006 – 2020", "no"),
+        "initial_metastatic_sites": (
+            "number of organ sites with metastasis at metastasis diagnosis",
+            "whole number",
+            "1 – 20",
+            "no",
         ),
-        'initial_metastatic_lesions': (
-            'number of metastatic lesions at metastasis diagnosis',
-            'whole number',
-            '≥ 1, and ≥ `initial_metastatic_sites`',
-            'no',
+        "initial_metastatic_lesions": (
+            "number of metastatic lesions at metastasis diagnosis",
+            "whole number",
+            "≥ 1, and ≥ `initial_metastatic_sites`",
+            "no",
         ),
-        'site_lung': ('lung among the initial metastatic sites', '0/1', '`0`, `1`', 'no'),
-        'site_liver': ('liver among the initial metastatic sites', '0/1', '`0`, `1`', 'no'),
-        'site_muscle': ('muscle among the initial metastatic sites', '0/1', '`0`, `1`', 'no'),
-        'site_lymph_node': ('lymph node(s) among the initial metastatic sites', '0/1', '`0`, `1`', 'no'),
-        'site_bone': ('bone among the initial metastatic sites', '0/1', '`0`, `1`', 'no'),
-        'site_other': (
-            'any other initial metastatic site (skin, peritoneum, ...; may stand for several)',
-            '0/1',
-            '`0`, `1`',
-            'no',
+        "site_lung": ("lung among the initial metastatic sites", "0/1", "`0`, `1`", "no"),
+        "site_liver": ("liver among the initial metastatic sites", "0/1", "`0`, `1`", "no"),
+        "site_muscle": ("muscle among the initial metastatic sites", "0/1", "`0`, `1`", "no"),
+        "site_lymph_node": ("lymph node(s) among the initial metastatic sites", "0/1", "`0`, `1`", "no"),
+        "site_bone": ("bone among the initial metastatic sites", "0/1", "`0`, `1`", "no"),
+        "site_other": (
+            "any other initial metastatic site (skin, peritoneum, ...; may stand for several)",
+            "0/1",
+            "`0`, `1`",
+            "no",
         ),
-        'primary_resection': ('the primary tumour was resected', '0/1', '`0`, `1`', 'no'),
-        'metastasectomy_any': ('any metastasectomy, whatever its intent', '0/1', '`0`, `1`', 'no'),
-        'metastasectomy_curative': (
-            'complete resection of the metastatic lesions (metastasectomy with curative intent)',
-            '0/1',
-            '`0`, `1`',
-            'no',
+        "primary_resection": ("the primary tumour was resected", "0/1", "`0`, `1`", "no"),
+        "metastasectomy_any": ("any metastasectomy, whatever its intent", "0/1", "`0`, `1`", "no"),
+        "metastasectomy_curative": (
+            "complete resection of the metastatic lesions (metastasectomy with curative intent)",
+            "0/1",
+            "`0`, `1`",
+            "no",
         ),
-        'chemo_peri_metastasectomy': (
-            'chemotherapy before and/or after the curative metastasectomy',
-            '0/1',
-            '`0`, `1`',
-            '**empty exactly when** `metastasectomy_curative` is 0',
+        "chemo_peri_metastasectomy": (
+            "chemotherapy before and/or after the curative metastasectomy",
+            "0/1",
+            "`0`, `1`",
+            "**empty exactly when** `metastasectomy_curative` is 0",
         ),
-        'chemotherapy': ('chemotherapy for metastatic disease', '0/1', '`0`, `1`', 'no'),
-        'first_line_regimen': (
-            'first-line regimen for metastatic disease',
-            'category',
-            '`DXR`, `DXR+IFM`, `GEM+DOC`, `PAZ`, `TRB`, `ERB`',
-            'yes; must be empty when `chemotherapy` is 0',
+        "chemotherapy": ("chemotherapy for metastatic disease", "0/1", "`0`, `1`", "no"),
+        "first_line_regimen": (
+            "first-line regimen for metastatic disease",
+            "category",
+            "`DXR`, `DXR+IFM`, `GEM+DOC`, `PAZ`, `TRB`, `ERB`",
+            "yes; must be empty when `chemotherapy` is 0",
         ),
-        'first_line_response': (
-            'best RECIST 1.1 response to the first-line regimen',
-            'category',
-            '`CR`, `PR`, `SD`, `PD`',
-            'yes (not evaluated); must be empty when `chemotherapy` is 0',
+        "first_line_response": (
+            "best RECIST 1.1 response to the first-line regimen",
+            "category",
+            "`CR`, `PR`, `SD`, `PD`",
+            "yes (not evaluated); must be empty when `chemotherapy` is 0",
         ),
-        'radiotherapy': ('radiotherapy for metastatic lesions', '0/1', '`0`, `1`', 'no'),
-        'local_recurrence': (
-            'local recurrence of the resected primary tumour',
-            '0/1',
-            '`0`, `1`',
-            'only when `primary_resection` is 0 (then `0` or empty; never `1`)',
+        "radiotherapy": ("radiotherapy for metastatic lesions", "0/1", "`0`, `1`", "no"),
+        "local_recurrence": (
+            "local recurrence of the resected primary tumour",
+            "0/1",
+            "`0`, `1`",
+            "only when `primary_resection` is 0 (then `0` or empty; never `1`)",
         ),
-        'os_months': (
-            'overall survival: metastasis diagnosis to death or last visit (also the follow-up time)',
-            'months (number)',
-            '> 0 and ≤ 600',
-            'no',
+        "os_months": (
+            "overall survival: metastasis diagnosis to death or last visit (also the follow-up time)",
+            "months (number)",
+            "> 0 and ≤ 600",
+            "no",
         ),
-        'death': ('died (of any cause) by the last visit: the OS event', '0/1', '`0`, `1`', 'no'),
-        'status': (
-            'status at last follow-up: no evidence of disease, alive with disease, died (`DOD`; every death '
+        "death": ("died (of any cause) by the last visit: the OS event", "0/1", "`0`, `1`", "no"),
+        "status": (
+            "status at last follow-up: no evidence of disease, alive with disease, died (`DOD`; every death "
             'counts, as in the paper, whose 34 deaths are all "died of disease")',
-            'category',
-            '`NED`, `AWD`, `DOD`',
-            'no',
+            "category",
+            "`NED`, `AWD`, `DOD`",
+            "no",
         ),
     },
-    'regimens': {
-        'patient_id': (
-            'the patient, as in the cohort file',
-            'text',
-            'a `patient_id` of the cohort file whose `chemotherapy` is 1',
-            'no',
+    "regimens": {
+        "patient_id": (
+            "the patient, as in the cohort file",
+            "text",
+            "a `patient_id` of the cohort file whose `chemotherapy` is 1",
+            "no",
         ),
-        'line': (
-            'line of therapy for metastatic disease (1 = first line)',
-            'whole number',
-            '1 – 20, unique per patient',
-            'no',
+        "line": (
+            "line of therapy for metastatic disease (1 = first line)",
+            "whole number",
+            "1 – 20, unique per patient",
+            "no",
         ),
-        'regimen': ('the regimen', 'category', '`DXR`, `DXR+IFM`, `GEM+DOC`, `PAZ`, `TRB`, `ERB`', 'no'),
-        'best_response': ('best RECIST 1.1 response', 'category', '`CR`, `PR`, `SD`, `PD`', 'no'),
-        'pfs_months': (
-            'progression-free survival: start of the regimen to radiographic progression, stop for adverse '
-            'events, death, or last visit',
-            'months (number)',
-            '> 0 and ≤ 600',
-            'no',
+        "regimen": ("the regimen", "category", "`DXR`, `DXR+IFM`, `GEM+DOC`, `PAZ`, `TRB`, `ERB`", "no"),
+        "best_response": ("best RECIST 1.1 response", "category", "`CR`, `PR`, `SD`, `PD`", "no"),
+        "pfs_months": (
+            "progression-free survival: start of the regimen to radiographic progression, stop for adverse "
+            "events, death, or last visit",
+            "months (number)",
+            "> 0 and ≤ 600",
+            "no",
         ),
-        'pfs_event': (
-            'the PFS interval ended with an event (progression, stop for adverse events, death) rather than '
-            'censoring',
-            '0/1',
-            '`0`, `1`',
-            'no',
+        "pfs_event": (
+            "the PFS interval ended with an event (progression, stop for adverse events, death) rather than censoring",
+            "0/1",
+            "`0`, `1`",
+            "no",
         ),
     },
-    'primary_treatment': {
-        'patient_id': (
-            'the patient, as in the cohort file',
-            'text',
-            'every `patient_id` of the cohort file, once',
-            'no',
+    "primary_treatment": {
+        "patient_id": (
+            "the patient, as in the cohort file",
+            "text",
+            "every `patient_id` of the cohort file, once",
+            "no",
         ),
-        'perioperative_chemo_primary': (
-            'neoadjuvant or adjuvant chemotherapy (or both) around the resection of the primary tumour',
-            '0/1',
-            '`0`, `1`',
-            'exactly when `presenting` is `synchronous` (its chemotherapy is for metastatic disease)',
+        "perioperative_chemo_primary": (
+            "neoadjuvant or adjuvant chemotherapy (or both) around the resection of the primary tumour",
+            "0/1",
+            "`0`, `1`",
+            "exactly when `presenting` is `synchronous` (its chemotherapy is for metastatic disease)",
         ),
-        'perioperative_chemo_primary_regimen': (
+        "perioperative_chemo_primary_regimen": (
             "that chemotherapy's regimen",
-            'category',
-            '`DXR+IFM` (doxorubicin plus ifosfamide), `other`',
-            'yes; empty unless `perioperative_chemo_primary` is 1 (empty there: not recorded)',
+            "category",
+            "`DXR+IFM` (doxorubicin plus ifosfamide), `other`",
+            "yes; empty unless `perioperative_chemo_primary` is 1 (empty there: not recorded)",
         ),
-        'local_recurrence_resection': (
-            'the local recurrence was removed surgically',
-            '0/1',
-            '`0`, `1`',
-            'exactly when `local_recurrence` is not 1',
+        "local_recurrence_resection": (
+            "the local recurrence was removed surgically",
+            "0/1",
+            "`0`, `1`",
+            "exactly when `local_recurrence` is not 1",
         ),
     },
 }
@@ -325,16 +326,27 @@ DATE_DOCS: dict[str, tuple[str, str, str, str]] = {
     "primary_diagnosis_date": (
         "date the primary tumour was first diagnosed; with `metastasis_date`, instead of "
         "`interval_to_metastasis_months`",
-        "date", "not after `metastasis_date`, not in the future", "no"),
+        "date",
+        "not after `metastasis_date`, not in the future",
+        "no",
+    ),
     "metastasis_date": (
         "date metastatic disease was diagnosed, the start of overall survival; instead of `metastasis_year`",
-        "date", "not in the future", "no"),
+        "date",
+        "not in the future",
+        "no",
+    ),
     "last_followup_date": (
         "date of the last visit; with `metastasis_date` (and `death_date`), instead of `os_months`. "
         "Without a `death_date` column: the date of death or of the last visit",
-        "date", "not before `metastasis_date`, not after `death_date`, not in the future",
-        "only when `death_date` is given"),
+        "date",
+        "not before `metastasis_date`, not after `death_date`, not in the future",
+        "only when `death_date` is given",
+    ),
     "death_date": (
         "date of death; with it, `death` may be left out (1 where a date is given)",
-        "date", "not before `metastasis_date`, not in the future", "yes: empty while alive"),
+        "date",
+        "not before `metastasis_date`, not in the future",
+        "yes: empty while alive",
+    ),
 }

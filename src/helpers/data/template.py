@@ -46,8 +46,15 @@ def doc_rows(kind: str) -> list[list[str]]:
         for name in DATE_COLUMNS:
             meaning, unit, allowed, empty = map(plain, DATE_DOCS[name])
             replaces = [c for c, dates in DERIVED_FROM.items() if name in dates]
-            rows.append([name, f"{meaning} (optional: instead of {', '.join(replaces)}, see data/README.md)",
-                         unit, allowed, empty])
+            rows.append(
+                [
+                    name,
+                    f"{meaning} (optional: instead of {', '.join(replaces)}, see data/README.md)",
+                    unit,
+                    allowed,
+                    empty,
+                ]
+            )
     return rows
 
 
@@ -144,19 +151,29 @@ def write_template(out: Path | str, kind: str = "cohort", force: bool = False) -
     if kind not in SPECS:
         raise ValueError(f"kind must be one of {', '.join(SPECS)}, not {kind!r}")
     if suffix == ".csv":
-        files = {out: _csv([COLUMNS[kind]]), out.with_name(out.stem + ".columns.csv"): _csv([DOC_HEADER,
-                                                                                            *doc_rows(kind)])}
+        files = {
+            out: _csv([COLUMNS[kind]]),
+            out.with_name(out.stem + ".columns.csv"): _csv([DOC_HEADER, *doc_rows(kind)]),
+        }
     elif suffix == ".xlsx":
         files = {out: _xlsx(kind)}
     else:
-        raise DataError(out, None, [Problem(shown, None, None, f"a {suffix or 'extensionless'} file name",
-                                            "FILE.csv or FILE.xlsx")])
+        raise DataError(
+            out, None, [Problem(shown, None, None, f"a {suffix or 'extensionless'} file name", "FILE.csv or FILE.xlsx")]
+        )
     if not out.parent.is_dir():
-        raise DataError(out, None, [Problem(shown, None, None, "its folder does not exist",
-                                            "a file name in an existing folder")])
+        raise DataError(
+            out, None, [Problem(shown, None, None, "its folder does not exist", "a file name in an existing folder")]
+        )
     existing = [p for p in files if p.exists()]
     if existing and not force:
-        raise DataError(out, None, [Problem(display(p), None, None, "already exists",
-                                            "a new file name, or --force to replace it") for p in existing])
+        raise DataError(
+            out,
+            None,
+            [
+                Problem(display(p), None, None, "already exists", "a new file name, or --force to replace it")
+                for p in existing
+            ],
+        )
     _write_all(files)
     return list(files)

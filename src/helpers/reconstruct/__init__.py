@@ -23,8 +23,27 @@ from ._cache import use_source_keyed_cache
 use_source_keyed_cache(Path(__file__).parent)  # before the jitted modules are imported
 
 from .api import (  # noqa: E402
-    COUNTS_EXACT, DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_FINISH_ROUNDS, ENSEMBLE_ITERATIONS,
-    FIDELITY_FLOOR, FINISH_ROUNDS, best_of_chains, reconstruct)
+    COUNTS_EXACT,
+    DEFAULT_CHAINS,
+    DEFAULT_ITERATIONS,
+    DEFAULT_SEED,
+    ENSEMBLE_FINISH_ROUNDS,
+    ENSEMBLE_ITERATIONS,
+    FIDELITY_FLOOR,
+    FINISH_ROUNDS,
+    best_of_chains,
+    reconstruct,
+)
 
-__all__ = ["reconstruct", "best_of_chains", "DEFAULT_CHAINS", "DEFAULT_SEED", "DEFAULT_ITERATIONS", "FINISH_ROUNDS",
-           "ENSEMBLE_ITERATIONS", "ENSEMBLE_FINISH_ROUNDS", "FIDELITY_FLOOR", "COUNTS_EXACT"]
+__all__ = [
+    "reconstruct",
+    "best_of_chains",
+    "DEFAULT_CHAINS",
+    "DEFAULT_SEED",
+    "DEFAULT_ITERATIONS",
+    "FINISH_ROUNDS",
+    "ENSEMBLE_ITERATIONS",
+    "ENSEMBLE_FINISH_ROUNDS",
+    "FIDELITY_FLOOR",
+    "COUNTS_EXACT",
+]

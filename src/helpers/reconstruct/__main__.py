@@ -12,16 +12,33 @@ from .report import write, write_tables
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m helpers.reconstruct", description=__doc__)
-    p.add_argument("--out", type=Path, required=True, help="directory to write cohort.csv, regimens.csv, primary_treatment.csv, fidelity.*")
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="directory to write cohort.csv, regimens.csv, primary_treatment.csv, fidelity.*",
+    )
     p.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    p.add_argument("--iterations", type=int, default=None,
-                   help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}, each; with --ensemble "
-                        f"{ENSEMBLE_ITERATIONS:,}; the schedule is counted in iterations)")
-    p.add_argument("--rounds", type=int, default=None,
-                   help=f"most rounds of the finisher per search (default {FINISH_ROUNDS}; 0: none)")
-    p.add_argument("--chains", type=int, default=None,
-                   help=f"independent searches from seeds SEED, SEED+1, ... on --jobs workers; the one that "
-                        f"reproduces the most printed numbers is written (default {DEFAULT_CHAINS})")
+    p.add_argument(
+        "--iterations",
+        type=int,
+        default=None,
+        help=f"annealing iterations (default {DEFAULT_ITERATIONS:,}, each; with --ensemble "
+        f"{ENSEMBLE_ITERATIONS:,}; the schedule is counted in iterations)",
+    )
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=None,
+        help=f"most rounds of the finisher per search (default {FINISH_ROUNDS}; 0: none)",
+    )
+    p.add_argument(
+        "--chains",
+        type=int,
+        default=None,
+        help=f"independent searches from seeds SEED, SEED+1, ... on --jobs workers; the one that "
+        f"reproduces the most printed numbers is written (default {DEFAULT_CHAINS})",
+    )
     p.add_argument("--no-report", action="store_true", help="skip fidelity.csv / fidelity.md")
     from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: issue 7, see helpers.ensemble
 
@@ -35,8 +52,16 @@ def main(argv=None) -> int:
     write_tables(best.cohort, best.regimens, a.out, best.primary)
     if not a.no_report:  # best.card was judged on these very bytes (report.fidelity_as_written)
         iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations
-        write(best.card, a.out, a.seed, iterations, best.chains, best.seed, best.matched,
-              FINISH_ROUNDS if a.rounds is None else a.rounds)
+        write(
+            best.card,
+            a.out,
+            a.seed,
+            iterations,
+            best.chains,
+            best.seed,
+            best.matched,
+            FINISH_ROUNDS if a.rounds is None else a.rounds,
+        )
     return 0
 
 

@@ -56,8 +56,14 @@ class Searched(NamedTuple):
     conflicts: dict  # published id -> finish.Conflict, for each search target missed (when asked for)
 
 
-def search(seed: int = DEFAULT_SEED, iterations: int | None = None, finish_rounds: int | None = None,
-           diagnose: bool = False, spec: dict | None = None, published: pd.DataFrame | None = None) -> Searched:
+def search(
+    seed: int = DEFAULT_SEED,
+    iterations: int | None = None,
+    finish_rounds: int | None = None,
+    diagnose: bool = False,
+    spec: dict | None = None,
+    published: pd.DataFrame | None = None,
+) -> Searched:
     """Stages 1-3: the structure, the coarse search and the finisher, then the placed times.  ``diagnose``:
     also say, for each search target missed, what the nearest fine change that meets it would lose."""
     published = load_published() if published is None else published
@@ -70,8 +76,17 @@ def search(seed: int = DEFAULT_SEED, iterations: int | None = None, finish_round
     t, death = start_times(s, spec, targets, rng)
     energy, hits, missed = np.nan, -1, {}
     if iterations > 0:
-        st = anneal(s, t, death, targets, rng, iterations, factor_iterations=int(iterations * FACTOR_SHARE),
-                    t0=T_START, t1=T_END)
+        st = anneal(
+            s,
+            t,
+            death,
+            targets,
+            rng,
+            iterations,
+            factor_iterations=int(iterations * FACTOR_SHARE),
+            t0=T_START,
+            t1=T_END,
+        )
         if finish_rounds > 0:
             finish(st, finish_rounds)
         energy, hits = st.energy()
@@ -81,8 +96,9 @@ def search(seed: int = DEFAULT_SEED, iterations: int | None = None, finish_round
     return Searched(s, t, np.asarray(death).astype(np.int8), spec, rng, energy, int(round(hits)), missed)
 
 
-def reconstruct(seed: int = DEFAULT_SEED, iterations: int | None = None,
-                finish_rounds: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def reconstruct(
+    seed: int = DEFAULT_SEED, iterations: int | None = None, finish_rounds: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A SYNTHETIC cohort and its regimen lines; a pure function of its arguments."""
     r = search(seed, iterations, finish_rounds)
     return assemble(r.structure, r.times, r.death, r.spec, r.rng)
@@ -120,8 +136,13 @@ def _chain(seed: int, iterations: int | None, finish_rounds: int | None):
     return cohort, regimens, primary, card, int(scorecard.summary(card).loc[("all", "all"), "matched"])
 
 
-def best_of_chains(seed: int = DEFAULT_SEED, iterations: int | None = None, chains: int | None = None,
-                   n_jobs: int = -1, finish_rounds: int | None = None) -> Best:
+def best_of_chains(
+    seed: int = DEFAULT_SEED,
+    iterations: int | None = None,
+    chains: int | None = None,
+    n_jobs: int = -1,
+    finish_rounds: int | None = None,
+) -> Best:
     """Restarts: :func:`search` from seeds ``seed .. seed + chains - 1`` (``n_jobs`` processes, -1: all
     cores), each judged by the fidelity report (printed numbers matched); the best is kept, the lowest seed
     on a tie.  Each chain is a pure function of its seed, so the choice is too."""

@@ -16,12 +16,36 @@ from helpers.factors import AGE_CUTOFF, ERA_SPLIT, FACTORS, INTERVAL_CUTOFF, SIZ
 from .structure import Structure, code
 
 COHORT_COLUMNS = [
-    "patient_id", "age_years", "sex", "primary_site", "size_cm", "depth", "grade", "presenting",
-    "interval_to_metastasis_months", "metastasis_year", "initial_metastatic_sites", "initial_metastatic_lesions",
-    "site_lung", "site_liver", "site_muscle", "site_lymph_node", "site_bone", "site_other",
-    "primary_resection", "metastasectomy_any", "metastasectomy_curative", "chemo_peri_metastasectomy",
-    "chemotherapy", "first_line_regimen", "first_line_response", "radiotherapy", "local_recurrence",
-    "os_months", "death", "status",
+    "patient_id",
+    "age_years",
+    "sex",
+    "primary_site",
+    "size_cm",
+    "depth",
+    "grade",
+    "presenting",
+    "interval_to_metastasis_months",
+    "metastasis_year",
+    "initial_metastatic_sites",
+    "initial_metastatic_lesions",
+    "site_lung",
+    "site_liver",
+    "site_muscle",
+    "site_lymph_node",
+    "site_bone",
+    "site_other",
+    "primary_resection",
+    "metastasectomy_any",
+    "metastasectomy_curative",
+    "chemo_peri_metastasectomy",
+    "chemotherapy",
+    "first_line_regimen",
+    "first_line_response",
+    "radiotherapy",
+    "local_recurrence",
+    "os_months",
+    "death",
+    "status",
 ]
 REGIMEN_COLUMNS = ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
 SITES = ["lung", "liver", "muscle", "lymph_node", "bone", "other"]
@@ -48,8 +72,9 @@ def era_allowed(os_tenths: np.ndarray) -> np.ndarray:
     return max_year(os_tenths) >= ERA_SPLIT + 1
 
 
-def spread(n: int, lo: float, hi: float, median: float, n_low: int, cut: float, step: float,
-           rng: np.random.Generator) -> np.ndarray:
+def spread(
+    n: int, lo: float, hi: float, median: float, n_low: int, cut: float, step: float, rng: np.random.Generator
+) -> np.ndarray:
     """``n`` sorted values on a ``step`` grid with exact min ``lo``, max ``hi``, median ``median`` and
     exactly ``n_low`` values ``<= cut``.
 
@@ -121,15 +146,15 @@ def _sites(s: Structure, spec: dict, rng: np.random.Generator) -> np.ndarray:
         t = rng.permutation(tokens)
         m = np.zeros((n, len(SITES)), np.int8)
         m[single, t[: len(single)]] = 1
-        rest_t = list(t[len(single):])
+        rest_t = list(t[len(single) :])
         ok = True
         for j, p in enumerate(multi):
-            mine = rest_t[2 * j: 2 * j + 2]
+            mine = rest_t[2 * j : 2 * j + 2]
             if mine[0] == mine[1]:
                 ok = False
                 break
             m[p, mine] = 1
-        extra = rest_t[2 * len(multi):]
+        extra = rest_t[2 * len(multi) :]
         for tok in extra:  # more tokens than slots: third sites
             cand = [p for p in multi if m[p, tok] == 0]
             if not cand:
@@ -191,8 +216,9 @@ def _pfs_values(lines: pd.DataFrame, median: float, rng: np.random.Generator) ->
     return v / TENTH
 
 
-def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
-             rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def assemble(
+    s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The cohort and regimen tables for a structure and its event times."""
     n, nc = s.n, s.n_cur
     c = s.codes
@@ -209,8 +235,9 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     meta = c["presenting"] == code("presenting", "metachronous")
     short = meta & cur & (c["interval"] == code("interval", "<=6"))
     n_short = int(short.sum())
-    ivals = spread(int(meta.sum()), int_spec["min"], int_spec["max"], int_spec["median"], n_short, INTERVAL_CUTOFF,
-                   0.1, rng)
+    ivals = spread(
+        int(meta.sum()), int_spec["min"], int_spec["max"], int_spec["median"], n_short, INTERVAL_CUTOFF, 0.1, rng
+    )
     interval = np.zeros(n)
     interval[meta] = _place(ivals, short[meta], n_short, rng)
 
@@ -253,18 +280,35 @@ def assemble(s: Structure, os_tenths: np.ndarray, death: np.ndarray, spec: dict,
     pid[perm] = ids
     grade = np.where(c["grade"] < 0, "", np.array(["2", "3"], object)[np.maximum(c["grade"], 0)])
     peri = np.where(cur, np.where(c["chemo_peri_metastasectomy"] == 0, "1", "0"), "")
-    cohort = pd.DataFrame({
-        "patient_id": pid, "age_years": age, "sex": lev("sex"), "primary_site": lev("primary_site"),
-        "size_cm": size, "depth": lev("depth"), "grade": grade, "presenting": lev("presenting"),
-        "interval_to_metastasis_months": np.round(interval, 1), "metastasis_year": year,
-        "initial_metastatic_sites": n_sites, "initial_metastatic_lesions": lesions,
-        **{f"site_{k}": sites[:, i] for i, k in enumerate(SITES)},
-        "primary_resection": (c["primary_resection"] == 0).astype(int), "metastasectomy_any": met_any,
-        "metastasectomy_curative": cur.astype(int), "chemo_peri_metastasectomy": peri,
-        "chemotherapy": (c["chemotherapy"] == 0).astype(int), "first_line_regimen": first_reg,
-        "first_line_response": first_resp, "radiotherapy": (c["radiotherapy"] == 0).astype(int),
-        "local_recurrence": local, "os_months": os_tenths / TENTH, "death": death.astype(int), "status": status,
-    })[COHORT_COLUMNS]
+    cohort = pd.DataFrame(
+        {
+            "patient_id": pid,
+            "age_years": age,
+            "sex": lev("sex"),
+            "primary_site": lev("primary_site"),
+            "size_cm": size,
+            "depth": lev("depth"),
+            "grade": grade,
+            "presenting": lev("presenting"),
+            "interval_to_metastasis_months": np.round(interval, 1),
+            "metastasis_year": year,
+            "initial_metastatic_sites": n_sites,
+            "initial_metastatic_lesions": lesions,
+            **{f"site_{k}": sites[:, i] for i, k in enumerate(SITES)},
+            "primary_resection": (c["primary_resection"] == 0).astype(int),
+            "metastasectomy_any": met_any,
+            "metastasectomy_curative": cur.astype(int),
+            "chemo_peri_metastasectomy": peri,
+            "chemotherapy": (c["chemotherapy"] == 0).astype(int),
+            "first_line_regimen": first_reg,
+            "first_line_response": first_resp,
+            "radiotherapy": (c["radiotherapy"] == 0).astype(int),
+            "local_recurrence": local,
+            "os_months": os_tenths / TENTH,
+            "death": death.astype(int),
+            "status": status,
+        }
+    )[COHORT_COLUMNS]
     regimens["patient_id"] = pid[regimens["patient_id"].to_numpy()]
     cohort = cohort.sort_values("patient_id", kind="stable").reset_index(drop=True)
     regimens = regimens.sort_values(["patient_id", "line"], kind="stable").reset_index(drop=True)
@@ -383,8 +427,15 @@ def _regimens(s: Structure, os_tenths, death, spec, rng, era_hi):
     finds its lines; tests/test_reconstruct.py asserts there are none in the committed cohort)."""
     reach = era_hi + 1 + os_tenths / TENTH / 12  # the latest calendar time each patient can be followed to
     try:
-        return _plan_regimens(s, os_tenths, death, spec, rng, era_hi,
-                              lambda p, r: r not in APPROVAL or reach[p] - APPROVAL[r] >= MIN_ROOM / 12)
+        return _plan_regimens(
+            s,
+            os_tenths,
+            death,
+            spec,
+            rng,
+            era_hi,
+            lambda p, r: r not in APPROVAL or reach[p] - APPROVAL[r] >= MIN_ROOM / 12,
+        )
     except ValueError:
         return _plan_regimens(s, os_tenths, death, spec, rng, None, lambda p, r: True)
 
@@ -412,13 +463,16 @@ def _plan_regimens(s: Structure, os_tenths, death, spec, rng, era_hi, can):
         for p, r in zip(pall, t):
             pd_ = c["first_line_response"][p] == code("first_line_response", "PD")
             need.setdefault(r, [0, 0])[1 if pd_ else 0] += 1
-        ok = all(need[r][1] <= pools[r].count("PD") and need[r][0] <= pools[r].count("PR") + pools[r].count("SD")
-                 for r in need) and all(can(p, r) for p, r in zip(pall, t))
+        ok = all(
+            need[r][1] <= pools[r].count("PD") and need[r][0] <= pools[r].count("PR") + pools[r].count("SD")
+            for r in need
+        ) and all(can(p, r) for p, r in zip(pall, t))
         if ok:
             break
     else:
-        raise ValueError("first-line responses cannot be matched to Table 2's response counts and the drugs'"
-                         " approval years")
+        raise ValueError(
+            "first-line responses cannot be matched to Table 2's response counts and the drugs' approval years"
+        )
     for p, r in zip(pall, t):
         want = ["PD"] if c["first_line_response"][p] == code("first_line_response", "PD") else ["PR", "SD"]
         k = next(i for i, x in enumerate(pools[r]) if x in want)

@@ -16,8 +16,8 @@ the printed rounding interval, and the value targets (medians, 5-year rates, fol
 set of pins one placement of values can meet (``pins.pin_chain``).  The temperature falls geometrically
 over a fixed number of iterations; then each factor in turn gets a short annealing of its own swaps
 (the order fixed), which finishes p-values the joint search left just outside their intervals.
-:func:`place_times` turns an order into times (``pins.place``).  Random numbers come from one seeded ``numpy`` Generator,
-so the result is a pure function of the seed and the iteration budget.
+:func:`place_times` turns an order into times (``pins.place``).  Random numbers come from one seeded ``numpy``
+Generator, so the result is a pure function of the seed and the iteration budget.
 """
 
 from __future__ import annotations
@@ -81,10 +81,39 @@ class RankSearch:
 
     def run(self, U, IJ, temps, mix, cur_swaps=CUR_SWAPS, non_swaps=NON_SWAPS) -> None:
         tg = self.tg
-        anneal_chunk(U, IJ, temps, self.rank, self.order, self.death, self.s.C, self.G, self.K, self.X,
-                     self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, self.s.n_cur, tg.tmed, tg.tp, tg.tcox, tg.tguide,
-                     tg.ts5, self.rows5, self.lev5, tg.tscal, self.params, self.state, self.best_rank,
-                     self.best_death, self.best_C, mix, cur_swaps, non_swaps)
+        anneal_chunk(
+            U,
+            IJ,
+            temps,
+            self.rank,
+            self.order,
+            self.death,
+            self.s.C,
+            self.G,
+            self.K,
+            self.X,
+            self.row_fac,
+            self.row_sub,
+            self.cox_fac,
+            self.cox_bad,
+            self.s.n_cur,
+            tg.tmed,
+            tg.tp,
+            tg.tcox,
+            tg.tguide,
+            tg.ts5,
+            self.rows5,
+            self.lev5,
+            tg.tscal,
+            self.params,
+            self.state,
+            self.best_rank,
+            self.best_death,
+            self.best_C,
+            mix,
+            cur_swaps,
+            non_swaps,
+        )
 
     def energy(self) -> tuple[float, float]:
         """(loss, hits) of the current state, computed afresh."""
@@ -116,8 +145,9 @@ def place_times(order, rank, death, C, G, K, tg: Targets, rows5, lev5) -> np.nda
     pval = np.full(R, np.nan)
     km_ranks(order, death, G, K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
     items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-    m, _, era_rank = state_pins(order, death, C, ERA, G, x1, x2, tg.tmed, tg.tscal, tg.ts5, rows5, lev5, ERA_MAX_T,
-                                items)
+    m, _, era_rank = state_pins(
+        order, death, C, ERA, G, x1, x2, tg.tmed, tg.tscal, tg.ts5, rows5, lev5, ERA_MAX_T, items
+    )
     _, pred, w_end, top = pin_chain(items, m, 1.0)
     v = place(items, m, pred, w_end, top, n, era_rank, ERA_MAX_T, 1)
     return v[rank]
@@ -134,9 +164,20 @@ def _chunks(rng, total, chunk, t0, t1):
         done += m
 
 
-def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng: np.random.Generator,
-           iterations: int, factor_iterations: int = 0, t0: float = 1.0, t1: float = 0.01,
-           factor_t0: float | None = None, factor_t1: float | None = None, chunk: int = 8192):
+def anneal(
+    s: Structure,
+    t: np.ndarray,
+    death: np.ndarray,
+    targets: Targets,
+    rng: np.random.Generator,
+    iterations: int,
+    factor_iterations: int = 0,
+    t0: float = 1.0,
+    t1: float = 0.01,
+    factor_t0: float | None = None,
+    factor_t1: float | None = None,
+    chunk: int = 8192,
+):
     """Anneal from the order of the times ``t`` (``iterations``), then each factor alone
     (``factor_iterations`` each); returns the search state at the best loss seen (:class:`RankSearch`)."""
     factor_t0 = FACTOR_T0 if factor_t0 is None else factor_t0
@@ -155,7 +196,6 @@ def anneal(s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng
                 st.run(U, IJ, temps, FACTOR_ONLY, cur, non)
             st.restore_best()
     return st
-
 
 
 def start_times(s, spec, targets, rng):

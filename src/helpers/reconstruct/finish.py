@@ -120,17 +120,29 @@ class State:
         self.rank[order] = np.arange(len(order))
 
     @classmethod
-    def of(cls, st) -> "State":
+    def of(cls, st) -> State:
         return cls(st.order.copy(), st.death.copy(), st.s.C.copy(), st.G.copy(), st.X.copy())
 
-    def copy(self) -> "State":
+    def copy(self) -> State:
         return State(self.order.copy(), self.death.copy(), self.C.copy(), self.G.copy(), self.X.copy())
 
-    def apply(self, st, moves) -> "State":
+    def apply(self, st, moves) -> State:
         out = self.copy()
         for mv in moves:
-            apply_move(mv, out.order, out.rank, out.death, out.C, out.G, out.X, st.row_fac, st.row_sub, st.cox_fac,
-                       st.cox_bad, st.s.n_cur)
+            apply_move(
+                mv,
+                out.order,
+                out.rank,
+                out.death,
+                out.C,
+                out.G,
+                out.X,
+                st.row_fac,
+                st.row_sub,
+                st.cox_fac,
+                st.cox_bad,
+                st.s.n_cur,
+            )
         return out
 
 
@@ -145,8 +157,23 @@ class Score(NamedTuple):
 def score(st, bx: Boxes, s: State) -> Score:
     """The exact score of a state."""
     tg = st.tg
-    _, hits, pval, cx, _ = evaluate_state(s.order, s.death, s.C, s.G, st.K, s.X, tg.tmed, tg.tp, tg.tcox, tg.tguide,
-                                          tg.ts5, st.rows5, st.lev5, tg.tscal, st.params)
+    _, hits, pval, cx, _ = evaluate_state(
+        s.order,
+        s.death,
+        s.C,
+        s.G,
+        st.K,
+        s.X,
+        tg.tmed,
+        tg.tp,
+        tg.tcox,
+        tg.tguide,
+        tg.ts5,
+        st.rows5,
+        st.lev5,
+        tg.tscal,
+        st.params,
+    )
     y = statistics(pval, cx, st, bx)
     h, dist = box_hits(y, bx.T, bx.n_p, CAP)
     return Score(hits - LAMBDA * dist, hits, hits - h, dist, y)
@@ -346,6 +373,7 @@ def finish(st, rounds: int = ROUNDS, verify: int = VERIFY) -> list[Score]:
 # what each miss conflicts with
 # --------------------------------------------------------------------------------------------------
 
+
 class Conflict(NamedTuple):
     """The nearest fine change that reaches a missed target: its moves, and the targets it would lose."""
 
@@ -357,10 +385,10 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
     """Whether the state meets each target, in the order of :func:`target_ids`: the medians, the log-rank p
     values, the Cox numbers, the 5-year rates and the follow-up.  A value target is met when the heaviest
     chain of pins (``pins.pin_chain``), the one the placed times meet, holds it."""
+    from .coarse import ERA_MAX_T
     from .kernel import ERA, state_pins
     from .pins import ITEM_COLS, pin_chain
     from .ranks import five_year_curves, km_ranks
-    from .coarse import ERA_MAX_T
 
     tg = st.tg
     n, R = len(s.order), s.G.shape[0]
@@ -368,8 +396,9 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
     pval = np.full(R, np.nan)
     km_ranks(s.order, s.death, s.G, st.K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
     items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-    m, _, _ = state_pins(s.order, s.death, s.C, ERA, s.G, x1, x2, tg.tmed, tg.tscal, tg.ts5, st.rows5, st.lev5,
-                         ERA_MAX_T, items)
+    m, _, _ = state_pins(
+        s.order, s.death, s.C, ERA, s.G, x1, x2, tg.tmed, tg.tscal, tg.ts5, st.rows5, st.lev5, ERA_MAX_T, items
+    )
     _, pred, _, q = pin_chain(items, m, 1.0)
     keys = [tuple(items[z, :5]) for z in range(m)]  # identical pins are one item of the chain
     held = set()
@@ -377,8 +406,9 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
         held.add(keys[q])
         q = int(pred[q])
     chain = {int(items[z, 6]) for z in range(m) if keys[z] in held}
-    med = np.array([(np.isnan(x1[int(r), int(g)]) if nr else (j in chain))
-                    for j, (r, g, _, _, nr, _) in enumerate(tg.tmed)], bool)
+    med = np.array(
+        [(np.isnan(x1[int(r), int(g)]) if nr else (j in chain)) for j, (r, g, _, _, nr, _) in enumerate(tg.tmed)], bool
+    )
     S5, last5 = five_year_curves(s.order, s.death, s.G, st.rows5, st.lev5, n)
     five = np.zeros(len(tg.ts5), bool)
     for code in chain:
@@ -386,10 +416,25 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
         if 0 <= k < n:
             five |= (k < last5) & (100 * S5[:, k] >= tg.ts5[:, 2]) & (100 * S5[:, k] <= tg.ts5[:, 3])
     scal = np.array([1000 + j in chain for j in range(len(tg.tscal))], bool)
-    _, _, pv, cx, _ = evaluate_state(s.order, s.death, s.C, s.G, st.K, s.X, tg.tmed, tg.tp, tg.tcox, tg.tguide,
-                                     tg.ts5, st.rows5, st.lev5, tg.tscal, st.params)
+    _, _, pv, cx, _ = evaluate_state(
+        s.order,
+        s.death,
+        s.C,
+        s.G,
+        st.K,
+        s.X,
+        tg.tmed,
+        tg.tp,
+        tg.tcox,
+        tg.tguide,
+        tg.ts5,
+        st.rows5,
+        st.lev5,
+        tg.tscal,
+        st.params,
+    )
     y = statistics(pv, cx, st, bx)
-    cont = np.array([box_hits(y, bx.T[t:t + 1], bx.n_p, CAP)[0] > 0 for t in range(len(bx.T))], bool)
+    cont = np.array([box_hits(y, bx.T[t : t + 1], bx.n_p, CAP)[0] > 0 for t in range(len(bx.T))], bool)
     return np.concatenate([med, cont, five, scal])
 
 
@@ -420,8 +465,9 @@ def conflicts(st) -> dict:
         if lost:
             fewest = min(lost, key=len)
             out[keys[j]] = Conflict(1, tuple(keys[i] for i in fewest))
-    cont = np.array([j - first_cont for j in np.flatnonzero(~b) if keys[j] not in out
-                     and 0 <= j - first_cont < len(bx.T)], np.int64)
+    cont = np.array(
+        [j - first_cont for j in np.flatnonzero(~b) if keys[j] not in out and 0 <= j - first_cont < len(bx.T)], np.int64
+    )
     pairs = _nearest_pairs(now.y, effects, bx.T, bx.n_p, cont, F, CAP) if len(cont) else np.zeros((0, 2), np.int64)
     for t, (a, c) in zip(cont, pairs):
         j = first_cont + int(t)
@@ -450,7 +496,7 @@ def _nearest_pairs(y0, dY, T, n_p, wanted, F, cap):
             s = -1.0
             for q in range(m):
                 t = wanted[q]
-                if box_hits(y, T[t:t + 1], n_p, cap)[0] <= 0:
+                if box_hits(y, T[t : t + 1], n_p, cap)[0] <= 0:
                     continue
                 if s < 0:
                     s = box_hits(y, T, n_p, cap)[0]

@@ -23,7 +23,8 @@ from .score import cox_fit
 from .structure import CODED
 
 AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, INTERVAL, LESIONS, PERI, FLR, ERA, CUR = (
-    CODED.index(k) for k in CODED)
+    CODED.index(k) for k in CODED
+)
 SYNC = 1  # presenting: metachronous 0, synchronous 1
 NO = 1  # yes/no factors: yes 0, no 1
 YES = 0
@@ -82,8 +83,12 @@ def refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i):
     """Recompute patient ``i``'s column of the grouping matrix ``G`` and Cox design ``X``."""
     for r in range(G.shape[0]):
         sub = row_sub[r]
-        inside = (sub == 0 or (sub == 1 and i < n_cur) or (sub == 2 and i >= n_cur)
-                  or (sub == 3 and i >= n_cur and C[CHEMO, i] == YES))
+        inside = (
+            sub == 0
+            or (sub == 1 and i < n_cur)
+            or (sub == 2 and i >= n_cur)
+            or (sub == 3 and i >= n_cur and C[CHEMO, i] == YES)
+        )
         if not inside:
             G[r, i] = -1
         elif row_fac[r] < 0:
@@ -125,8 +130,35 @@ def state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev
 
 
 @nb.njit(cache=True)
-def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, tguide, ts5, rows5, lev5,
-              tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale):
+def rank_loss(
+    order,
+    death,
+    C,
+    era_row,
+    G,
+    x1,
+    x2,
+    send,
+    pval,
+    cx,
+    ok,
+    tmed,
+    tp,
+    tcox,
+    tguide,
+    ts5,
+    rows5,
+    lev5,
+    tscal,
+    alpha,
+    era_cap,
+    items,
+    memo,
+    cap,
+    pin_miss,
+    p_scale,
+    cox_scale,
+):
     """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
     (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
     a missed value target ``pin_miss``.  A *guide* (``tguide`` rows: kind 0 = beta, 1 = SE of a Cox
@@ -182,7 +214,7 @@ def rank_loss(order, death, C, era_row, G, x1, x2, send, pval, cx, ok, tmed, tp,
         top, _, _, _ = pin_chain(items, m, 1.0)
         memo[0, 0] = m
         memo[0, 1] = top
-        memo[1:m + 1, :] = items[:m, :]
+        memo[1 : m + 1, :] = items[:m, :]
     hits += top
     loss += (total - top) * pin_miss
     return loss, hits
@@ -207,17 +239,53 @@ def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncoun
 
 
 @nb.njit(cache=True)
-def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub, cox_fac, cox_bad, n_cur,
-                 tmed, tp, tcox, tguide, ts5, rows5, lev5, tscal, params, state, best_rank, best_death, best_C, mix,
-                 cur_swaps, non_swaps):
+def anneal_chunk(
+    U,
+    IJ,
+    temps,
+    rank,
+    order,
+    death,
+    C,
+    G,
+    K,
+    X,
+    row_fac,
+    row_sub,
+    cox_fac,
+    cox_bad,
+    n_cur,
+    tmed,
+    tp,
+    tcox,
+    tguide,
+    ts5,
+    rows5,
+    lev5,
+    tscal,
+    params,
+    state,
+    best_rank,
+    best_death,
+    best_C,
+    mix,
+    cur_swaps,
+    non_swaps,
+):
     """Run ``len(U)`` annealing iterations in place.  ``state`` = [energy, hits, best_energy, best_hits,
     cox_ok, accepted]; ``params`` = [alpha, era_cap, cap, pin_miss, p_scale, cox_scale]; ``mix``:
     cumulative probabilities of the moves (swap with a neighbour in rank, swap with anyone, move to a new
     rank, swap death with censoring, swap a factor; the rest flips an era), then the shares of death swaps
     and of factor swaps with the nearest patient in the order.  ``cur_swaps``/``non_swaps``: the factors
     swapped within each subset.  ``U`` has 5 uniform numbers per iteration, ``IJ`` 3 integers."""
-    alpha, era_cap, cap, pin_miss, p_scale, cox_scale = (params[0], params[1], params[2], params[3],
-                                                         params[4], params[5])
+    alpha, era_cap, cap, pin_miss, p_scale, cox_scale = (
+        params[0],
+        params[1],
+        params[2],
+        params[3],
+        params[4],
+        params[5],
+    )
     n = rank.shape[0]
     R = G.shape[0]
     has_cox = tcox.shape[0] > 0
@@ -232,10 +300,36 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
     beta = np.zeros(X.shape[1])
     beta0 = beta.copy()
     ncount = np.zeros((R, 4))  # group sizes per row: order and death moves keep them
-    ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, ncount, True, cx, has_cox,
-                     beta)
-    energy, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, tguide, ts5, rows5,
-                             lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
+    ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, ncount, True, cx, has_cox, beta)
+    energy, hits = rank_loss(
+        order,
+        death,
+        C,
+        ERA,
+        G,
+        x1,
+        x2,
+        send,
+        pval,
+        cx,
+        ok,
+        tmed,
+        tp,
+        tcox,
+        tguide,
+        ts5,
+        rows5,
+        lev5,
+        tscal,
+        alpha,
+        era_cap,
+        items,
+        memo,
+        cap,
+        pin_miss,
+        p_scale,
+        cox_scale,
+    )
     send0 = send.copy()
     pval0 = pval.copy()
     ncount0 = ncount.copy()
@@ -404,12 +498,56 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
             beta0[:] = beta
         ok_new = ok
         if nr > 0 or cox_dirty:
-            ok_new = _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncount, recount, cx,
-                                 cox_dirty and has_cox, beta)
+            ok_new = _stats_rows(
+                rank,
+                order,
+                death,
+                G,
+                K,
+                X,
+                rows,
+                nr,
+                send,
+                pval,
+                x1,
+                x2,
+                ncount,
+                recount,
+                cx,
+                cox_dirty and has_cox,
+                beta,
+            )
             if not (cox_dirty and has_cox):
                 ok_new = ok
-        e, h = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok_new, tmed, tp, tcox, tguide, ts5, rows5,
-                         lev5, tscal, alpha, era_cap, items, memo, cap, pin_miss, p_scale, cox_scale)
+        e, h = rank_loss(
+            order,
+            death,
+            C,
+            ERA,
+            G,
+            x1,
+            x2,
+            send,
+            pval,
+            cx,
+            ok_new,
+            tmed,
+            tp,
+            tcox,
+            tguide,
+            ts5,
+            rows5,
+            lev5,
+            tscal,
+            alpha,
+            era_cap,
+            items,
+            memo,
+            cap,
+            pin_miss,
+            p_scale,
+            cox_scale,
+        )
         de = e - energy
         if de <= 0 or U[it, 3] < math.exp(-de / temps[it]):
             energy = e
@@ -455,7 +593,6 @@ def anneal_chunk(U, IJ, temps, rank, order, death, C, G, K, X, row_fac, row_sub,
     state[5] += accepted
 
 
-
 @nb.njit(cache=True)
 def evaluate_state(order, death, C, G, K, X, tmed, tp, tcox, tguide, ts5, rows5, lev5, tscal, params):
     """Every rank statistic of a state computed afresh (the Cox fit from 0, as R): (loss, hits, log-rank p per
@@ -471,12 +608,56 @@ def evaluate_state(order, death, C, G, K, X, tmed, tp, tcox, tguide, ts5, rows5,
     x2 = np.full((R, 4), np.nan)
     cx = np.full((4, X.shape[1]), np.nan)
     beta = np.zeros(X.shape[1])
-    ok = _stats_rows(rank, order, death, G, K, X, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True, cx,
-                     tcox.shape[0] > 0, beta)
+    ok = _stats_rows(
+        rank,
+        order,
+        death,
+        G,
+        K,
+        X,
+        np.arange(R),
+        R,
+        send,
+        pval,
+        x1,
+        x2,
+        np.zeros((R, 4)),
+        True,
+        cx,
+        tcox.shape[0] > 0,
+        beta,
+    )
     items = np.zeros((tmed.shape[0] + tscal.shape[0] + n + 1, ITEM_COLS))
     memo = np.full((items.shape[0] + 1, ITEM_COLS), -1.0)
-    loss, hits = rank_loss(order, death, C, ERA, G, x1, x2, send, pval, cx, ok, tmed, tp, tcox, tguide, ts5, rows5,
-                           lev5, tscal, params[0], params[1], items, memo, params[2], params[3], params[4], params[5])
+    loss, hits = rank_loss(
+        order,
+        death,
+        C,
+        ERA,
+        G,
+        x1,
+        x2,
+        send,
+        pval,
+        cx,
+        ok,
+        tmed,
+        tp,
+        tcox,
+        tguide,
+        ts5,
+        rows5,
+        lev5,
+        tscal,
+        params[0],
+        params[1],
+        items,
+        memo,
+        params[2],
+        params[3],
+        params[4],
+        params[5],
+    )
     return loss, hits, pval, cx, ok
 
 

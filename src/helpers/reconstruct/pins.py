@@ -125,8 +125,9 @@ def pin_chain(items, m, lo_w):
     key = np.empty(m)
     for q in range(m):
         wh = items[q, 3] if items[q, 3] > -1.0 else -1.0
-        key[q] = (((items[q, 0] * 256.0 + items[q, 1]) * 4096.0 + items[q, 2] + 1.0) * 4096.0 + wh + 1.0) * 4.0 \
-            + items[q, 4]
+        key[q] = (((items[q, 0] * 256.0 + items[q, 1]) * 4096.0 + items[q, 2] + 1.0) * 4096.0 + wh + 1.0) * 4.0 + items[
+            q, 4
+        ]
     srt = np.argsort(key)
     # identical pins (one patient is the median of several groups) merge into one, weights summed
     idx = np.empty(m, np.int64)
@@ -188,8 +189,17 @@ def pin_chain(items, m, lo_w):
     return top, pred, w_end, top_i
 
 
-def place(items: np.ndarray, m: int, pred: np.ndarray, w_end: np.ndarray, top_i: int, n: int,
-          era_rank: int, era_cap: int, lo_w: int) -> np.ndarray:
+def place(
+    items: np.ndarray,
+    m: int,
+    pred: np.ndarray,
+    w_end: np.ndarray,
+    top_i: int,
+    n: int,
+    era_rank: int,
+    era_cap: int,
+    lo_w: int,
+) -> np.ndarray:
     """Times (tenths) for ranks ``0 .. n-1`` that meet every pin of the chain ending at ``top_i``:
     ``w`` interpolated linearly between the pins (so the free times spread evenly between them)."""
     knots = []

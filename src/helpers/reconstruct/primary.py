@@ -9,8 +9,8 @@ Only these counts are printed; who had what is not.  So the table is a fixed, do
 (no random draw, and nothing that any survival statistic depends on): a pure function of the cohort and the
 printed counts.  The rule follows clinical practice, not the paper: perioperative chemotherapy goes to the
 patients most likely to be given it (grade 3, under 70, deep, large tumour), the intensive
-doxorubicin-ifosfamide to the younger of them; a local recurrence is removed more often in the limbs and trunk than in the retroperitoneum.  Nothing
-should be read into the joint pattern.
+doxorubicin-ifosfamide to the younger of them; a local recurrence is removed more often in the limbs and trunk
+than in the retroperitoneum.  Nothing should be read into the joint pattern.
 """
 
 from __future__ import annotations
@@ -44,9 +44,17 @@ def primary_treatment(cohort: pd.DataFrame, spec: dict) -> pd.DataFrame:
     it) and ``local_recurrence_resection`` (0/1 for a patient with a local recurrence, empty otherwise), with the
     counts of ``spec`` (``helpers.reconstruct.targets``) met exactly."""
     meta = cohort[cohort["presenting"] == "metachronous"]
-    given = _first(meta, [-(_number(meta["grade"]) == 3).astype(int), (meta["age_years"] >= FIT_BELOW).astype(int),
-                          -(meta["depth"] == "deep").astype(int), -meta["size_cm"], meta["age_years"]],
-                   spec["perioperative_chemo_primary"])
+    given = _first(
+        meta,
+        [
+            -(_number(meta["grade"]) == 3).astype(int),
+            (meta["age_years"] >= FIT_BELOW).astype(int),
+            -(meta["depth"] == "deep").astype(int),
+            -meta["size_cm"],
+            meta["age_years"],
+        ],
+        spec["perioperative_chemo_primary"],
+    )
     oldest_last = _first(cohort.loc[given], [cohort.loc[given, "age_years"]], spec["perioperative_dxr_ifm"])
     chemo = pd.Series(np.nan, index=cohort.index, dtype=object)
     chemo[meta.index] = "0"
@@ -61,6 +69,11 @@ def primary_treatment(cohort: pd.DataFrame, spec: dict) -> pd.DataFrame:
     resection = pd.Series(np.nan, index=cohort.index, dtype=object)
     resection[local.index] = "0"
     resection[removed] = "1"
-    return pd.DataFrame({"patient_id": cohort["patient_id"], "perioperative_chemo_primary": chemo,
-                         "perioperative_chemo_primary_regimen": regimen,
-                         "local_recurrence_resection": resection})[PRIMARY_TREATMENT_COLUMNS].reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "patient_id": cohort["patient_id"],
+            "perioperative_chemo_primary": chemo,
+            "perioperative_chemo_primary_regimen": regimen,
+            "local_recurrence_resection": resection,
+        }
+    )[PRIMARY_TREATMENT_COLUMNS].reset_index(drop=True)

@@ -41,6 +41,7 @@ DUPLICATE_WEIGHT = 1.0  # a fact printed twice counts twice in the fidelity scor
 # numba kernels
 # --------------------------------------------------------------------------------------------------
 
+
 @nb.njit(cache=True)
 def _chi2_sf(x, df):
     if df <= 0:
@@ -258,9 +259,9 @@ def _cox_eval(time, death, order, pats, p, beta, work, U, I):
             z += ((pat >> a) & 1) * beta[a]
         work[npat + pat] = z
         work[pat] = math.exp(z)
-    s1 = work[2 * npat:2 * npat + p]
-    s2 = work[2 * npat + p:2 * npat + p + p * p].reshape((p, p))
-    xd = work[2 * npat + p + p * p:2 * npat + 2 * p + p * p]  # covariate sums of the deaths at one time
+    s1 = work[2 * npat : 2 * npat + p]
+    s2 = work[2 * npat + p : 2 * npat + p + p * p].reshape((p, p))
+    xd = work[2 * npat + p + p * p : 2 * npat + 2 * p + p * p]  # covariate sums of the deaths at one time
     lik = 0.0
     s0 = 0.0
     for a in range(p):
@@ -447,6 +448,7 @@ def cox_fit(time, death, order, X, beta0):
 # targets from helpers.published
 # --------------------------------------------------------------------------------------------------
 
+
 def interval(value: float, decimals: int, bound: str = "", statistic: str = "") -> tuple[float, float]:
     """The values that match ``value`` as printed: :func:`helpers.scorecard.interval`, the one match rule."""
     return scorecard.interval(value, decimals, bound, statistic)
@@ -498,7 +500,6 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
     tmed, tp, tcox, ts5, tscal = [], [], [], [], []
     ids = {"median_os": [], "p": [], "cox": [], "os_5yr": [], "followup": []}
     for _, r in pub.iterrows():
-        key = (r["cohort"], r["factor"], r["level"], r["statistic"], r["value"], r["bound"])
         fact = (r["cohort"], r["factor"], r["level"], r["statistic"])
         if r["cohort"] not in SUBSETS:
             continue

@@ -18,9 +18,25 @@ import numpy as np
 from helpers.factors import FACTORS
 
 # Factors whose codes the search owns (per patient).  ``era`` is searched too but has no printed count.
-CODED = ["age", "sex", "primary_site", "size", "depth", "grade", "presenting", "initial_metastatic_sites",
-         "primary_resection", "chemotherapy", "radiotherapy", "interval", "initial_metastatic_lesions",
-         "chemo_peri_metastasectomy", "first_line_response", "era", "metastasectomy_curative"]
+CODED = [
+    "age",
+    "sex",
+    "primary_site",
+    "size",
+    "depth",
+    "grade",
+    "presenting",
+    "initial_metastatic_sites",
+    "primary_resection",
+    "chemotherapy",
+    "radiotherapy",
+    "interval",
+    "initial_metastatic_lesions",
+    "chemo_peri_metastasectomy",
+    "first_line_response",
+    "era",
+    "metastasectomy_curative",
+]
 
 # Factors tabulated in both Table 4 and Table 5 with the same levels (their Table 1 row is the union).
 SHARED = ["age", "sex", "primary_site", "size", "depth", "grade", "radiotherapy"]
@@ -39,7 +55,7 @@ class Structure:
         self.C = np.stack([np.asarray(codes[k], np.int8) for k in CODED])
         self.codes = {k: self.C[i] for i, k in enumerate(CODED)}
 
-    def copy(self) -> "Structure":
+    def copy(self) -> Structure:
         return Structure(self.n_cur, self.n, {k: v.copy() for k, v in self.codes.items()})
 
     @property

@@ -50,7 +50,9 @@ def spec_from_published(pub: pd.DataFrame) -> dict:
     t2 = pub[pub["cohort"] == "regimens"]
     regimens = list(dict.fromkeys(t2["level"]))
     spec = {
-        "n_all": _int(pub, source="Abstract", cohort="all", factor="patients", statistic="count", id="abs.patients.count"),
+        "n_all": _int(
+            pub, source="Abstract", cohort="all", factor="patients", statistic="count", id="abs.patients.count"
+        ),
         "n_metastasectomy": _int(text, cohort="metastasectomy", factor="patients", statistic="count"),
         "n_no_metastasectomy": _int(text, cohort="no_metastasectomy", factor="patients", statistic="count"),
         "n_palliative_chemo": _int(text, cohort="palliative_chemo", factor="patients", statistic="count"),
@@ -59,21 +61,28 @@ def spec_from_published(pub: pd.DataFrame) -> dict:
         "table5": _table_counts(pub, "Table 5", TABLE5),
         "status": {lv: _int(text, factor="status", level=lv, statistic="count") for lv in ("NED", "AWD", "DOD")},
         "sites": {k: _int(text, cohort="all", factor=f"site_{k}", statistic="count") for k in SITES[:-1]},
-        "curative_sites": {k: _int(text, cohort="metastasectomy", factor=f"site_{k}", statistic="count")
-                           for k in SITES if not text[(text["cohort"] == "metastasectomy")
-                                                      & (text["factor"] == f"site_{k}")].empty},
+        "curative_sites": {
+            k: _int(text, cohort="metastasectomy", factor=f"site_{k}", statistic="count")
+            for k in SITES
+            if not text[(text["cohort"] == "metastasectomy") & (text["factor"] == f"site_{k}")].empty
+        },
         "single_lesion": _int(text, cohort="all", factor="initial_metastatic_lesions", level="1", statistic="count"),
         "metastasectomy_any": _int(text, factor="metastasectomy_any", statistic="count"),
         "local_recurrence": _int(text, factor="local_recurrence", statistic="count"),
         "local_recurrence_resection": _int(text, factor="local_recurrence_resection", statistic="count"),
         "perioperative_chemo_primary": _int(text, factor="perioperative_chemo_primary", statistic="count"),
-        "perioperative_dxr_ifm": _int(text, factor="perioperative_chemo_primary_regimen", level="DXR+IFM",
-                                      statistic="count"),
-        "first_line": {r: _int(text, factor="palliative_first_line_regimen", level=r, statistic="count")
-                       for r in regimens
-                       if not text[(text["factor"] == "palliative_first_line_regimen") & (text["level"] == r)].empty},
-        "first_line_response": {lv: _int(text, factor="first_line_response", level=lv, statistic="count")
-                                for lv in FACTORS["first_line_response"].levels},
+        "perioperative_dxr_ifm": _int(
+            text, factor="perioperative_chemo_primary_regimen", level="DXR+IFM", statistic="count"
+        ),
+        "first_line": {
+            r: _int(text, factor="palliative_first_line_regimen", level=r, statistic="count")
+            for r in regimens
+            if not text[(text["factor"] == "palliative_first_line_regimen") & (text["level"] == r)].empty
+        },
+        "first_line_response": {
+            lv: _int(text, factor="first_line_response", level=lv, statistic="count")
+            for lv in FACTORS["first_line_response"].levels
+        },
         "regimen_lines": sum(_int(t2, level=r, statistic="n") for r in regimens),
         "lines_median": _int(text, factor="regimen_lines", statistic="median"),
         "lines_min": _int(text, factor="regimen_lines", statistic="min"),
@@ -83,11 +92,14 @@ def spec_from_published(pub: pd.DataFrame) -> dict:
         "table2_pfs": {r: _one(t2, level=r, statistic="median_pfs") for r in regimens},
         "age_years": {s: _one(text, factor="age_years", statistic=s) for s in ("median", "min", "max")},
         "size_cm": {s: _one(text, factor="size_cm", statistic=s) for s in ("median", "min", "max")},
-        "interval_months": {s: _one(text, factor="interval_to_metastasis_months", statistic=s)
-                            for s in ("median", "min", "max")},
-        "followup": {"median": _one(text, factor="os_months", statistic="median_followup"),
-                     "min": _one(text, factor="os_months", statistic="min"),
-                     "max": _one(text, factor="os_months", statistic="max")},
+        "interval_months": {
+            s: _one(text, factor="interval_to_metastasis_months", statistic=s) for s in ("median", "min", "max")
+        },
+        "followup": {
+            "median": _one(text, factor="os_months", statistic="median_followup"),
+            "min": _one(text, factor="os_months", statistic="min"),
+            "max": _one(text, factor="os_months", statistic="max"),
+        },
         "metastasis_year": {s: _int(text, factor="metastasis_year", statistic=s) for s in ("min", "max")},
     }
     spec["deaths"] = spec["status"]["DOD"]

@@ -8,18 +8,26 @@ project's text is :mod:`helpers.data.cells`' job, which reports every change it 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import pandas as pd
 
 from ..problems import Note, Problem
 
-FORMATS = {".csv": "csv", ".xlsx": "excel", ".xlsm": "excel", ".rds": "r", ".rdata": "r", ".rda": "r",
-           ".sav": "spss", ".zsav": "spss", ".dta": "stata"}
-FORMAT_NAMES = {"csv": "CSV", "excel": "Excel workbook", "r": "R data file", "spss": "SPSS file",
-                "stata": "Stata file"}
+FORMATS = {
+    ".csv": "csv",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".rds": "r",
+    ".rdata": "r",
+    ".rda": "r",
+    ".sav": "spss",
+    ".zsav": "spss",
+    ".dta": "stata",
+}
+FORMAT_NAMES = {"csv": "CSV", "excel": "Excel workbook", "r": "R data file", "spss": "SPSS file", "stata": "Stata file"}
 DOC_SHEET = "columns"  # the documentation sheet of ``python -m helpers.data template``: never data
 
 
@@ -67,8 +75,9 @@ def whole(shown: str, found: str, expected: str) -> tuple[None, list[Problem]]:
     return None, [Problem(shown, None, None, found, expected)]
 
 
-def choose_part(names: Iterable[str], wanted: str | None, kinds: Iterable[str], noun: str, option: str
-                ) -> tuple[str | None, tuple[str, str] | None]:
+def choose_part(
+    names: Iterable[str], wanted: str | None, kinds: Iterable[str], noun: str, option: str
+) -> tuple[str | None, tuple[str, str] | None]:
     """Which sheet (or R object) of a file holds the data: the one the mapping names (``wanted``), else the one
     named after the kind of file, else the only one.  Returns ``(name, None)``, or ``(None, (found, expected))``
     for the problem when there is no such part or more than one could be meant."""
@@ -77,8 +86,10 @@ def choose_part(names: Iterable[str], wanted: str | None, kinds: Iterable[str], 
     if wanted is not None:
         if wanted in names:
             return wanted, None
-        return None, (f"no {noun} named {wanted} (the file has: {listed})",
-                      f"the {noun} that the mapping's {option} names")
+        return None, (
+            f"no {noun} named {wanted} (the file has: {listed})",
+            f"the {noun} that the mapping's {option} names",
+        )
     named = [n for n in names if n in kinds]
     if len(named) == 1:
         return named[0], None
@@ -87,9 +98,11 @@ def choose_part(names: Iterable[str], wanted: str | None, kinds: Iterable[str], 
         return data[0], None
     if len(named) > 1:
         return None, (f"{len(names)} {noun}s ({listed})", f"--kind ({', '.join(named)}) to say which to read")
-    return None, (f"{len(names)} {noun}s ({listed})",
-                  f"one {noun}, or one named after the kind of file ({', '.join(kinds)}), "
-                  f"or the {noun} named by the mapping's {option}")
+    return None, (
+        f"{len(names)} {noun}s ({listed})",
+        f"one {noun}, or one named after the kind of file ({', '.join(kinds)}), "
+        f"or the {noun} named by the mapping's {option}",
+    )
 
 
 def frame(records: list[list], header: list[str], index: list[int]) -> pd.DataFrame:
@@ -122,8 +135,9 @@ def row_names(header: list[str], first: list) -> str | None:
     return None
 
 
-def read(path: Path, shown: str, raw: bytes | None = None, kinds: Iterable[str] = (), part: str | None = None
-         ) -> tuple[Table | None, list[Problem]]:
+def read(
+    path: Path, shown: str, raw: bytes | None = None, kinds: Iterable[str] = (), part: str | None = None
+) -> tuple[Table | None, list[Problem]]:
     """The file's :class:`Table` (None when it cannot be read at all) and the problems of reading it.  ``kinds``
     are the kinds of file it may be (to find a sheet or object named after one); ``part`` is the sheet or object
     the mapping names."""
@@ -135,15 +149,18 @@ def read(path: Path, shown: str, raw: bytes | None = None, kinds: Iterable[str] 
             return whole(shown, "is a directory", f"a {FORMAT_NAMES[fmt]}")
     if fmt == "excel":
         from .excel import read_excel
+
         return read_excel(path, shown, tuple(kinds), part)
     if fmt == "r":
         from .r import read_r
+
         return read_r(path, shown, tuple(kinds), part)
     if fmt in ("spss", "stata"):
         from .stats import read_stats
+
         return read_stats(path, shown, fmt)
     if path.suffix.lower() == ".xls" and raw is None:
-        return whole(shown, "an Excel 97-2003 workbook (.xls)", "an .xlsx workbook (in Excel: Save As, "
-                                                                "Excel Workbook)")
+        return whole(shown, "an Excel 97-2003 workbook (.xls)", "an .xlsx workbook (in Excel: Save As, Excel Workbook)")
     from .text import read_table
+
     return read_table(path, shown, raw)

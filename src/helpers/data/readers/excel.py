@@ -13,8 +13,7 @@ def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
-               ) -> tuple[Table | None, list[Problem]]:
+def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None) -> tuple[Table | None, list[Problem]]:
     """The data sheet of a workbook: the sheet the mapping names, else the one named after the kind of file, else
     the only one.  The first non-empty row is the header; empty rows are skipped.  A formula is read by the value
     Excel saved with it; a formula without one is an error (the value is not in the file)."""
@@ -58,17 +57,26 @@ def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
         row = i + 1
         for j, v in enumerate(cells[width:], start=width):
             if not _empty(v):
-                problems.append(Problem(shown, row, None, f"a value ('{v}') in column {get_column_letter(j + 1)}, "
-                                        "which has no name in the header row",
-                                        "every value under a named column",
-                                        f"sheet {name}, cell {get_column_letter(j + 1)}{row}"))
+                problems.append(
+                    Problem(
+                        shown,
+                        row,
+                        None,
+                        f"a value ('{v}') in column {get_column_letter(j + 1)}, which has no name in the header row",
+                        "every value under a named column",
+                        f"sheet {name}, cell {get_column_letter(j + 1)}{row}",
+                    )
+                )
         cells = (cells + [None] * width)[:width]
         for j, v in enumerate(cells):
             if v is None:
                 f = wf.cell(row=row, column=j + 1).value
                 if isinstance(f, str) and f.startswith("="):
-                    cells[j] = Unreadable(f, "a value: the cell holds a formula whose result Excel did not save "
-                                             "(open the workbook in Excel and save it, or paste the values)")
+                    cells[j] = Unreadable(
+                        f,
+                        "a value: the cell holds a formula whose result Excel did not save "
+                        "(open the workbook in Excel and save it, or paste the values)",
+                    )
         records.append(cells)
         index.append(row)
     notes = []
@@ -83,8 +91,9 @@ def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
     letters.update({c: get_column_letter(j + 1 + offset) for j, c in enumerate(header) if c})
     header_problems = check_header(header, shown, header_row, f"sheet {name}, row {header_row}")
     if not records:
-        header_problems.append(Problem(shown, None, None, f"sheet {name} has a header row only",
-                                       "one row per record after the header"))
+        header_problems.append(
+            Problem(shown, None, None, f"sheet {name} has a header row only", "one row per record after the header")
+        )
     if header_problems:
         return None, header_problems
     rows = frame(records, header, index)

@@ -17,8 +17,15 @@ def locate_row(row: int | None, column: str | None) -> str | None:
     return "column names" if row == 0 else f"row {row}"
 
 
-def table_of(df: pd.DataFrame, shown: str, fmt: str, source: str = "", labels: dict | None = None,
-             missing_codes: dict | None = None, single: set[str] | None = None) -> tuple[Table | None, list[Problem]]:
+def table_of(
+    df: pd.DataFrame,
+    shown: str,
+    fmt: str,
+    source: str = "",
+    labels: dict | None = None,
+    missing_codes: dict | None = None,
+    single: set[str] | None = None,
+) -> tuple[Table | None, list[Problem]]:
     """A data frame read from a binary file, as a :class:`Table` whose rows are numbered 1, 2, ... and whose cells
     are Python values (categoricals read by their labels)."""
     header = [str(c).strip() for c in df.columns]
@@ -35,8 +42,9 @@ def table_of(df: pd.DataFrame, shown: str, fmt: str, source: str = "", labels: d
         columns.append(s.astype(object).tolist())
     records = [list(r) for r in zip(*columns)]
     rows = frame(records, header, list(range(1, len(df) + 1)))
-    return Table(header, 0, rows, fmt, source, labels or {}, missing_codes or {}, single or set(),
-                 locate=locate_row), []
+    return Table(
+        header, 0, rows, fmt, source, labels or {}, missing_codes or {}, single or set(), locate=locate_row
+    ), []
 
 
 def read_r(path: Path, shown: str, kinds: tuple[str, ...], name: str | None) -> tuple[Table | None, list[Problem]]:
@@ -48,8 +56,11 @@ def read_r(path: Path, shown: str, kinds: tuple[str, ...], name: str | None) -> 
     try:
         found = pyreadr.read_r(str(path))
     except Exception as e:  # pyreadr raises its own LibrdataError and others for files it cannot read
-        return whole(shown, f"cannot be read as an R data file ({type(e).__name__}: {e})",
-                     "a data frame saved by R's saveRDS() (.rds) or save() (.RData)")
+        return whole(
+            shown,
+            f"cannot be read as an R data file ({type(e).__name__}: {e})",
+            "a data frame saved by R's saveRDS() (.rds) or save() (.RData)",
+        )
     objects = {("" if k is None else k): v for k, v in found.items()}
     if path.suffix.lower() == ".rds" or list(objects) == [""]:
         key, source = next(iter(objects), None), ""

@@ -3,8 +3,8 @@ the user-missing codes, placed by row."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..problems import Problem
 from . import Table, whole
@@ -37,8 +37,11 @@ def read_stats(path: Path, shown: str, fmt: str) -> tuple[Table | None, list[Pro
         else:
             df, meta = pyreadstat.read_dta(str(path))
     except Exception as e:  # pyreadstat raises ReadstatError and others for files it cannot read
-        return whole(shown, f"cannot be read as a {name} file ({type(e).__name__}: {e})",
-                     f"a {name} data file ({'.sav' if fmt == 'spss' else '.dta'})")
+        return whole(
+            shown,
+            f"cannot be read as a {name} file ({type(e).__name__}: {e})",
+            f"a {name} data file ({'.sav' if fmt == 'spss' else '.dta'})",
+        )
     labels = {str(k): dict(v) for k, v in (meta.variable_value_labels or {}).items()}
     missing = {str(k): _missing_test(v) for k, v in (getattr(meta, "missing_ranges", None) or {}).items() if v}
     single = {str(k) for k, v in (getattr(meta, "readstat_variable_types", None) or {}).items() if v == "float"}

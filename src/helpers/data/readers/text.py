@@ -52,8 +52,11 @@ def read_table(path: Path, shown: str, raw: bytes | None = None) -> tuple[Table 
         sep = next((s for s in (";", "\t", "|") if s in header[0]), None)
         if sep is not None:
             name = {";": "semicolon", "\t": "tab", "|": "'|'"}[sep]
-            return whole(shown, f"not comma-separated (the header looks {name}-separated)",
-                         "comma-separated values, as in data/cohort.csv")
+            return whole(
+                shown,
+                f"not comma-separated (the header looks {name}-separated)",
+                "comma-separated values, as in data/cohort.csv",
+            )
     notes = []
     index_column = row_names(header, [fields[0] for _, fields in records[1:] if len(fields) == len(header)])
     if index_column is not None:
@@ -70,9 +73,15 @@ def read_table(path: Path, shown: str, raw: bytes | None = None) -> tuple[Table 
     lines: list[int] = []
     for line, fields in records[1:]:
         if len(fields) != len(header):
-            problems.append(Problem(shown, line, None, f"{len(fields) + (index_column is not None)} fields",
-                                    f"{len(header) + (index_column is not None)} comma-separated fields, "
-                                    "as in the header"))
+            problems.append(
+                Problem(
+                    shown,
+                    line,
+                    None,
+                    f"{len(fields) + (index_column is not None)} fields",
+                    f"{len(header) + (index_column is not None)} comma-separated fields, as in the header",
+                )
+            )
             continue
         good.append(fields)
         lines.append(line)
