@@ -272,6 +272,21 @@ def _dates(folder_path, change, ext="csv"):
     return path, None
 
 
+# rows of the committed cohort chosen by what they are, not by where they are (the cohort is regenerated)
+DATES = dv.dates_frame()
+CENSORED = next(i for i in range(len(DATES)) if DATES.loc[i, "death_date"] is None)  # the first censored patient
+DEAD = next(i for i in range(len(DATES)) if DATES.loc[i, "death_date"] is not None)  # the first who died
+FIRST_DIED = DEAD == 0
+
+
+def _met(i):
+    return DATES.loc[i, "metastasis_date"]
+
+
+def _dies(i):
+    return DATES.loc[i, "death_date"]
+
+
 def _set(frame, i, column, value):
     frame[column] = frame[column].astype(object)
     frame.loc[i, column] = value
@@ -350,15 +365,15 @@ BAD = {
         "a death before the diagnosis of metastasis",
     ),
     "last visit before metastasis": (
-        lambda f: _dates(f, lambda d: _set(d, 0, "last_followup_date", dt.date(2011, 12, 31))),
-        ":2",
+        lambda f: _dates(f, lambda d: _set(d, CENSORED, "last_followup_date", _met(CENSORED) - dt.timedelta(days=1))),
+        f":{CENSORED + 2}",
         "last_followup_date",
-        "value '2011-12-31' — expected a date on or after metastasis_date (2012-01-01): "
-        "a last visit before the diagnosis of metastasis",
+        f"value '{_met(CENSORED) - dt.timedelta(days=1)}' — expected a date on or after metastasis_date "
+        f"({_met(CENSORED)}): a last visit before the diagnosis of metastasis",
     ),
     "last visit after death": (
-        lambda f: _dates(f, lambda d: _set(d, 1, "last_followup_date", dt.date(2019, 1, 1))),
-        ":3",
+        lambda f: _dates(f, lambda d: _set(d, DEAD, "last_followup_date", _dies(DEAD) + dt.timedelta(days=365))),
+        f":{DEAD + 2}",
         "last_followup_date",
         "a last visit after death",
     ),
@@ -391,7 +406,7 @@ BAD = {
         lambda f: _r(f, 'd$death <- ifelse(d$death == 1, "yes", "no")'),
         "row 1",
         "death",
-        "value 'no' — expected 0 or 1",
+        f"value '{'yes' if FIRST_DIED else 'no'}' — expected 0 or 1",
     ),
     "SPSS code without a label": (_spss, "row 4", "sex", "value '3' — expected one of male, female"),
     "Excel formula without its value": (
@@ -433,13 +448,16 @@ def test_each_bad_variant_is_rejected_by_file_row_and_column(name, tmp_path, mon
 
 
 def test_bad_dates_name_every_row_at_once(tmp_path):
+    late = next(i for i in range(len(DATES)) if i > CENSORED and DATES.loc[i, "death_date"] is None)
+
     def change(d):
-        _set(d, 0, "last_followup_date", dt.date(2011, 12, 31))
-        _set(d, 10, "metastasis_date", dt.date(2031, 5, 2))
+        _set(d, CENSORED, "last_followup_date", _met(CENSORED) - dt.timedelta(days=1))
+        _set(d, late, "metastasis_date", dt.date(2031, 5, 2))
 
     path, _ = _dates(tmp_path, change)
     problems = data.validate(path, "cohort")
-    assert [(p.line, p.column) for p in problems] == [(2, "last_followup_date"), (12, "metastasis_date")]
+    assert [(p.line, p.column) for p in problems] == [(CENSORED + 2, "last_followup_date"),
+                                                       (late + 2, "metastasis_date")]
 
 
 def test_one_mapping_for_the_cohort_and_its_regimens(folder, committed, tmp_path):

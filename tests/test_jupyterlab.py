@@ -29,12 +29,12 @@ import pandas as pd
 import pytest
 
 from browser import chromium, free_port
-from helpers import audit, data, describe, ensemble, factors, paths, plots, scorecard, survival
+from helpers import audit, data, describe, ensemble, factors, paths, plots, published, scorecard, survival
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "artifacts" / "jupyterlab"
 NOTEBOOKS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
-RAW_MARKUP = ("{glue", "{eval}", "{admonition}", ":::{", "```{", "{code-cell}", "{doc}")
+RAW_MARKUP = ("{glue", "{eval}", "{admonition}", ":::{", "```{", "{code-cell}", "{doc}", "{term}", "{cite")
 LAB_SETTINGS = {  # JupyterLab user settings for the test server
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
@@ -272,6 +272,15 @@ def expected_number(notebook: str) -> str:
     if notebook == "09_robustness":
         seeds = ensemble.seed_overview(ensemble.load_summary())
         return f"{seeds[seeds['ok']]['fidelity_percent'].median():.1f}%"
+    if notebook == "10_study_design":
+        return f"{len(factors.subset(cohort, 'no_metastasectomy'))} patients who"
+    if notebook == "90_glossary":
+        dcr = published.load().set_index("id").loc["t2.GEM+DOC.dcr", "value"]
+        return f"{dcr:.1f}%"
+    if notebook == "91_references":
+        from importlib import metadata
+
+        return metadata.version("sphinx-exercise")
     raise KeyError(f"no expected number for {notebook}: add one")
 
 

@@ -398,11 +398,11 @@ def test_reconstruction_validates_through_helpers_data_and_writes_nothing_when_i
     assert "os_months" in str(err.value) and ":6:" in str(err.value)
     assert list(tmp_path.iterdir()) == []
     primary = data.load_primary_treatment(DATA / "primary_treatment.csv", cohort=cohort)
-    primary.loc[1, "perioperative_chemo_primary"] = 1  # line 3: a synchronous patient (P02)
-    assert cohort.loc[1, "presenting"] == "synchronous"
+    sync = int((cohort["presenting"] == "synchronous").to_numpy().argmax())  # the first synchronous patient
+    primary.loc[sync, "perioperative_chemo_primary"] = 1  # a synchronous patient has no perioperative chemotherapy
     with pytest.raises(data.DataError) as err:
         write_tables(cohort, regimens, tmp_path, primary)
-    assert "primary_treatment.csv:3: column perioperative_chemo_primary" in str(err.value)
+    assert f"primary_treatment.csv:{sync + 2}: column perioperative_chemo_primary" in str(err.value)
     assert list(tmp_path.iterdir()) == []
 
 
