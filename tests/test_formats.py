@@ -456,8 +456,10 @@ def test_bad_dates_name_every_row_at_once(tmp_path):
 
     path, _ = _dates(tmp_path, change)
     problems = data.validate(path, "cohort")
-    assert [(p.line, p.column) for p in problems] == [(CENSORED + 2, "last_followup_date"),
-                                                       (late + 2, "metastasis_date")]
+    assert [(p.line, p.column) for p in problems] == [
+        (CENSORED + 2, "last_followup_date"),
+        (late + 2, "metastasis_date"),
+    ]
 
 
 def test_one_mapping_for_the_cohort_and_its_regimens(folder, committed, tmp_path):

@@ -337,8 +337,39 @@ COLUMN_NAMES = {
     "statistic": "Statistic",
     "months": "Months",
     "regimen": "Regimen",
+    # the study-design chapter's simulations (helpers.simulate, helpers.timedep, helpers.multiplicity)
+    "os_months": "OS (months)",
+    "death": "Death",
+    "chemotherapy": "Chemotherapy",
+    "chemo_start": "Chemotherapy starts (months)",
+    "start": "Start (months)",
+    "stop": "Stop (months)",
+    "event": "Event",
+    "comparison": "Comparison",
+    "analysis": "Analysis",
+    "true_hr": "True HR",
+    "median_hr": "Median HR",
+    "median_hr_if_selected": "Median HR when selected",
+    "bias_log_hr": "Bias of log HR",
+    "sd_log_hr": "SD of log HR",
+    "p_below_0.05": "Share with p < 0.05",
+    "p_holm": "p, Holm",
+    "p_bh": "p, Benjamini–Hochberg",
+    "selected": "Share selected",
+    "cohort": "Subset",
+    "factor": "Factor",
+    "hr_2.5%": "HR, 2.5th percentile",
+    "hr_97.5%": "HR, 97.5th percentile",
+    "coverage": "CI coverage",
+    "power": "Power",
+    "infinite": "Infinite estimates",
 }
-VALUE_NAMES = {**_factors.COX_LABELS, "GLOBAL": "All covariates (global test)"}
+VALUE_NAMES = {
+    **_factors.COX_LABELS,
+    "GLOBAL": "All covariates (global test)",
+    "metastasectomy": _factors.SUBSETS["metastasectomy"],
+    "palliative_chemo": _factors.SUBSETS["palliative_chemo"],
+}
 
 
 def readable(df: pd.DataFrame, first: str | None = None) -> Table:
@@ -348,12 +379,19 @@ def readable(df: pd.DataFrame, first: str | None = None) -> Table:
     out = pd.DataFrame(df)
     if "label" in out.columns:
         out = out.set_index("label")
-    name = first if first is not None else COLUMN_NAMES.get(out.index.name, str(out.index.name or ""))
-    out = out.rename(index=lambda v: VALUE_NAMES.get(v, v)).reset_index(names=name or " ")
-    for column in out.columns[1:]:
+    if isinstance(out.index, pd.MultiIndex):  # each level becomes a column, named as its level is
+        names = [" " * (k + 1) if n is None else COLUMN_NAMES.get(n, str(n)) for k, n in enumerate(out.index.names)]
+        out = out.reset_index()
+        out.columns = names + list(out.columns[len(names) :])
+        lead = len(names)
+    else:
+        name = first if first is not None else COLUMN_NAMES.get(out.index.name, str(out.index.name or ""))
+        out = out.rename(index=lambda v: VALUE_NAMES.get(v, v)).reset_index(names=name or " ")
+        lead = 1
+    for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(lambda v: VALUE_NAMES.get(v, v))
-    out.columns = [out.columns[0]] + [COLUMN_NAMES.get(c, c) for c in out.columns[1:]]
+    out.columns = list(out.columns[:lead]) + [COLUMN_NAMES.get(c, c) for c in out.columns[lead:]]
     return Table(out)
 
 
