@@ -154,10 +154,10 @@ class Score(NamedTuple):
     y: np.ndarray
 
 
-def score(st, bx: Boxes, s: State) -> Score:
-    """The exact score of a state."""
+def _evaluate(st, s: State):
+    """``kernel.evaluate_state`` of a state with the search's targets: (loss, hits, log-rank p, Cox table, ok)."""
     tg = st.tg
-    _, hits, pval, cx, _ = evaluate_state(
+    return evaluate_state(
         s.order,
         s.death,
         s.C,
@@ -174,6 +174,11 @@ def score(st, bx: Boxes, s: State) -> Score:
         tg.tscal,
         st.params,
     )
+
+
+def score(st, bx: Boxes, s: State) -> Score:
+    """The exact score of a state."""
+    _, hits, pval, cx, _ = _evaluate(st, s)
     y = statistics(pval, cx, st, bx)
     h, dist = box_hits(y, bx.T, bx.n_p, CAP)
     return Score(hits - LAMBDA * dist, hits, hits - h, dist, y)
@@ -416,23 +421,7 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
         if 0 <= k < n:
             five |= (k < last5) & (100 * S5[:, k] >= tg.ts5[:, 2]) & (100 * S5[:, k] <= tg.ts5[:, 3])
     scal = np.array([1000 + j in chain for j in range(len(tg.tscal))], bool)
-    _, _, pv, cx, _ = evaluate_state(
-        s.order,
-        s.death,
-        s.C,
-        s.G,
-        st.K,
-        s.X,
-        tg.tmed,
-        tg.tp,
-        tg.tcox,
-        tg.tguide,
-        tg.ts5,
-        st.rows5,
-        st.lev5,
-        tg.tscal,
-        st.params,
-    )
+    _, _, pv, cx, _ = _evaluate(st, s)
     y = statistics(pv, cx, st, bx)
     cont = np.array([box_hits(y, bx.T[t : t + 1], bx.n_p, CAP)[0] > 0 for t in range(len(bx.T))], bool)
     return np.concatenate([med, cont, five, scal])
