@@ -21,7 +21,7 @@ BUDGETS = {  # name: (chains, annealing iterations per chain)
     "1min": (2, 1_500_000),
     "default": (api.DEFAULT_CHAINS, api.DEFAULT_ITERATIONS),
     "10min": (8, api.DEFAULT_ITERATIONS),
-    "1h": (8, 40_000_000),
+    "1h": (8, 25_000_000),
 }
 
 
