@@ -1,0 +1,27 @@
+"""Survival statistics that agree with R's ``survival`` package (3.5.x): see :mod:`helpers.survival.coxph`."""
+
+from .coxph import (  # noqa: F401  (constants and the private names helpers.timedep uses)
+    CONF_TYPES,
+    R_TOL,
+    RULES,
+    Z975,
+    CoxResult,
+    LogRankResult,
+    PHTestResult,
+    Selection,
+    __all__,
+    _CoxData,
+    _fit,
+    _numeric,
+    backward_wald,
+    cox,
+    followup,
+    forward_conditional,
+    km_curve,
+    km_median,
+    km_median_ci,
+    logrank,
+    ph_test,
+    survival_at,
+    wald_summary,
+)
