@@ -6,7 +6,7 @@
 # IN.csv columns: time, status (0/1), x1..x5 (numeric covariates, NA allowed), g2, g4 (groups, NA allowed).
 # OUT.csv columns: what, name, value  (value printed with 17 significant digits).
 # The two selection procedures are implemented here on top of coxph, independently of the Python code,
-# from the same documented rules (see src/helpers/survival.py).
+# from the same documented rules (see src/helpers/survival/selection.py).
 suppressPackageStartupMessages(library(survival))
 
 COVS <- c("x1", "x2", "x3", "x4", "x5")

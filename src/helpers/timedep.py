@@ -17,7 +17,7 @@ with their covariates *at that moment*. A patient may also enter late (``start >
 
 Why hand-written: lifelines' ``CoxTimeVaryingFitter`` fits Efron ties only and, with damped steps, stops
 ~1e-6 away from R; statsmodels' PHReg takes entry times but not Breslow/Efron risk sets in R's iteration.
-The fit therefore runs through :mod:`helpers.survival`'s Newton-Raphson engine (R's ``coxfit6``/``agfit4``
+The fit therefore runs through :mod:`helpers.survival.coxph`'s Newton-Raphson engine (R's ``coxfit6``/``agfit4``
 recipe) with risk sets ``{i: start_i < t <= stop_i}``, and agrees with R ``survival`` to ~1e-10
 (``tests/test_r_parity_td.py``). The splitting is a few lines of pandas with R's boundary conventions and
 errors that name the row.

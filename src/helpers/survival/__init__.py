@@ -1,27 +1,46 @@
-"""Survival statistics that agree with R's ``survival`` package (3.5.x): see :mod:`helpers.survival.coxph`."""
+"""Survival statistics that agree with R's ``survival`` package (3.5.x), the engine of EZR.
 
-from .coxph import (  # noqa: F401  (constants and the private names helpers.timedep uses)
-    CONF_TYPES,
-    R_TOL,
-    RULES,
-    Z975,
-    CoxResult,
-    LogRankResult,
-    PHTestResult,
-    Selection,
-    __all__,
-    _CoxData,
-    _fit,
-    _numeric,
-    backward_wald,
-    cox,
-    followup,
-    forward_conditional,
-    km_curve,
-    km_median,
-    km_median_ci,
-    logrank,
-    ph_test,
-    survival_at,
-    wald_summary,
-)
+EZR's choices are the defaults here; R's own defaults are reachable by keyword. One module per concern, each
+saying why it is hand-written rather than taken from lifelines / statsmodels:
+
+- ``km``: Kaplan-Meier: :func:`km_curve`, :func:`km_median`, :func:`km_median_ci`, :func:`survival_at`
+  (``survfit``, ``summary.survfit``, ``quantile.survfit``; Greenwood variance; log-log CIs by default as in EZR);
+  follow-up: :func:`followup` (observed median and reverse Kaplan-Meier).
+- ``log_rank``: :func:`logrank` (``survdiff``, 2 or more groups).
+- ``coxph``: :func:`cox` (``coxph``; Breslow ties by default as in EZR, Efron available), :func:`wald_summary`
+  (HR, CI limits and p from coefficients and standard errors).
+- ``ph``: :func:`ph_test` (``cox.zph``).
+- ``selection``: :func:`forward_conditional` (SPSS ``FSTEP(COND)``) and :func:`backward_wald` (EZR's backward
+  elimination on Wald p).
+- ``_common``: input checking (R's ``na.omit``, 0/1 events), the chi-square tail and R's constants.
+
+Every name is importable from here: ``from helpers import survival; survival.cox(...)``.
+Parity with R is tested on committed fixtures and on fresh random data sets (``tests/test_r_parity.py``).
+"""
+
+# The constants, and the private _numeric, _CoxData and _fit that helpers.timedep builds its counting-process Cox
+# on, are importable from here too; __all__ lists the public functions and results.
+from ._common import CONF_TYPES, R_TOL, Z975, _numeric  # noqa: F401
+from .coxph import CoxResult, _CoxData, _fit, cox, wald_summary  # noqa: F401
+from .km import RULES, followup, km_curve, km_median, km_median_ci, survival_at  # noqa: F401
+from .log_rank import LogRankResult, logrank
+from .ph import PHTestResult, ph_test
+from .selection import Selection, backward_wald, forward_conditional
+
+__all__ = [
+    "km_curve",
+    "km_median",
+    "km_median_ci",
+    "survival_at",
+    "logrank",
+    "LogRankResult",
+    "cox",
+    "CoxResult",
+    "wald_summary",
+    "ph_test",
+    "PHTestResult",
+    "forward_conditional",
+    "backward_wald",
+    "Selection",
+    "followup",
+]
