@@ -1,0 +1,176 @@
+"""The sentences the pages weave from computed results: what a selection, an audit or an ensemble means for the
+paper's conclusions, in words.
+
+Each function takes results computed elsewhere (``survival``, ``audit``, ``ensemble``, ``provenance``) and
+returns Markdown; none computes a statistic.  Links are MyST ``{doc}`` roles relative to ``notebooks/``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import factors, plots
+
+SIZE = "size_gt10"
+METASTASECTOMY = "no_metastasectomy"
+
+
+def covariate_names(covariates, sep: str = ", ", empty: str = "nothing") -> str:
+    """Table 3's labels of ``covariates``, joined (``empty`` when there are none)."""
+    return sep.join(factors.COX_LABELS[c] for c in covariates) or empty
+
+
+def selection_shares(selection: pd.DataFrame) -> dict:
+    """Percent of cohorts whose forward selection (``ensemble.selection_counts``) keeps size alone, size with
+    curative metastasectomy, and anything other than size alone."""
+    sets = selection["selected"]
+    with_met = sets.str.split("+").map(lambda s: SIZE in s and METASTASECTOMY in s)
+    return {
+        "size_alone": float(selection.loc[sets == SIZE, "percent"].sum()),
+        "size_and_metastasectomy": float(selection.loc[with_met, "percent"].sum()),
+        "not_size_alone": float(selection.loc[sets != SIZE, "percent"].sum()),
+    }
+
+
+def forward_meaning(forward, printed: pd.Series) -> str:
+    """What one cohort's forward conditional selection (``survival.forward_conditional``) means for "only size
+    is an independent prognostic factor"; ``printed``: the published values by id."""
+    others = [c for c in forward.selected if c != SIZE]
+    if others and forward.model is not None:
+        table = forward.model.table
+        kept = "; ".join(
+            f"{factors.COX_LABELS[c].lower()}, HR {table.loc[c, 'hr']:.2f} ({plots.format_p(table.loc[c, 'p'])})"
+            for c in others
+        )
+        names = " and ".join(factors.COX_LABELS[c].lower() for c in others)
+        if all(printed[f"t3.{c}.p"] >= 0.05 for c in others):
+            why = (
+                f"The paper's conclusion that only size is an independent prognostic factor rests on the full "
+                f"model of Table 3, where {names} has a printed p ≥ 0.05, not on the selection the Methods "
+                f"describe: read as the Methods describe it, the analysis would name {names} as well."
+            )
+        else:
+            why = "The paper's conclusion that only size is an independent prognostic factor does not follow."
+        return (
+            "So on this cohort the procedure the Methods name does **not** end with size alone: its final model "
+            f"also keeps {kept}. " + why
+        )
+    if SIZE in forward.selected:
+        return "On this cohort the procedure the Methods name ends with size alone, as the paper's conclusion says."
+    return "On this cohort the procedure the Methods name does not keep size at all."
+
+
+def ensemble_selection_meaning(selection: pd.DataFrame, met_p: pd.Series) -> str:
+    """What forward selection across the ensemble means for "size alone"; ``met_p``: the published row of
+    Table 3's p for no curative metastasectomy (``value``, ``decimals``)."""
+    share = selection_shares(selection)
+    with_met = share["size_and_metastasectomy"]
+    text = (
+        f"What this means for the paper's conclusion that only size is an independent prognostic factor: forward "
+        f"selection ends with size alone in {share['size_alone']:.0f}% of the cohorts, and keeps size together "
+        f"with curative metastasectomy in {with_met:.0f}%. "
+    )
+    if with_met <= 50:
+        return text + (
+            "So on most data that fit the tables the procedure the Methods name agrees with the paper's conclusion "
+            "({doc}`04_multivariate`)."
+        )
+    text += (
+        'So the tables do not support "size alone" as the result of the procedure the Methods name: on data '
+        "that fit them, that procedure usually keeps metastasectomy as well. "
+    )
+    if met_p["value"] >= 0.05:
+        text += (
+            f"The conclusion holds for the full model of Table 3, where metastasectomy's printed p is "
+            f"{met_p['value']:.{int(met_p['decimals'])}f}, not for the selected one "
+        )
+    return text + "({doc}`04_multivariate` runs the procedure on the book's own cohort)."
+
+
+# --------------------------------------------------------------------------------------------------
+# the reviewer's summary (notebooks/00_reviewer_summary)
+# --------------------------------------------------------------------------------------------------
+
+
+def what_matches_show(count: dict, synthetic: bool) -> str:
+    """What the scorecard's matches are evidence of; ``count``: ``provenance.tally``."""
+    time_k, time_n = count["time"]
+    if synthetic:
+        return (
+            f"That is evidence that data of the paper's shape can give its analysis — {time_k} of the {time_n} "
+            "time-dependent numbers at once from one cohort — not that the authors' data did: the synthetic cohort "
+            "was built to fit the printed tables, so its matches confirm the methods and the tables' joint "
+            "feasibility, never the patients ({doc}`07_scorecard`)."
+        )
+    return (
+        f"On this cohort, which is not the synthetic one, every ✓ is a check of the paper: {count['matched']} "
+        f"of {count['total']} printed numbers are reproduced from the data ({{doc}}`07_scorecard`)."
+    )
+
+
+def audit_findings(checks: pd.DataFrame, consistent: str) -> str:
+    """A bullet for every audit check (``audit.run``) whose verdict is not ``consistent``."""
+    lines = []
+    for _, c in checks[checks["verdict"] != consistent].iterrows():
+        reading = f" The reading it needs: {c['reading']}." if c["reading"] else ""
+        why = c["explanation"].replace(" (see the reading)", "")
+        lines.append(f"- **{c['claim']}** — *{c['verdict']}*. {why}{reading} ({{doc}}`08_audit`)")
+    return "\n".join(lines) if lines else "Every check is consistent ({doc}`08_audit`)."
+
+
+def unverifiable(count: dict, synthetic: bool) -> str:
+    """What cannot be checked without the patients' data, as bullets."""
+    time_k, time_n = count["time"]
+    if synthetic:
+        reached = (
+            f"The reconstruction reaches {time_k} of them; the other {time_n - time_k} it could not reach together "
+            "with the rest, each with its reason in the fidelity report ({doc}`../cohort/fidelity`)."
+        )
+    else:
+        reached = f"This cohort reproduces {time_k} of them ({{doc}}`07_scorecard`)."
+    items = [
+        f"- **The {time_n} time-dependent numbers** — every Kaplan–Meier median, log-rank p, hazard ratio and "
+        "survival rate. They depend on each patient's survival time, which the paper does not print; a synthetic "
+        "cohort built to match them cannot confirm them, and only the authors' data can. " + reached,
+        "- **Which model the paper's selection procedure chose.** The Methods name forward conditional stepwise "
+        "selection, but Table 3 prints the full model of four covariates; the selected model is never printed, "
+        "so the claim that only size is an independent factor cannot be checked from the tables "
+        "({doc}`04_multivariate` runs the procedure; {doc}`09_robustness` runs it on every cohort of the ensemble).",
+    ]
+    if count["not_reproduced"]:
+        items.append(
+            f"- **{count['not_reproduced']} printed numbers** cannot even be recomputed from the files given "
+            "({doc}`07_scorecard`)."
+        )
+    return "\n".join(items)
+
+
+def robustness(shares: pd.DataFrame, selection: pd.DataFrame) -> str:
+    """How firmly the ensemble (``ensemble.claim_shares``, ``ensemble.selection_counts``) pins down each
+    conclusion, as bullets."""
+    held = shares["verdict"].str.startswith("holds")
+    open_claims = shares[~held]
+    if len(open_claims):
+        left_open = f"{len(open_claims)} are not determined by the tables: " + "; ".join(
+            f"{r['label']} ({r['percent']:.0f}% of cohorts agree with the paper)" for _, r in open_claims.iterrows()
+        )
+    else:
+        left_open = "none is left open"
+    top = selection.iloc[0]
+    top_set = " and ".join(factors.COX_LABELS[c].lower() for c in top["selected"].split("+"))
+    more_than_size = selection_shares(selection)["not_size_alone"]
+    verdict = (
+        "So on data that fit the tables the paper's own procedure would usually not have ended with size as the "
+        "only independent factor"
+        if more_than_size > 50
+        else "So on data that fit the tables the paper's own procedure usually agrees that size stands alone"
+    )
+    return "\n".join(
+        [
+            f"- **{int(held.sum())} of {len(shares)} conclusions hold in at least 95% of the cohorts**; "
+            f"{left_open} ({{doc}}`09_robustness`).",
+            f"- **Forward conditional selection**, run on each cohort, most often keeps {top_set} "
+            f"({top['percent']:.0f}% of cohorts); in {more_than_size:.0f}% it keeps something other than size "
+            f"alone. {verdict} ({{doc}}`09_robustness`, {{doc}}`04_multivariate`).",
+        ]
+    )

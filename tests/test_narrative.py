@@ -1,0 +1,85 @@
+"""helpers.narrative: the sentences built from computed results say what the results say, in each case."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+
+from helpers import narrative
+
+
+def _selection(rows):
+    sel = pd.DataFrame(rows, columns=["selected", "cohorts"])
+    sel["percent"] = 100.0 * sel["cohorts"] / sel["cohorts"].sum()
+    return sel
+
+
+SELECTION = _selection([("size_gt10+no_metastasectomy", 6), ("size_gt10", 3), ("synchronous", 1)])
+
+
+def test_selection_shares_split_the_cohorts_by_what_forward_selection_keeps():
+    share = narrative.selection_shares(SELECTION)
+    assert share == {"size_alone": 30.0, "size_and_metastasectomy": 60.0, "not_size_alone": 70.0}
+
+
+def _forward(selected, p=0.2):
+    table = pd.DataFrame({"hr": [2.5, 2.0], "p": [0.01, p]}, index=["size_gt10", "no_metastasectomy"])
+    return SimpleNamespace(selected=selected, model=SimpleNamespace(table=table.loc[selected]) if selected else None)
+
+
+def test_forward_meaning_depends_on_what_was_kept_and_on_the_printed_p():
+    printed = pd.Series({"t3.no_metastasectomy.p": 0.138})
+    both = narrative.forward_meaning(_forward(["size_gt10", "no_metastasectomy"]), printed)
+    assert "does **not** end with size alone" in both and "no curative metastasectomy, HR 2.00" in both
+    assert "printed p ≥ 0.05" in both
+    significant = narrative.forward_meaning(
+        _forward(["size_gt10", "no_metastasectomy"]), pd.Series({"t3.no_metastasectomy.p": 0.01})
+    )
+    assert "does not follow" in significant
+    assert "ends with size alone" in narrative.forward_meaning(_forward(["size_gt10"]), printed)
+    assert "does not keep size at all" in narrative.forward_meaning(_forward([]), printed)
+
+
+def test_the_ensemble_verdict_turns_on_a_majority_keeping_metastasectomy():
+    met_p = pd.Series({"value": 0.138, "decimals": 3})
+    most = narrative.ensemble_selection_meaning(SELECTION, met_p)
+    assert "size alone in 30%" in most and "metastasectomy in 60%" in most
+    assert 'do not support "size alone"' in most and "printed p is 0.138" in most
+    few = narrative.ensemble_selection_meaning(
+        _selection([("size_gt10", 9), ("size_gt10+no_metastasectomy", 1)]), met_p
+    )
+    assert "agrees with the paper's conclusion" in few and "do not support" not in few
+
+
+def test_reviewer_sentences_differ_on_and_off_the_synthetic_cohort():
+    count = {"time": (120, 151), "matched": 433, "total": 465, "not_reproduced": 0}
+    assert "123" not in narrative.what_matches_show(count, True)
+    assert "120 of the 151" in narrative.what_matches_show(count, True)
+    assert "433 of 465" in narrative.what_matches_show(count, False)
+    assert "the other 31" in narrative.unverifiable(count, True)
+    assert "reproduces 120 of them" in narrative.unverifiable(count, False)
+    assert "cannot even be recomputed" not in narrative.unverifiable(count, True)
+    assert "**4 printed numbers**" in narrative.unverifiable({**count, "not_reproduced": 4}, False)
+
+
+def test_audit_findings_list_only_what_is_not_consistent():
+    checks = pd.DataFrame(
+        {
+            "claim": ["a", "b"],
+            "verdict": ["consistent", "inconsistent"],
+            "explanation": ["fine", "77.7 is not 7/9 (see the reading)"],
+            "reading": ["", "DXR counts"],
+        }
+    )
+    text = narrative.audit_findings(checks, "consistent")
+    assert text == "- **b** — *inconsistent*. 77.7 is not 7/9 The reading it needs: DXR counts. ({doc}`08_audit`)"
+    assert narrative.audit_findings(checks.iloc[:1], "consistent").startswith("Every check is consistent")
+
+
+def test_robustness_names_the_open_claims():
+    shares = pd.DataFrame({"verdict": ["holds in 100%", "open"], "label": ["Size", "Sex"], "percent": [100.0, 40.0]})
+    text = narrative.robustness(shares, SELECTION)
+    assert "**1 of 2 conclusions hold" in text and "Sex (40% of cohorts agree" in text
+    assert "most often keeps size > 10 cm and no curative metastasectomy (60% of cohorts)" in text
+    assert "in 70% it keeps something other than size alone" in text and "would usually not" in text
