@@ -92,6 +92,12 @@ def test_scorecard_summary_counts():
     assert s.loc["All", ["Numbers", "Match", "Miss", "Not reproduced"]].tolist() == [6, 4, 1, 1]
     assert s.loc["Table 1", ["Numbers", "Match", "Miss"]].tolist() == [4, 3, 1]
     assert s.loc["All", "Match (%)"] == round(100 * 4 / 6, 1)
+    assert s.index.name == "Source"
+
+
+def test_scorecard_summary_labels_its_rows_in_words():
+    card = fake_card().assign(how_reproduced="found by the search")
+    assert tables.scorecard_summary(card, by="how_reproduced").index.name == "How reproduced"
 
 
 def test_sortable_table_is_self_contained_html():

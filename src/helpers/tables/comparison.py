@@ -129,7 +129,7 @@ def scorecard_summary(card: pd.DataFrame, by: str = "source") -> pd.DataFrame:
     out = flags.groupby(by, sort=False).sum().reindex(order)
     out.loc["All"] = out.sum()
     out["Match (%)"] = (100.0 * out["Match"] / out["Numbers"]).round(1)
-    out.index.name = by.capitalize()
+    out.index.name = by.replace("_", " ").capitalize()  # how_reproduced -> How reproduced
     return out
 
 
