@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import integrate, optimize, special, stats
 
-from . import factors, survival, timedep
+from .. import factors, survival, timedep
 
 __all__ = [
     "GuaranteeTime",
