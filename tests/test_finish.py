@@ -9,7 +9,7 @@ import pytest
 from helpers.published import load as load_published
 from helpers.reconstruct import finish
 from helpers.reconstruct.coarse import anneal, place_times, start_times
-from helpers.reconstruct.score import build_targets, target_values
+from helpers.reconstruct.stats import build_targets, target_values
 from helpers.reconstruct.structure import CODED, initial_structure
 from helpers.reconstruct.targets import load_spec
 

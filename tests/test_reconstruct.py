@@ -18,7 +18,7 @@ from helpers.reconstruct import api
 from helpers.reconstruct.__main__ import main
 from helpers.reconstruct.assemble import approval_violations
 from helpers.reconstruct.report import infeasible
-from helpers.reconstruct.score import build_targets, target_values
+from helpers.reconstruct.stats import build_targets, target_values
 from helpers.reconstruct.structure import CODED, Structure, initial_structure
 from helpers.reconstruct.targets import load_spec
 

@@ -19,7 +19,7 @@ from .coarse import anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import conflicts, finish
 from .primary import primary_treatment
-from .score import build_targets
+from .stats import build_targets
 from .structure import initial_structure
 from .targets import load_spec
 

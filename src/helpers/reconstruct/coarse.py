@@ -30,7 +30,7 @@ from .assemble import TENTH, era_allowed
 from .kernel import CUR_SWAPS, ERA, NON_SWAPS, anneal_chunk, state_pins
 from .pins import ITEM_COLS, pin_chain, place
 from .ranks import km_ranks
-from .score import Targets, cox_matrix, grouping_matrix
+from .stats import Targets, cox_matrix, grouping_matrix
 from .structure import CODED, Structure
 
 _GRID = np.arange(0, 20001)

@@ -30,7 +30,7 @@ import numpy as np
 from scipy.special import chdtri
 
 from .kernel import CUR_SWAPS, NON_SWAPS, apply_move, evaluate_state, swap_ok
-from .score import Z975
+from .stats import Z975
 
 ROUNDS = 40  # most rounds; a round that finds no better combination ends the stage
 LAMBDA = 0.002  # score per rounding width of distance: a hit is worth 500 widths

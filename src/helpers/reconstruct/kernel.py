@@ -19,7 +19,7 @@ import numpy as np
 
 from .pins import ITEM_COLS, build_items, pin_chain
 from .ranks import five_year_curves, km_ranks
-from .score import cox_fit
+from .stats import cox_fit
 from .structure import CODED
 
 AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, INTERVAL, LESIONS, PERI, FLR, ERA, CUR = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
-from .score import MAXK, R_TOL, _chi2_sf, logrank_p
+from .stats import MAXK, R_TOL, _chi2_sf, logrank_p
 
 
 @nb.njit(cache=True)
