@@ -9,9 +9,8 @@ import pytest
 from helpers.published import load as load_published
 from helpers.reconstruct import finish
 from helpers.reconstruct.coarse import anneal, place_times, start_times
-from helpers.reconstruct.score import build_targets, target_values
 from helpers.reconstruct.structure import CODED, initial_structure
-from helpers.reconstruct.targets import load_spec
+from helpers.reconstruct.targets import build_targets, load_spec, target_values
 
 
 def _end_state(seed: int = 5, iterations: int = 3000):

@@ -18,9 +18,8 @@ from helpers.reconstruct import api
 from helpers.reconstruct.__main__ import main
 from helpers.reconstruct.assemble import approval_violations
 from helpers.reconstruct.report import infeasible
-from helpers.reconstruct.score import build_targets, target_values
 from helpers.reconstruct.structure import CODED, Structure, initial_structure
-from helpers.reconstruct.targets import load_spec
+from helpers.reconstruct.targets import build_targets, load_spec, target_values
 
 SMALL = 3000  # iterations: enough to exercise the search, fast
 ROUNDS = 1  # finishing rounds of the small searches

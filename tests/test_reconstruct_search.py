@@ -11,9 +11,9 @@ from helpers.published import load as load_published
 from helpers.reconstruct.coarse import MIX, RankSearch, _chunks, start_times
 from helpers.reconstruct.pins import ITEM_COLS, pin_chain, place
 from helpers.reconstruct.ranks import five_year_curves, km_ranks
-from helpers.reconstruct.score import R_TOL, build_targets, km_logrank, target_values
+from helpers.reconstruct.stats import R_TOL, km_logrank
 from helpers.reconstruct.structure import initial_structure
-from helpers.reconstruct.targets import load_spec
+from helpers.reconstruct.targets import build_targets, load_spec, target_values
 
 
 @pytest.fixture(scope="module")

@@ -4,13 +4,15 @@ Read it top down; ``reconstruct(seed)`` (``api``) is a pure function of its argu
 
 1. ``structure``: every printed count, exact by construction (stage 1);
 2. ``coarse``: the annealing over the order of the times, the censoring and the joint assignment of the
-   factors, in rank space (stage 2; its compiled loop is ``kernel``, its rank statistics ``ranks``);
+   factors, in rank space (stage 2; its compiled loop is ``kernel``, its moves ``moves``, its loss ``loss``,
+   its rank statistics ``ranks``);
 3. ``finish``: combinations of fine moves, each verified exactly, and what each remaining miss conflicts
    with (stage 3);
 4. ``pins``: the printed medians, rates and follow-up as values, placed on the searched order;
 5. ``assemble`` and ``primary``: the tables, with their decoration;
-6. ``score``: the scorer every stage shares (targets from ``helpers.published``, statistics equal to
-   ``helpers.survival``'s); ``report``: the fidelity report, judged by ``helpers.scorecard``.
+6. ``targets``: what every stage aims at, from ``helpers.published`` (the structural spec and the scored
+   targets); ``stats``: the statistics every stage shares, equal to ``helpers.survival``'s; ``report``: the
+   fidelity report, judged by ``helpers.scorecard``.
 
 ``python -m helpers.reconstruct --out DIR`` writes the three tables and the report; data/RECONSTRUCTION.md
 describes the design and its measurements.

@@ -2,7 +2,8 @@
 
 The stages, top down: ``structure`` (every count exact by construction), ``coarse`` (the annealing in rank
 space), ``finish`` (combinations of fine moves, verified exactly), ``pins`` (the values), ``assemble`` (the
-tables); ``score`` is the scorer every stage shares and ``report`` the fidelity report.
+tables); ``targets`` holds what they aim at, ``stats`` the statistics they share and ``report`` the fidelity
+report.
 """
 
 from __future__ import annotations
@@ -19,9 +20,8 @@ from .coarse import anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import conflicts, finish
 from .primary import primary_treatment
-from .score import build_targets
 from .structure import initial_structure
-from .targets import load_spec
+from .targets import build_targets, load_spec
 
 DEFAULT_SEED = 2022
 # The default schedule, counted in iterations and rounds (never wall-clock): DEFAULT_ITERATIONS of annealing

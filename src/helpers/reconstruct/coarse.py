@@ -11,9 +11,9 @@ the factor codes of ``structure``.  Moves (``kernel.anneal_chunk``):
 - *swap a factor* between two patients of the same subset (keeps every count; ``swap_allowed``);
 - *flip era* (the era split has no printed count).
 
-The loss scores each rank-determined target (log-rank p, Cox, a median not reached) by its distance to
-the printed rounding interval, and the value targets (medians, 5-year rates, follow-up) by the heaviest
-set of pins one placement of values can meet (``pins.pin_chain``).  The temperature falls geometrically
+The loss (``loss.rank_loss``) scores each rank-determined target (log-rank p, Cox, a median not reached) by
+its distance to the printed rounding interval, and the value targets (medians, 5-year rates, follow-up) by the
+heaviest set of pins one placement of values can meet (``pins.pin_chain``).  The temperature falls geometrically
 over a fixed number of iterations; then each factor in turn gets a short annealing of its own swaps
 (the order fixed), which finishes p-values the joint search left just outside their intervals.
 :func:`place_times` turns an order into times (``pins.place``).  Random numbers come from one seeded ``numpy``
@@ -27,11 +27,13 @@ import numpy as np
 from helpers.factors import COX_COVARIATES, FACTORS
 
 from .assemble import TENTH, era_allowed
-from .kernel import CUR_SWAPS, ERA, NON_SWAPS, anneal_chunk, state_pins
+from .kernel import anneal_chunk
+from .loss import state_pins
+from .moves import CUR_SWAPS, ERA, NON_SWAPS
 from .pins import ITEM_COLS, pin_chain, place
 from .ranks import km_ranks
-from .score import Targets, cox_matrix, grouping_matrix
 from .structure import CODED, Structure
+from .targets import Targets, cox_matrix, grouping_matrix
 
 _GRID = np.arange(0, 20001)
 ERA_MAX_T = int(_GRID[era_allowed(_GRID)].max())  # longest follow-up (tenths) compatible with the later era

@@ -13,7 +13,7 @@ few dozen rounding widths of their boxes.  The finisher works in the space of th
    exhaustively and the best triples and quadruples by a beam over the best pairs, scoring each prediction
    by the weighted hits it would make, less ``LAMBDA`` per rounding width still to go (capped at ``CAP``
    per target).
-4. The best predicted combinations are applied and scored exactly (``kernel.evaluate_state``); the best one
+4. The best predicted combinations are applied and scored exactly (``loss.evaluate_state``); the best one
    that raises that score is kept, and the round repeats until none does.
 
 Everything is deterministic: moves are enumerated in a fixed order and ties are broken by it.  The budget is
@@ -29,8 +29,9 @@ import numba as nb
 import numpy as np
 from scipy.special import chdtri
 
-from .kernel import CUR_SWAPS, NON_SWAPS, apply_move, evaluate_state, swap_ok
-from .score import Z975
+from .loss import evaluate_state
+from .moves import CUR_SWAPS, NON_SWAPS, apply_move, swap_ok
+from .stats import Z975
 
 ROUNDS = 40  # most rounds; a round that finds no better combination ends the stage
 LAMBDA = 0.002  # score per rounding width of distance: a hit is worth 500 widths
@@ -155,7 +156,7 @@ class Score(NamedTuple):
 
 
 def _evaluate(st, s: State):
-    """``kernel.evaluate_state`` of a state with the search's targets: (loss, hits, log-rank p, Cox table, ok)."""
+    """``loss.evaluate_state`` of a state with the search's targets: (loss, hits, log-rank p, Cox table, ok)."""
     tg = st.tg
     return evaluate_state(
         s.order,
@@ -185,7 +186,7 @@ def score(st, bx: Boxes, s: State) -> Score:
 
 
 def fine_moves(s: State, n_cur: int, insert: int = INSERT) -> np.ndarray:
-    """The fine moves of a state as rows ``(kind, a, b, c)`` (``kernel.apply_move``), sorted and distinct."""
+    """The fine moves of a state as rows ``(kind, a, b, c)`` (``moves.apply_move``), sorted and distinct."""
     order, death, C = s.order, s.death, s.C
     n = len(order)
     mv = set()
@@ -391,7 +392,8 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
     values, the Cox numbers, the 5-year rates and the follow-up.  A value target is met when the heaviest
     chain of pins (``pins.pin_chain``), the one the placed times meet, holds it."""
     from .coarse import ERA_MAX_T
-    from .kernel import ERA, state_pins
+    from .loss import state_pins
+    from .moves import ERA
     from .pins import ITEM_COLS, pin_chain
     from .ranks import five_year_curves, km_ranks
 

@@ -110,7 +110,7 @@ def _conflict(c) -> str:
 
 def first_ids(card: pd.DataFrame) -> pd.Series:
     """Each row's fact (cohort, factor, level, statistic) named by the id of its first printing, as the search's
-    targets are (``score.build_targets``)."""
+    targets are (``targets.build_targets``)."""
     fact = card[["cohort", "factor", "level", "statistic"]].astype(str).agg("|".join, axis=1)
     return fact.map(dict(zip(fact[::-1], card["id"][::-1])))
 

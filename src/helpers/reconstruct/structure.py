@@ -150,8 +150,8 @@ def swap_allowed(s: Structure, key: str, i: int, j: int) -> bool:
     """May factor ``key`` swap values between patients ``i`` and ``j`` without breaking a count or an
     identity?  Only within a subset (keeps Tables 4 and 5, so Table 1); unresected primaries stay
     synchronous; the synchronous curative patient stays in the "<= 6 months" row; chemotherapy around the
-    metastasectomy stays a subset of chemotherapy.  (The rule lives in ``kernel.swap_ok``.)"""
-    from .kernel import swap_ok
+    metastasectomy stays a subset of chemotherapy.  (The rule lives in ``moves.swap_ok``.)"""
+    from .moves import swap_ok
 
     return bool(swap_ok(s.C, CODED.index(key), i, j, s.n_cur))
 
@@ -159,6 +159,6 @@ def swap_allowed(s: Structure, key: str, i: int, j: int) -> bool:
 def do_swap(s: Structure, key: str, i: int, j: int) -> None:
     """Swap ``key`` between patients ``i`` and ``j`` (in place); palliative chemotherapy carries the
     first-line response along."""
-    from .kernel import do_swap as _do
+    from .moves import do_swap as _do
 
     _do(s.C, CODED.index(key), i, j, s.n_cur)

@@ -1,6 +1,6 @@
-"""The fast scorer: every time-dependent published statistic of a candidate cohort in one numba call.
+"""The statistics of a candidate cohort's times, compiled with numba, which every stage of the search shares.
 
-It computes exactly what ``helpers.survival`` computes (R ``survival`` conventions), only faster:
+They compute exactly what ``helpers.survival`` computes (R ``survival`` conventions), only faster:
 
 - Kaplan-Meier medians as ``print.survfit`` (EZR) and ``helpers.survival.km_median``: the first time
   S <= 0.5 (within sqrt(eps)), or the midpoint up to the next drop where S equals 0.5; S(60 months) as
@@ -8,38 +8,24 @@ It computes exactly what ``helpers.survival`` computes (R ``survival`` conventio
 - log-rank chi-square of ``survdiff`` (hypergeometric variance; groups with zero expected dropped)
   and its p-value (closed forms of the chi-square tail for 1, 2 and 3 df);
 - Breslow Cox fit by R's ``coxfit6`` Newton recipe (start at 0, step-halving, stop when
-  ``|1 - loglik_old / loglik_new| <= 1e-9``, at most 20 iterations), Wald p and 95% CI;
-- the observed median follow-up and the range of the times.
+  ``|1 - loglik_old / loglik_new| <= 1e-9``, at most 20 iterations), Wald p and 95% CI.
 
-Each published number becomes a *target* with its rounding interval (:func:`build_targets`), which the
-search (``kernel``, ``pins``) scores.  ``tests/test_reconstruct.py`` checks that these values equal
+The targets they are scored against are ``targets.build_targets``'s; the rank-space statistics of ``ranks``
+and the search's loss (``loss``) build on them.  ``tests/test_reconstruct.py`` checks that these values equal
 ``helpers.survival``'s, and that the rank-space statistics of ``ranks`` equal these.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import numba as nb
 import numpy as np
-import pandas as pd
-
-from helpers import scorecard
-from helpers.factors import COX_COVARIATES, FACTORS
 
 R_TOL = math.sqrt(np.finfo(float).eps)
 Z975 = 1.959963984540054  # qnorm(0.975)
-SUBSETS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo")
 MAXK = 4  # most levels of a factor
-COX_STATS = ("hr", "ci_low", "ci_high", "p")
 FIVE_YEARS = 60.0
-DUPLICATE_WEIGHT = 1.0  # a fact printed twice counts twice in the fidelity score, so in the loss
-
-
-# --------------------------------------------------------------------------------------------------
-# numba kernels
-# --------------------------------------------------------------------------------------------------
 
 
 @nb.njit(cache=True)
@@ -442,173 +428,3 @@ def cox_fit(time, death, order, X, beta0):
         z = beta[a] / se
         out[3, a] = math.erfc(abs(z) / math.sqrt(2.0))
     return out, converged, beta
-
-
-# --------------------------------------------------------------------------------------------------
-# targets from helpers.published
-# --------------------------------------------------------------------------------------------------
-
-
-def interval(value: float, decimals: int, bound: str = "", statistic: str = "") -> tuple[float, float]:
-    """The values that match ``value`` as printed: :func:`helpers.scorecard.interval`, the one match rule."""
-    return scorecard.interval(value, decimals, bound, statistic)
-
-
-@dataclass
-class Targets:
-    """Target arrays for the search (``kernel.rank_loss``) and the groupings they refer to."""
-
-    groupings: list  # (subset, factor) per row of G; factor "os" = the whole subset
-    tmed: np.ndarray
-    tp: np.ndarray
-    tcox: np.ndarray
-    ts5: np.ndarray
-    tscal: np.ndarray
-    ids: dict  # target kind -> list of published ids (deduplicated facts)
-    tguide: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))  # pulls on Cox beta/SE (no hits)
-
-    @property
-    def n_targets(self) -> int:
-        return len(self.tmed) + len(self.tp) + len(self.tcox) + len(self.ts5) + len(self.tscal)
-
-
-def _bound(row) -> str:
-    b = row.get("bound", "")
-    return b if isinstance(b, str) else ""
-
-
-def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targets:
-    """Every time-dependent OS number of ``helpers.published.load()`` as a scorer target.
-
-    Duplicates of one fact (same cohort, factor, level and statistic) become one target.
-    """
-    w = {"median_os": 1.0, "p": 1.0, "cox": 1.0, "os_5yr": 1.0, "followup": 1.0}
-    w.update(weights or {})
-    pub = published.copy()
-    pub["level"] = pub["level"].fillna("").astype(str)
-    pub["bound"] = pub["bound"].fillna("").astype(str)
-    groupings: list = []
-
-    def row_of(subset, factor):
-        key = (subset, factor)
-        if key not in groupings:
-            groupings.append(key)
-        return groupings.index(key)
-
-    seen = set()
-    printed = pub.groupby(["cohort", "factor", "level", "statistic"]).size()
-    tmed, tp, tcox, ts5, tscal = [], [], [], [], []
-    ids = {"median_os": [], "p": [], "cox": [], "os_5yr": [], "followup": []}
-    for _, r in pub.iterrows():
-        fact = (r["cohort"], r["factor"], r["level"], r["statistic"])
-        if r["cohort"] not in SUBSETS:
-            continue
-        st, fac = r["statistic"], r["factor"]
-        if fact in seen:
-            continue
-        dec = int(r["decimals"]) if pd.notna(r["decimals"]) else 0
-        # a fact printed twice (a table and the text) counts twice in the fidelity score
-        dup = 1.0 + DUPLICATE_WEIGHT * (printed[fact] - 1)
-        if st == "median_os" and (fac in FACTORS or fac == "os"):
-            lv = 0 if fac == "os" else FACTORS[fac].levels.index(r["level"])
-            row = row_of(r["cohort"], fac)
-            if bool(r["not_reached"]):
-                tmed.append((row, lv, np.nan, np.nan, 1.0, w["median_os"] * dup))
-            else:
-                lo, hi = interval(r["value"], dec, statistic=st)
-                tmed.append((row, lv, lo, hi, 0.0, w["median_os"] * dup))
-            ids["median_os"].append(r["id"])
-        elif st == "p" and fac in FACTORS:
-            lo, hi = interval(r["value"], dec, _bound(r))
-            tp.append((row_of(r["cohort"], fac), max(lo, 0.0), hi, w["p"] * dup))
-            ids["p"].append(r["id"])
-        elif fac in COX_COVARIATES and st in COX_STATS:
-            lo, hi = interval(r["value"], dec, _bound(r))
-            tcox.append((COX_STATS.index(st), list(COX_COVARIATES).index(fac), max(lo, 0.0), hi, w["cox"] * dup))
-            ids["cox"].append(r["id"])
-        elif st == "os_5yr" and fac == "os":
-            lo, hi = interval(r["value"], dec)
-            ts5.append((row_of(r["cohort"], "os"), 0, lo, hi, w["os_5yr"] * dup))
-            ids["os_5yr"].append(r["id"])
-        elif fac == "os_months" and st in ("median_followup", "min", "max") and r["cohort"] == "all":
-            lo, hi = interval(r["value"], dec)
-            kind = {"median_followup": 0, "min": 1, "max": 2}[st]
-            tscal.append((kind, lo, hi, w["followup"] * dup))
-            ids["followup"].append(r["id"])
-        else:
-            continue
-        seen.add(fact)
-
-    def arr(x, m):
-        return np.array(x, dtype=float).reshape(-1, m)
-
-    return Targets(groupings, arr(tmed, 6), arr(tp, 4), arr(tcox, 5), arr(ts5, 5), arr(tscal, 4), ids)
-
-
-def subset_mask(codes: dict, n_cur: int, subset: str) -> np.ndarray:
-    n = len(codes["age"])
-    idx = np.arange(n)
-    if subset == "all":
-        return np.ones(n, bool)
-    if subset == "metastasectomy":
-        return idx < n_cur
-    if subset == "no_metastasectomy":
-        return idx >= n_cur
-    if subset == "palliative_chemo":
-        return (idx >= n_cur) & (codes["chemotherapy"] == 0)
-    raise KeyError(subset)
-
-
-def grouping_matrix(codes: dict, n_cur: int, groupings: list) -> tuple[np.ndarray, np.ndarray]:
-    """Codes per grouping row (-1 = not in the subset or missing) and the number of levels per row."""
-    n = len(codes["age"])
-    G = np.full((len(groupings), n), -1, np.int8)
-    K = np.zeros(len(groupings), np.int64)
-    for r, (subset, factor) in enumerate(groupings):
-        m = subset_mask(codes, n_cur, subset)
-        if factor == "os":
-            G[r, m] = 0
-            K[r] = 1
-        else:
-            G[r, m] = codes[factor][m]
-            K[r] = len(FACTORS[factor].levels)
-    return G, K
-
-
-def cox_matrix(codes: dict) -> np.ndarray:
-    """0/1 columns of Table 3's covariates (``COX_COVARIATES`` order) from the factor codes."""
-    cols = []
-    for key, bad in COX_COVARIATES.values():
-        cols.append((codes[key] == FACTORS[key].levels.index(bad)).astype(float))
-    return np.column_stack(cols)
-
-
-def target_values(codes: dict, n_cur: int, time: np.ndarray, death: np.ndarray, targets: Targets) -> pd.DataFrame:
-    """Each scorer target with its interval, the candidate's value and whether it hits (diagnostics)."""
-    G, K = grouping_matrix(codes, n_cur, targets.groupings)
-    X = cox_matrix(codes)
-    time = np.asarray(time, float)
-    death = np.asarray(death, float)
-    order = np.argsort(time, kind="mergesort")
-    med, s60, send, pval = km_logrank(time, death, order, G, K, R_TOL)
-    cx, ok = cox_breslow(time, death, order, X)
-    rows = []
-    for j, (r, g, lo, hi, nr, _) in enumerate(targets.tmed):
-        x = med[int(r), int(g)]
-        hit = np.isnan(x) if nr else (lo <= x <= hi)
-        rows.append((targets.ids["median_os"][j], "median_os", lo, hi, x, hit))
-    for j, (r, lo, hi, _) in enumerate(targets.tp):
-        x = pval[int(r)]
-        rows.append((targets.ids["p"][j], "p", lo, hi, x, lo <= x <= hi))
-    for j, (st, cv, lo, hi, _) in enumerate(targets.tcox):
-        x = cx[int(st), int(cv)]
-        rows.append((targets.ids["cox"][j], "cox", lo, hi, x, lo <= x <= hi))
-    for j, (r, g, lo, hi, _) in enumerate(targets.ts5):
-        x = 100 * s60[int(r), int(g)]
-        rows.append((targets.ids["os_5yr"][j], "os_5yr", lo, hi, x, lo <= x <= hi))
-    srt = np.sort(time)
-    fu = float(np.median(srt))
-    for j, (kind, lo, hi, _) in enumerate(targets.tscal):
-        x = [fu, srt[0], srt[-1]][int(kind)]
-        rows.append((targets.ids["followup"][j], "followup", lo, hi, x, lo - 1e-9 <= x <= hi + 1e-9))
-    return pd.DataFrame(rows, columns=["id", "kind", "lo", "hi", "value", "hit"])

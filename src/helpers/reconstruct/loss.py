@@ -1,0 +1,229 @@
+"""The loss of a search state in rank space, compiled with numba.
+
+The state is an order of the patients (``rank``/``order``), the deaths and the factor codes.  The loss
+(:func:`rank_loss`) scores the rank-determined targets (log-rank p, the Cox model, medians not reached)
+by their distance to the printed rounding interval, and the value targets by the heaviest chain of pins
+(``pins.pin_chain``; :func:`state_pins` lists the pins of a state).  ``_stats_rows`` recomputes the rank
+statistics (``ranks``) of the given grouping rows and, when asked, the Cox model (``stats.cox_fit``,
+warm-started from the last fit); :func:`evaluate_state` computes every statistic of a state afresh, as the
+finisher (``finish``) checks a state exactly.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+from .moves import ERA
+from .pins import ITEM_COLS, build_items, pin_chain
+from .ranks import five_year_curves, km_ranks
+from .stats import cox_fit
+
+
+@nb.njit(cache=True)
+def _log(x, base10):
+    return math.log10(max(x, 1e-300)) if base10 else math.log(max(x, 1e-300))
+
+
+@nb.njit(cache=True)
+def _interval_cost(x, lo, hi, w, base10, scale, alpha, cap):
+    """(hits, loss) of a positive statistic ``x`` against its interval ``[lo, hi]``: ``w`` hits, or a miss
+    costing ``w * (1 + alpha * min(d / scale, cap))``, ``d`` the distance in log10 (or natural log) units."""
+    if x >= lo and x <= hi:
+        return w, 0.0
+    lx, llo, lhi = _log(x, base10), _log(lo, base10), _log(hi, base10)
+    d = llo - lx if lx < llo else (lx - lhi if lx > lhi else 0.0)
+    return 0.0, w * (1.0 + alpha * min(d / scale, cap))
+
+
+@nb.njit(cache=True)
+def state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev5, era_cap, items):
+    """Every pin of a state (``pins.build_items``): its median ranks ``x1``/``x2``, its 5-year curves and
+    the rank of its last later-era patient.  Returns (number of pins, their targets' weight, that rank)."""
+    n = order.shape[0]
+    era_rank = -1
+    for q in range(n):
+        if C[era_row, order[q]] == 1:
+            era_rank = q
+    S5, last5 = five_year_curves(order, death, G, rows5, lev5, n)
+    m, total = build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items)
+    return m, total, era_rank
+
+
+@nb.njit(cache=True)
+def rank_loss(
+    order,
+    death,
+    C,
+    era_row,
+    G,
+    x1,
+    x2,
+    send,
+    pval,
+    cx,
+    ok,
+    tmed,
+    tp,
+    tcox,
+    tguide,
+    ts5,
+    rows5,
+    lev5,
+    tscal,
+    alpha,
+    era_cap,
+    items,
+    memo,
+    cap,
+    pin_miss,
+    p_scale,
+    cox_scale,
+):
+    """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
+    (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
+    a missed value target ``pin_miss``.  A *guide* (``tguide`` rows: kind 0 = beta, 1 = SE of a Cox
+    covariate, its box, weight and scale) adds ``w * min(d / scale, cap)`` and no hits."""
+    loss = 0.0
+    hits = 0.0
+    for j in range(tguide.shape[0]):
+        a = int(tguide[j, 1])
+        if not ok or np.isnan(cx[1, a]):
+            loss += tguide[j, 4] * cap
+            continue
+        lb = math.log(cx[1, a])
+        ub = math.log(cx[2, a])
+        x = (lb + ub) / 2.0 if tguide[j, 0] == 0 else (ub - lb) / (2.0 * 1.959963984540054)
+        d = tguide[j, 2] - x if x < tguide[j, 2] else (x - tguide[j, 3] if x > tguide[j, 3] else 0.0)
+        loss += tguide[j, 4] * min(d / tguide[j, 5], cap)
+    for j in range(tmed.shape[0]):
+        r = int(tmed[j, 0])
+        g = int(tmed[j, 1])
+        w = tmed[j, 5]
+        if tmed[j, 4] > 0:  # not reached
+            if np.isnan(x1[r, g]):
+                hits += w
+            else:
+                loss += w * (1.0 + alpha * min(10.0 * (0.5 - send[r, g] + 0.05), cap))
+        elif np.isnan(x1[r, g]):
+            loss += w * (1.0 + alpha * cap)
+    for j in range(tp.shape[0]):
+        h, c = _interval_cost(pval[int(tp[j, 0])], tp[j, 1], tp[j, 2], tp[j, 3], True, p_scale, alpha, cap)
+        hits += h
+        loss += c
+    for j in range(tcox.shape[0]):
+        x = cx[int(tcox[j, 0]), int(tcox[j, 1])]
+        if not ok or np.isnan(x):
+            loss += tcox[j, 4] * (1.0 + alpha * cap)
+            continue
+        h, c = _interval_cost(x, tcox[j, 2], tcox[j, 3], tcox[j, 4], False, cox_scale, alpha, cap)
+        hits += h
+        loss += c
+    m, total, _ = state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev5, era_cap, items)
+    # ``memo``: the last pins and their chain's weight (row 0: m, weight); the same pins need no new chain
+    same = int(memo[0, 0]) == m
+    for q in range(m):
+        if not same:
+            break
+        for z in range(ITEM_COLS):
+            if memo[q + 1, z] != items[q, z]:
+                same = False
+                break
+    if same:
+        top = memo[0, 1]
+    else:
+        top, _, _, _ = pin_chain(items, m, 1.0)
+        memo[0, 0] = m
+        memo[0, 1] = top
+        memo[1 : m + 1, :] = items[:m, :]
+    hits += top
+    loss += (total - top) * pin_miss
+    return loss, hits
+
+
+@nb.njit(cache=True)
+def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncount, recount, cx, cox, beta):
+    km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2, ncount, recount)
+    ok = True
+    if cox:
+        warm = True
+        for a in range(beta.shape[0]):
+            if not abs(beta[a]) < 5.0:
+                warm = False
+        if not warm:
+            beta[:] = 0.0
+        c, ok, b = cox_fit(rank.astype(np.float64), death, order, X, beta)
+        cx[:, :] = c
+        if ok:
+            beta[:] = b
+    return ok
+
+
+@nb.njit(cache=True)
+def evaluate_state(order, death, C, G, K, X, tmed, tp, tcox, tguide, ts5, rows5, lev5, tscal, params):
+    """Every rank statistic of a state computed afresh (the Cox fit from 0, as R): (loss, hits, log-rank p per
+    grouping row, Cox table (hr, ci_low, ci_high, p per covariate), whether the fit converged)."""
+    n = order.shape[0]
+    rank = np.empty(n, np.int64)
+    for q in range(n):
+        rank[order[q]] = q
+    R = G.shape[0]
+    send = np.full((R, 4), np.nan)
+    pval = np.full(R, np.nan)
+    x1 = np.full((R, 4), np.nan)
+    x2 = np.full((R, 4), np.nan)
+    cx = np.full((4, X.shape[1]), np.nan)
+    beta = np.zeros(X.shape[1])
+    ok = _stats_rows(
+        rank,
+        order,
+        death,
+        G,
+        K,
+        X,
+        np.arange(R),
+        R,
+        send,
+        pval,
+        x1,
+        x2,
+        np.zeros((R, 4)),
+        True,
+        cx,
+        tcox.shape[0] > 0,
+        beta,
+    )
+    items = np.zeros((tmed.shape[0] + tscal.shape[0] + n + 1, ITEM_COLS))
+    memo = np.full((items.shape[0] + 1, ITEM_COLS), -1.0)
+    loss, hits = rank_loss(
+        order,
+        death,
+        C,
+        ERA,
+        G,
+        x1,
+        x2,
+        send,
+        pval,
+        cx,
+        ok,
+        tmed,
+        tp,
+        tcox,
+        tguide,
+        ts5,
+        rows5,
+        lev5,
+        tscal,
+        params[0],
+        params[1],
+        items,
+        memo,
+        params[2],
+        params[3],
+        params[4],
+        params[5],
+    )
+    return loss, hits, pval, cx, ok

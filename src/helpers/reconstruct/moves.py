@@ -1,0 +1,129 @@
+"""The moves of the search on the factor codes and the order, compiled with numba.
+
+A factor swap trades one factor's values between two patients of one subset, which keeps every printed count:
+:func:`swap_ok` refuses a swap that would break an identity of the structure (``structure.swap_allowed``) and
+:func:`do_swap` makes one; ``CUR_SWAPS``/``NON_SWAPS`` are the factors swapped within each subset.
+:func:`refresh` recomputes a patient's column of the grouping matrix and Cox design after a change, and
+:func:`apply_move` applies one move ``(kind, a, b, c)`` of the finisher (``finish``) in place; the annealing
+loop (``kernel.anneal_chunk``) makes the same moves inline, with their undo.
+"""
+
+from __future__ import annotations
+
+import numba as nb
+import numpy as np
+
+from .structure import CODED
+
+AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, INTERVAL, LESIONS, PERI, FLR, ERA, CUR = (
+    CODED.index(k) for k in CODED
+)
+SYNC = 1  # presenting: metachronous 0, synchronous 1
+NO = 1  # yes/no factors: yes 0, no 1
+YES = 0
+
+# factors swapped within each subset
+CUR_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, CHEMO, RT, INTERVAL, LESIONS, PERI], np.int64)
+NON_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, FLR], np.int64)
+
+
+@nb.njit(cache=True)
+def swap_ok(C, f, i, j, n_cur):
+    """May factor ``f`` swap values between patients ``i`` and ``j``? (see ``structure.swap_allowed``)"""
+    if (i < n_cur) != (j < n_cur):
+        return False
+    a = C[f, i]
+    b = C[f, j]
+    if a == b:
+        return False
+    cur = i < n_cur
+    if f == PRES:
+        if cur:
+            return C[INTERVAL, i] == C[INTERVAL, j]
+        return not ((a == SYNC and C[RES, i] == NO) or (b == SYNC and C[RES, j] == NO))
+    if f == RES:
+        return (not cur) and C[PRES, i] == SYNC and C[PRES, j] == SYNC
+    if f == INTERVAL:
+        return cur and C[PRES, i] == C[PRES, j]
+    if f == PERI:
+        return cur and C[CHEMO, i] == YES and C[CHEMO, j] == YES
+    if f == CHEMO:
+        if cur:
+            return C[PERI, i] != YES and C[PERI, j] != YES
+        return True
+    if f == FLR:
+        return (not cur) and a >= 0 and b >= 0
+    if f == SITES:
+        return not cur
+    if f == LESIONS:
+        return cur
+    return f == AGE or f == SEX or f == SITE or f == SIZE or f == DEPTH or f == GRADE or f == RT
+
+
+@nb.njit(cache=True)
+def do_swap(C, f, i, j, n_cur):
+    tmp = C[f, i]
+    C[f, i] = C[f, j]
+    C[f, j] = tmp
+    if f == CHEMO and i >= n_cur:  # the first-line response moves with palliative chemotherapy
+        tmp = C[FLR, i]
+        C[FLR, i] = C[FLR, j]
+        C[FLR, j] = tmp
+
+
+@nb.njit(cache=True)
+def refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i):
+    """Recompute patient ``i``'s column of the grouping matrix ``G`` and Cox design ``X``."""
+    for r in range(G.shape[0]):
+        sub = row_sub[r]
+        inside = (
+            sub == 0
+            or (sub == 1 and i < n_cur)
+            or (sub == 2 and i >= n_cur)
+            or (sub == 3 and i >= n_cur and C[CHEMO, i] == YES)
+        )
+        if not inside:
+            G[r, i] = -1
+        elif row_fac[r] < 0:
+            G[r, i] = 0
+        else:
+            G[r, i] = C[row_fac[r], i]
+    for a in range(X.shape[1]):
+        X[i, a] = 1.0 if C[cox_fac[a], i] == cox_bad[a] else 0.0
+
+
+@nb.njit(cache=True)
+def apply_move(move, order, rank, death, C, G, X, row_fac, row_sub, cox_fac, cox_bad, n_cur):
+    """Apply one move ``(kind, a, b, c)`` in place: kind 0 swaps patients ``a`` and ``b`` in the order, 1 moves
+    patient ``a`` to rank ``b``, 2 swaps the outcomes of ``a`` and ``b``, 3 swaps factor ``c`` between them,
+    4 flips the era of ``a``."""
+    kind, a, b, c = move[0], move[1], move[2], move[3]
+    if kind == 0:
+        ra = rank[a]
+        rb = rank[b]
+        rank[a] = rb
+        rank[b] = ra
+        order[rb] = a
+        order[ra] = b
+    elif kind == 1:
+        p0 = rank[a]
+        if b > p0:
+            for z in range(p0, b):
+                order[z] = order[z + 1]
+        else:
+            for z in range(p0, b, -1):
+                order[z] = order[z - 1]
+        order[b] = a
+        for z in range(min(p0, b), max(p0, b) + 1):
+            rank[order[z]] = z
+    elif kind == 2:
+        t = death[a]
+        death[a] = death[b]
+        death[b] = t
+    elif kind == 3:
+        do_swap(C, c, a, b, n_cur)
+        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, a)
+        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, b)
+    else:
+        C[ERA, a] = 1 - C[ERA, a]
+        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, a)
