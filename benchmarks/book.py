@@ -6,7 +6,7 @@ Prints, for this machine:
 - bare: executing every chapter of book/_toc.yml from its .md with nbclient, one fresh kernel each, in sequence
   (the floor: the work the build cannot avoid);
 - build: a clean `jupyter-book build book -W --keep-going` into a temporary output folder (every notebook executed);
-- their ratio. Targets (issue 4): build <= 60 s, build/bare <= 1.3.
+- their ratio. Targets: build <= 60 s, build/bare <= 1.3.
 Timings are wall-clock; the machine is shared, so run it when it is quiet and look at the best of --repeat runs.
 """
 

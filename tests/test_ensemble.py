@@ -1,4 +1,4 @@
-"""The ensemble of reconstructions (issue 7): claims per cohort, the committed summary, loky vs dask."""
+"""The ensemble of reconstructions: claims per cohort, the committed summary, loky vs dask."""
 
 from __future__ import annotations
 

@@ -168,7 +168,7 @@ def coefficient_boxes(pub: pd.DataFrame | None = None) -> pd.DataFrame:
 
 METHODS_SELECTION = "forward conditional stepwise"  # the Methods' words
 METHODS_SOFTWARE = "EZR"
-# Variable selection EZR's Cox regression dialog offers, as the project records it (issue 2: "forward conditional"
+# Variable selection EZR's Cox regression dialog offers, as the project records it ("forward conditional"
 # is SPSS's method and EZR does not offer it; EZR's p-value method is backward elimination on Wald p).
 SOFTWARE_SELECTION = {"EZR": ("backward elimination by p-value", "stepwise by AIC", "stepwise by BIC")}
 

@@ -65,8 +65,8 @@ REGIMEN_SPECS: tuple[Spec, ...] = (
     _binary("pfs_event"),
 )
 
-# Facts the paper prints about the primary tumour's treatment (Sections 3.1 and 3.2) that issue 3's cohort schema
-# has no column for.  Their names are the factors of data/published that they reproduce.
+# Facts the paper prints about the primary tumour's treatment (Sections 3.1 and 3.2) that the cohort file's fixed
+# columns do not hold.  Their names are the factors of data/published that they reproduce.
 PRIMARY_REGIMENS = ("DXR+IFM", "other")
 PRIMARY_TREATMENT_SPECS: tuple[Spec, ...] = (
     Spec("patient_id", "id", unique=True),

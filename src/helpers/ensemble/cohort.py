@@ -12,7 +12,7 @@ import pandas as pd
 from .. import factors, published, scorecard, survival
 from .claims import ALPHA, CLAIMS, EVENT, TIME, paper_significant
 
-# Until helpers.reconstruct exposes its own bar, issue 3's target (percent of all printed numbers matched).
+# The bar used when helpers.reconstruct does not give its own (percent of all printed numbers matched).
 _FALLBACK_FLOOR = 95.0
 
 

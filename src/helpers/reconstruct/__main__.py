@@ -40,7 +40,7 @@ def main(argv=None) -> int:
         f"reproduces the most printed numbers is written (default {DEFAULT_CHAINS})",
     )
     p.add_argument("--no-report", action="store_true", help="skip fidelity.csv / fidelity.md")
-    from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: issue 7, see helpers.ensemble
+    from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: see helpers.ensemble
 
     ensemble.add_arguments(p)
     a = p.parse_args(argv)

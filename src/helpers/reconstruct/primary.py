@@ -1,5 +1,5 @@
 """The primary-treatment table of the SYNTHETIC cohort: the treatment facts of the primary tumour that the paper
-prints (Sections 3.1 and 3.2) but issue 3's cohort schema has no column for.
+prints (Sections 3.1 and 3.2) but the cohort file's fixed columns do not hold.
 
 - neoadjuvant or adjuvant chemotherapy of the primary, among the metachronous patients (whose primary was
   resected before metastasis), and how many of them had doxorubicin plus ifosfamide;
