@@ -1,5 +1,5 @@
 """Ensemble throughput: wall time for N cohorts, cohorts/minute, the extrapolation to 100, and each
-cohort's fidelity.  Issue 7's target: 100 cohorts at the default settings in <= 30 minutes on 2 cores.
+cohort's fidelity.  Target: 100 cohorts at the default settings in <= 30 minutes on 2 cores.
 
     .venv/bin/python benchmarks/ensemble.py [--n 4] [--iterations K] [--jobs -1] [--start SEED]
 

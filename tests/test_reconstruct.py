@@ -384,7 +384,7 @@ def test_targets_come_from_published(published):
 
 
 def test_reconstruction_validates_through_helpers_data_and_writes_nothing_when_invalid(tmp_path):
-    """Issue 6: the reconstruction validates with the same code as every loader; an invalid table is never written."""
+    """The reconstruction validates with the same code as every loader; an invalid table is never written."""
     from helpers import data
     from helpers.reconstruct.report import write_tables
 
