@@ -4,7 +4,7 @@
 
 A budget is a number of chains and of annealing iterations per chain (each chain then runs up to
 FINISH_ROUNDS rounds of the finisher), run as the default command runs them: one chain per core, the best
-kept.  The budgets are named by the wall time they take on the project's 2-core machine; the schedule itself
+kept.  The budgets are named by the wall time they fit in on the project's 2-core machine; the schedule itself
 is counted in iterations and rounds, so each budget gives the same cohort on any machine.  Fidelity is judged
 by helpers.scorecard (EZR-exact statistics) on the written files.
 """
