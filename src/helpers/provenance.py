@@ -45,11 +45,10 @@ def how_reproduced(card: pd.DataFrame, synthetic: bool) -> pd.Series:
 
 
 def _interval_text(row) -> str:
-    bound = row["bound"] if isinstance(row["bound"], str) else ""
-    if bound == "<":
+    if row["bound"] == "<":
         return f"below {row['value']:g}"
     d = scorecard.judged_decimals(row["statistic"], row["decimals"])
-    lo, hi = scorecard.interval(row["value"], row["decimals"], bound, row["statistic"])
+    lo, hi = scorecard.row_interval(row)
     return f"{lo:.{d + 1}f}–{hi:.{d + 1}f}"
 
 

@@ -66,6 +66,13 @@ def interval(value: float, decimals, bound: str = "", statistic: str = "") -> tu
     return value - half - slack, value + half + slack
 
 
+def row_interval(row) -> tuple[float, float]:
+    """:func:`interval` of a published row (``value``, ``decimals``, ``bound``: empty or NaN, or "<";
+    ``statistic``)."""
+    bound = row["bound"] if isinstance(row["bound"], str) else ""
+    return interval(row["value"], row["decimals"], bound, row["statistic"])
+
+
 def matches(value: float, decimals, bound: str, not_reached: bool, reproduced: float, statistic: str = "") -> bool:
     """DESIGN.md's rule: the reproduced value lies in :func:`interval`; a not-reached median matches when the
     reproduced one is NaN (not reached either)."""

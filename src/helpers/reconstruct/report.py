@@ -22,11 +22,10 @@ SYNTHETIC = (
 
 def _interval(row) -> str:
     """The printed number's match interval (:func:`helpers.scorecard.interval`), as text."""
-    bound = row["bound"] if isinstance(row["bound"], str) else ""
-    if bound == "<":
+    if row["bound"] == "<":
         return f"< {row['value']:g}"
     d = scorecard.judged_decimals(row["statistic"], row["decimals"])
-    lo, hi = scorecard.interval(row["value"], row["decimals"], bound, row["statistic"])
+    lo, hi = scorecard.row_interval(row)
     ends = "()" if row["statistic"] in scorecard.MEDIAN_STATS else "[]"
     return f"{ends[0]}{lo:.{d + 1}f}, {hi:.{d + 1}f}{ends[1]}"
 
@@ -77,9 +76,7 @@ def verdict(row: pd.Series, card: pd.DataFrame | None = None) -> str:
 
 def _widths(row) -> str:
     """How far a reproduced number lies from its interval, in widths of the interval."""
-    lo, hi = scorecard.interval(
-        row["value"], row["decimals"], row["bound"] if isinstance(row["bound"], str) else "", row["statistic"]
-    )
+    lo, hi = scorecard.row_interval(row)
     rep = row["reproduced"]
     if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
         return ""
