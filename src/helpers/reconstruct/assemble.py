@@ -11,45 +11,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.data import COHORT_COLUMNS, REGIMEN_COLUMNS
 from helpers.factors import AGE_CUTOFF, ERA_SPLIT, FACTORS, INTERVAL_CUTOFF, SIZE_CUTOFF
 
 from .structure import Structure, code
+from .targets import RESPONSES, SITES
 
-COHORT_COLUMNS = [
-    "patient_id",
-    "age_years",
-    "sex",
-    "primary_site",
-    "size_cm",
-    "depth",
-    "grade",
-    "presenting",
-    "interval_to_metastasis_months",
-    "metastasis_year",
-    "initial_metastatic_sites",
-    "initial_metastatic_lesions",
-    "site_lung",
-    "site_liver",
-    "site_muscle",
-    "site_lymph_node",
-    "site_bone",
-    "site_other",
-    "primary_resection",
-    "metastasectomy_any",
-    "metastasectomy_curative",
-    "chemo_peri_metastasectomy",
-    "chemotherapy",
-    "first_line_regimen",
-    "first_line_response",
-    "radiotherapy",
-    "local_recurrence",
-    "os_months",
-    "death",
-    "status",
-]
-REGIMEN_COLUMNS = ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
-SITES = ["lung", "liver", "muscle", "lymph_node", "bone", "other"]
-RESPONSES = ["CR", "PR", "SD", "PD"]
 # Usual place of each regimen in the sequence of lines (domain knowledge, not a published number):
 # anthracyclines first, gemcitabine-docetaxel next, the drugs approved for second line later.
 LINE_RANK = {"DXR": 0, "DXR+IFM": 0, "GEM+DOC": 1, "PAZ": 2, "TRB": 2, "ERB": 2}
