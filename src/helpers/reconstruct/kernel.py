@@ -17,7 +17,7 @@ import numba as nb
 import numpy as np
 
 from .loss import _stats_rows, rank_loss
-from .moves import ERA, do_swap, refresh, swap_ok
+from .moves import ERA, do_swap, insert_at, refresh, swap_ok
 from .pins import ITEM_COLS
 
 
@@ -151,15 +151,7 @@ def anneal_chunk(
                 p0 = rank[i]
                 if q == p0:
                     continue
-                if q > p0:
-                    for z in range(p0, q):
-                        order[z] = order[z + 1]
-                else:
-                    for z in range(p0, q, -1):
-                        order[z] = order[z - 1]
-                order[q] = i
-                for z in range(min(p0, q), max(p0, q) + 1):
-                    rank[order[z]] = z
+                insert_at(order, rank, i, q)
                 kind = 1
             if kind == 0:
                 ri = rank[i]

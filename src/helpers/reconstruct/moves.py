@@ -93,6 +93,21 @@ def refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i):
 
 
 @nb.njit(cache=True)
+def insert_at(order, rank, a, q):
+    """Move patient ``a`` to rank ``q`` of the order, the patients between shifting by one rank."""
+    p0 = rank[a]
+    if q > p0:
+        for z in range(p0, q):
+            order[z] = order[z + 1]
+    else:
+        for z in range(p0, q, -1):
+            order[z] = order[z - 1]
+    order[q] = a
+    for z in range(min(p0, q), max(p0, q) + 1):
+        rank[order[z]] = z
+
+
+@nb.njit(cache=True)
 def apply_move(move, order, rank, death, C, G, X, row_fac, row_sub, cox_fac, cox_bad, n_cur):
     """Apply one move ``(kind, a, b, c)`` in place: kind 0 swaps patients ``a`` and ``b`` in the order, 1 moves
     patient ``a`` to rank ``b``, 2 swaps the outcomes of ``a`` and ``b``, 3 swaps factor ``c`` between them,
@@ -106,16 +121,7 @@ def apply_move(move, order, rank, death, C, G, X, row_fac, row_sub, cox_fac, cox
         order[rb] = a
         order[ra] = b
     elif kind == 1:
-        p0 = rank[a]
-        if b > p0:
-            for z in range(p0, b):
-                order[z] = order[z + 1]
-        else:
-            for z in range(p0, b, -1):
-                order[z] = order[z - 1]
-        order[b] = a
-        for z in range(min(p0, b), max(p0, b) + 1):
-            rank[order[z]] = z
+        insert_at(order, rank, a, b)
     elif kind == 2:
         t = death[a]
         death[a] = death[b]
