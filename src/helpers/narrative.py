@@ -42,7 +42,7 @@ def forward_meaning(forward, printed: pd.Series) -> str:
             f"{factors.COX_LABELS[c].lower()}, HR {table.loc[c, 'hr']:.2f} ({plots.format_p(table.loc[c, 'p'])})"
             for c in others
         )
-        names = " and ".join(factors.COX_LABELS[c].lower() for c in others)
+        names = covariate_names(others, sep=" and ").lower()
         if all(printed[f"t3.{c}.p"] >= 0.05 for c in others):
             why = (
                 f"The paper's conclusion that only size is an independent prognostic factor rests on the full "
@@ -157,7 +157,7 @@ def robustness(shares: pd.DataFrame, selection: pd.DataFrame) -> str:
     else:
         left_open = "none is left open"
     top = selection.iloc[0]
-    top_set = " and ".join(factors.COX_LABELS[c].lower() for c in top["selected"].split("+"))
+    top_set = covariate_names(top["selected"].split("+"), sep=" and ").lower()
     more_than_size = selection_shares(selection)["not_size_alone"]
     verdict = (
         "So on data that fit the tables the paper's own procedure would usually not have ended with size as the "
