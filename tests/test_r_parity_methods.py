@@ -25,7 +25,7 @@ FIXTURES = REPO / "tests" / "fixtures"
 METHODS = FIXTURES / "methods"
 DATASETS = ["paper61", "small24", "mid37", "big150"]
 DFBETA_COVS = ["x1", "x2", "x5"]
-WORKED = pd.DataFrame({"time": [2, 4, 5, 7], "status": [1, 1, 0, 1], "x": [1, 0, 1, 0]})  # as r/reference_methods.R
+WORKED = teaching.WORKED_COX.rename(columns={"death": "status"})  # as r/reference_methods.R
 
 
 def python_reference(d: pd.DataFrame) -> dict[tuple[str, str], float]:
