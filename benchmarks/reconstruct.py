@@ -42,7 +42,8 @@ def run(seed: int, chains: int, iterations: int, jobs: int) -> dict:
         "time": int(by.loc[("kind", "time"), "matched"]),
         "time_total": int(by.loc[("kind", "time"), "total"]),
         "table3": int(by.loc[("source", "Table 3"), "matched"]),
-        "chains": best.matched,
+        "chains": best.chains.matched,
+        "chains_headline": best.chains.headline,
         "seed": best.seed,
     }
 

@@ -228,25 +228,26 @@ def test_other_seeds_differ_and_are_valid(tmp_path):
     assert outs[0] != outs[1]
 
 
-def test_best_of_chains_writes_the_chain_that_matches_most(tmp_path):
+def test_best_of_chains_writes_the_chain_a_reader_would_choose(tmp_path):
     """Restarts: every chain is the single search of its own seed, scored by the fidelity report; the first
-    chain with the most matches is written, and the report names it."""
-    from helpers import scorecard
+    chain with the most headline checks met, then the most matches, is written, and the report names it."""
+    from helpers import headline, scorecard
     from helpers.reconstruct.report import fidelity_as_written
 
     main(["--out", str(tmp_path), "--seed", "5", *QUICK, "--chains", "3", "--jobs", "1"])
     singles = [api.reconstruct(seed, SMALL, ROUNDS) for seed in (5, 6, 7)]
-    matched = [
-        int(scorecard.summary(fidelity_as_written(*t, api.primary_treatment_of(t[0]))).loc[("all", "all"), "matched"])
-        for t in singles
-    ]
-    k = matched.index(max(matched))
+    cards = [fidelity_as_written(*t, api.primary_treatment_of(t[0])) for t in singles]
+    matched = [int(scorecard.summary(c).loc[("all", "all"), "matched"]) for c in cards]
+    met = [headline.met(c) for c in cards]
+    keys = list(zip(met, matched))
+    k = keys.index(max(keys))
     single = tmp_path / "single"
     main(["--out", str(single), "--seed", str(5 + k), *QUICK, "--chains", "1", "--no-report"])
     for name in ("cohort.csv", "regimens.csv", "primary_treatment.csv"):
         assert (tmp_path / name).read_bytes() == (single / name).read_bytes()
     made_by = (tmp_path / "fidelity.md").read_text().splitlines()[4]
-    assert f"Seeds 5, 6, 7 reproduced {matched[0]}, {matched[1]}, {matched[2]} of the printed" in made_by
+    assert f"Seeds 5, 6, 7 met {met[0]}, {met[1]}, {met[2]} headline checks" in made_by
+    assert f"reproduced {matched[0]}, {matched[1]}, {matched[2]} of the printed" in made_by
     assert f"seed {5 + k}'s cohort is written" in made_by
     # the report is the winner's card as judged in its worker; it equals a fresh judgement of the written files
     # (which lacks only what the search state knows: what each miss conflicts with)
@@ -422,3 +423,22 @@ def test_primary_treatment_meets_the_printed_counts_by_a_rule_on_the_cohort(publ
         shuffled = cohort.sample(frac=1, random_state=0)
         again = primary_treatment(shuffled, spec).set_index("patient_id").loc[p["patient_id"]].reset_index()
         pd.testing.assert_frame_equal(again, p)
+
+
+def test_search_targets_use_the_one_match_rule():
+    """Every interval the search aims at is the scorecard's (R's printing rule: a p printed 0.03 is 0.030)."""
+    from helpers import published, scorecard
+    from helpers.reconstruct.targets import build_targets
+
+    pub = published.load()
+    t = build_targets(pub)
+    rows = pub.set_index("id")
+    for (lo, hi), pid in zip(t.tp[:, 1:3], t.ids["p"]):
+        want = scorecard.row_interval(rows.loc[pid].to_dict())
+        assert (lo, hi) == pytest.approx((max(want[0], 0.0), want[1]), abs=1e-12), pid
+    for (lo, hi), pid in zip(t.tcox[:, 2:4], t.ids["cox"]):
+        want = scorecard.row_interval(rows.loc[pid].to_dict())
+        assert (lo, hi) == pytest.approx((max(want[0], 0.0), want[1]), abs=1e-12), pid
+    assert "t4.interval.p" in t.ids["p"]
+    k = t.ids["p"].index("t4.interval.p")
+    assert t.tp[k, 2] - t.tp[k, 1] == pytest.approx(0.001, abs=1e-8)  # "0.03" is 0.030, not 0.025-0.035

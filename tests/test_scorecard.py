@@ -260,9 +260,21 @@ def test_summary(card):
         (76.05, 2, "", False, 76.054, "median_os", True),
         (76.05, 2, "", False, 76.056, "median_os", False),
         (76.05, 2, "", False, 76.055, "median_os", False),  # a median's interval excludes its ends
-        (0.03, 2, "", False, 0.0349, "p", True),
-        (0.03, 2, "", False, 0.0351, "p", False),
-        (0.03, 2, "", False, 0.035, "p", True),  # a p value's interval includes them (it rounds either way)
+        # a p printed "0.03" is 0.030 (the paper gives p at three decimals; R dropped the trailing zero)
+        (0.03, 2, "", False, 0.0339, "p", False),
+        (0.03, 2, "", False, 0.0304, "p", True),
+        (0.03, 2, "", False, 0.0305, "p", True),  # a p value's interval includes its ends (it rounds either way)
+        (0.03, 2, "", False, 0.0306, "p", False),
+        (0.03, 2, "", False, 0.0295, "p", True),
+        (0.03, 2, "", False, 0.0294, "p", False),
+        (0.91, 2, "", False, 0.9089, "p", False),
+        (0.91, 2, "", False, 0.9104, "p", True),
+        (4.4, 1, "", False, 4.4004, "ci_high", True),  # Table 3's "4.4" is 4.400
+        (4.4, 1, "", False, 4.42, "ci_high", False),
+        (2.48, 2, "", False, 2.4758, "hr", False),  # "2.48" is 2.480
+        (2.48, 2, "", False, 2.4796, "hr", True),
+        (1.137, 3, "", False, 1.1374, "ci_low", True),
+        (41, 0, "", False, 40.98, "percent", True),  # other numbers are judged at their printed decimals
         (83, 0, "", False, 82.5, "n", True),  # a count printed without decimals: anything that rounds to it
         (83, 0, "", False, 82.4, "n", False),
         (83, 0, "", False, 83.0, "median_os", True),  # a median printed "83" is 83.0 (R prints medians as they are)

@@ -33,6 +33,10 @@ COLUMNS = [
 SOURCES = ("Table 1", "Table 2", "Table 3", "Table 4", "Table 5", "Text", "Abstract")
 COHORTS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo", "regimens")
 FILES = ("table1.csv", "table2.csv", "table3.csv", "table4.csv", "table5.csv", "abstract.csv", "text.csv")
+# R's printing rule: R drops trailing zeros, so a printed number stands for the precision it was computed at.
+MEDIAN_STATS = frozenset({"median_os", "median_pfs"})  # Kaplan-Meier medians: a death time or a midpoint
+THREE_DECIMAL_STATS = frozenset({"p", "hr", "ci_low", "ci_high"})  # log-rank and Wald p, Table 3's HR and CI
+MEDIAN_DECIMALS, THREE_DECIMALS = 1, 3
 
 
 class PublishedDataError(ValueError):
@@ -91,6 +95,35 @@ def read_file(path: str | Path) -> pd.DataFrame:
     out["decimals"] = pd.Series(decimals, index=raw.index, dtype="Int64")
     out["not_reached"] = pd.Series(reached, index=raw.index, dtype=bool)
     return out
+
+
+def judged_decimals(statistic: str, decimals) -> int:
+    """The decimals a printed number is judged at: R's printing rule, with its dropped trailing zeros restored.
+
+    R prints a number at the precision it has and drops trailing zeros, so the printed decimals are a lower
+    bound.  A Kaplan-Meier median is a death time (one decimal here) or the midpoint of two (76.05): a median
+    printed ``83`` stands for 83.0.  The paper gives every p-value and every hazard ratio and confidence limit
+    at three decimals (0.175, 0.021, 1.137, 5.411; EZR's ``signif(p, 3)`` would have printed 0.0213): a p
+    printed ``0.03`` stands for 0.030, Table 3's ``4.4`` for 4.400 and ``2.48`` for 2.480.
+
+    Parameters
+    ----------
+    statistic : str
+        The row's ``statistic`` (``median_os``, ``p``, ``hr``, ...).
+    decimals : int or None
+        The decimals as printed (``None`` or NA for a not-reached median).
+
+    Returns
+    -------
+    int
+        ``decimals``, raised to 1 for a median and to 3 for a p-value, hazard ratio or confidence limit.
+    """
+    d = 0 if decimals is None or pd.isna(decimals) else int(decimals)
+    if statistic in MEDIAN_STATS:
+        return max(d, MEDIAN_DECIMALS)
+    if statistic in THREE_DECIMAL_STATS:
+        return max(d, THREE_DECIMALS)
+    return d
 
 
 def load(directory: str | Path | None = None) -> pd.DataFrame:

@@ -26,10 +26,10 @@ import numpy as np
 import pandas as pd
 
 from . import factors, published, survival
+from .published import MEDIAN_STATS, judged_decimals  # R's printing rule (re-exported)
 
 TIME, EVENT = "os_months", "death"
 SLACK = 1e-9
-MEDIAN_STATS = {"median_os", "median_pfs"}  # Kaplan-Meier medians: judged as R prints them
 COUNT_STATS = {"n", "count", "percent", "cr", "pr", "sd", "pd", "orr", "dcr"}
 TIME_STATS = {"median_os", "p", "hr", "ci_low", "ci_high", "os_5yr", "median_pfs", "median_followup"}
 FIVE_YEARS = 60.0  # months
@@ -40,14 +40,6 @@ NO_COLUMN = {
     "local_recurrence_resection": "no cohort column records resection of a local recurrence",
 }
 NO_PRIMARY_FILE = "no primary-treatment file"
-
-
-def judged_decimals(statistic: str, decimals) -> int:
-    """The decimals a printed number is judged at: as printed, except a Kaplan-Meier median, which R prints at
-    the precision it has (a death time to one decimal here, or the midpoint of two: 76.05), so a median
-    printed without decimals (83) stands for 83.0."""
-    d = 0 if decimals is None or pd.isna(decimals) else int(decimals)
-    return max(d, 1) if statistic in MEDIAN_STATS else d
 
 
 def interval(value: float, decimals, bound: str = "", statistic: str = "") -> tuple[float, float]:

@@ -10,10 +10,16 @@ import pandas as pd
 from scipy.stats import norm
 
 from .. import factors, published
+from ..published import judged_decimals
 from .base import ALPHA, CONFIDENCE, CONSISTENT, INCONSISTENT, OTHER_RULE, UNSTATED, _check, _where, fmt
 from .rounding import interval, overlap
 
 SPSS_ENTRY, SPSS_REMOVAL = 0.05, 0.10  # SPSS defaults of "forward conditional" (PIN, POUT)
+
+
+def _judged(row) -> int:
+    """A printed row's decimals as R's printing rule reads them (:func:`helpers.published.judged_decimals`)."""
+    return judged_decimals(row["statistic"], row["decimals"])
 
 
 def wald(
@@ -49,14 +55,7 @@ def hazard_ratio_checks(pub: pd.DataFrame) -> list[dict]:
         v = {r["statistic"]: r for _, r in g.iterrows()}
         if not {"hr", "ci_low", "ci_high", "p"} <= set(v):
             continue
-        args = (
-            v["hr"]["value"],
-            v["hr"]["decimals"],
-            v["ci_low"]["value"],
-            v["ci_low"]["decimals"],
-            v["ci_high"]["value"],
-            v["ci_high"]["decimals"],
-        )
+        args = tuple(x for s in ("hr", "ci_low", "ci_high") for x in (v[s]["value"], _judged(v[s])))
         w, wt = wald(*args), wald(*args, rule="truncate")
         nums = f"HR {fmt(v['hr'])}, 95% CI {fmt(v['ci_low'])}–{fmt(v['ci_high'])}, p {fmt(v['p'])}"
         verdict = CONSISTENT if w["hr_ok"] else OTHER_RULE if wt["hr_ok"] else INCONSISTENT
@@ -74,7 +73,7 @@ def hazard_ratio_checks(pub: pd.DataFrame) -> list[dict]:
                 else "The printed HR is not the centre of its printed CI on the log scale.",
             )
         )
-        P = interval(v["p"]["value"], v["p"]["decimals"], bound=v["p"]["bound"])
+        P = interval(v["p"]["value"], _judged(v["p"]), bound=v["p"]["bound"])
         ok, okt = overlap(P, w["p"]), overlap(P, wt["p"])
         verdict = CONSISTENT if ok else OTHER_RULE if okt else INCONSISTENT
         ci_has_1 = v["ci_low"]["value"] <= 1 <= v["ci_high"]["value"]
@@ -155,8 +154,8 @@ def coefficient_boxes(pub: pd.DataFrame | None = None) -> pd.DataFrame:
         if not {"hr", "ci_low", "ci_high", "p"} <= set(v):
             continue
         box = coefficient_box(
-            *[(v[s]["value"], int(v[s]["decimals"])) for s in ("hr", "ci_low", "ci_high")],
-            (v["p"]["value"], int(v["p"]["decimals"]), v["p"]["bound"]),
+            *[(v[s]["value"], _judged(v[s])) for s in ("hr", "ci_low", "ci_high")],
+            (v["p"]["value"], _judged(v["p"]), v["p"]["bound"]),
         )
         if box is None:
             rows.append((cov, np.nan, np.nan, np.nan, np.nan))
@@ -185,11 +184,11 @@ def methods_checks(
     high = [
         f"{r['label']} p {fmt(r)}"
         for r in kept.values()
-        if interval(r["value"], r["decimals"], bound=r["bound"])[0] > SPSS_REMOVAL
+        if interval(r["value"], _judged(r), bound=r["bound"])[0] > SPSS_REMOVAL
     ]
     uni = _where(pub, source="Table 1", statistic="p")
     sig = sorted(
-        r["factor"] for _, r in uni.iterrows() if interval(r["value"], r["decimals"], bound=r["bound"])[1] < ALPHA
+        r["factor"] for _, r in uni.iterrows() if interval(r["value"], _judged(r), bound=r["bound"])[1] < ALPHA
     )
     mapped = sorted(factors.COX_COVARIATES[c][0] for c in kept if c in factors.COX_COVARIATES)
     same = sig == mapped

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from ..published import judged_decimals
 from .base import CONSISTENT, INCONSISTENT, OTHER_RULE
 
 RULES = ("half_up", "half_even", "truncate")
@@ -51,11 +52,14 @@ def rule_verdict(ok: dict[str, bool]) -> str:
     return OTHER_RULE if any(ok.values()) else INCONSISTENT
 
 
-def interval(value: float, decimals: int, rule: str = "round", bound: str = "") -> tuple[float, float]:
-    """The true values a printed number can stand for."""
+def interval(
+    value: float, decimals: int, rule: str = "round", bound: str = "", statistic: str = ""
+) -> tuple[float, float]:
+    """The true values a printed number can stand for, its decimals read by R's printing rule
+    (:func:`helpers.published.judged_decimals`: a p printed 0.03 is 0.030) when ``statistic`` is given."""
     if bound == "<":
         return (0.0, float(value))
-    h = 0.5 * 10.0 ** -int(decimals)
+    h = 0.5 * 10.0 ** -judged_decimals(statistic, decimals)
     slack = 1e-12 * max(1.0, abs(value))
     if rule == "truncate":
         return (value - slack, value + 2 * h + slack)

@@ -85,7 +85,10 @@ def subgroup_checks(pub: pd.DataFrame) -> list[dict]:
         same = (
             (m1 == m2)
             if math.isinf(m1) or math.isinf(m2)
-            else overlap(interval(m1, row1["decimals"]), interval(m2, row2["decimals"]))
+            else overlap(
+                interval(m1, row1["decimals"], statistic=row1["statistic"]),
+                interval(m2, row2["decimals"], statistic=row2["statistic"]),
+            )
         )
         out.append(
             _check(

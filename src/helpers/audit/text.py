@@ -32,7 +32,14 @@ def text_checks(pub: pd.DataFrame) -> list[dict]:
         if len(g) < 2 or not (g["source"].isin(["Text", "Abstract"])).any():
             continue
         rows = list(g.itertuples(index=False))
-        ivs = [((math.inf, math.inf) if r.not_reached else interval(r.value, r.decimals, bound=r.bound)) for r in rows]
+        ivs = [
+            (
+                (math.inf, math.inf)
+                if r.not_reached
+                else interval(r.value, r.decimals, bound=r.bound, statistic=r.statistic)
+            )
+            for r in rows
+        ]
         lo, hi = max(i[0] for i in ivs), min(i[1] for i in ivs)
         values = {(r.not_reached, r.bound, None if r.not_reached else round(r.value, 12)) for r in rows}
         # counts must be equal; other values need a common interval of positive width (touching ends do not
@@ -201,7 +208,9 @@ def _significance_checks(pub) -> list[dict]:
         if table.empty:
             continue
         sig = {
-            r["factor"] for _, r in table.iterrows() if interval(r["value"], r["decimals"], bound=r["bound"])[1] < ALPHA
+            r["factor"]
+            for _, r in table.iterrows()
+            if interval(r["value"], r["decimals"], bound=r["bound"], statistic="p")[1] < ALPHA
         }
         named = set(_where(pub, source="Text", cohort=cohort, statistic="p")["factor"]) & set(table["factor"])
         if not named:

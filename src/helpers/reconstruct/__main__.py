@@ -52,16 +52,7 @@ def main(argv=None) -> int:
     write_tables(best.cohort, best.regimens, a.out, best.primary)
     if not a.no_report:  # best.card was judged on these very bytes (report.fidelity_as_written)
         iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations
-        write(
-            best.card,
-            a.out,
-            a.seed,
-            iterations,
-            best.chains,
-            best.seed,
-            best.matched,
-            FINISH_ROUNDS if a.rounds is None else a.rounds,
-        )
+        write(best.card, a.out, a.seed, iterations, best.chains, FINISH_ROUNDS if a.rounds is None else a.rounds)
     return 0
 
 

@@ -154,25 +154,59 @@ def summary(card: pd.DataFrame) -> pd.DataFrame:
     return scorecard.summary(card)
 
 
-def made_by(
-    seed: int,
-    iterations: int,
-    chains: int = 1,
-    chain_seed: int | None = None,
-    chain_matched: list[int] | None = None,
-    rounds: int | None = None,
-) -> str:
-    """The sentence of ``fidelity.md`` that says which command, seed and search made the cohort."""
+def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) -> str:
+    """The sentence of ``fidelity.md`` that says which command, seed and search made the cohort (``chains``:
+    ``api.Chains``, how the chain written was chosen, or None for a single search)."""
     run = f"`python -m helpers.reconstruct --out DIR --seed {seed}`"
     budget = f"{iterations:,} annealing iterations" + (f" and up to {rounds} finishing rounds" if rounds else "")
-    if chains == 1:
+    if chains is None or chains.count == 1:
         return f"Made by {run} ({budget})."
-    seeds = ", ".join(str(seed + k) for k in range(chains))
-    scores = ", ".join(str(m) for m in chain_matched)
+    seeds = ", ".join(str(chains.first_seed + k) for k in range(chains.count))
+    scores = ", ".join(str(m) for m in chains.matched)
+    met = ", ".join(str(m) for m in chains.headline)
     return (
-        f"Made by {run}: the best of {chains} searches of {budget} each. Seeds {seeds} "
-        f"reproduced {scores} of the printed numbers; seed {chain_seed}'s cohort is written."
+        f"Made by {run}: the best of {chains.count} searches of {budget} each, chosen as a reader checks "
+        f"a reproduction: first the headline checks met (the abstract's numbers and the paper's verdicts of "
+        f"significance, `helpers.headline`), then the printed numbers reproduced. Seeds {seeds} met {met} "
+        f"headline checks and reproduced {scores} of the printed numbers; seed {chains.seed}'s cohort is written"
+        + _choice_cost(chains)
+        + "."
     )
+
+
+def _choice_cost(chains) -> str:
+    """What choosing by the headline cost in printed numbers, against the chain that reproduces the most."""
+    chosen = chains.matched[chains.seed - chains.first_seed]
+    most = max(chains.matched)
+    if chosen == most:
+        return " (it also reproduces the most printed numbers)"
+    return (
+        f" (choosing it by the headline costs {most - chosen} printed numbers against the chain that reproduces "
+        "the most)"
+    )
+
+
+def headline_lines(card: pd.DataFrame) -> list[str]:
+    """``fidelity.md``'s headline section: the abstract's numbers and the paper's verdicts of significance,
+    met or not (:func:`helpers.headline.checks`)."""
+    from helpers import headline as hl
+
+    checks = hl.checks(card)
+    summ = hl.summary(card)
+    lines = [
+        "## Headline",
+        "",
+        "What a reader checks first: every number of the abstract, and every verdict of significance the paper "
+        "draws from a printed p (below 0.05 or not).",
+        "",
+        "| check | met | total |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {k} | {int(r['met'])} | {int(r['total'])} |" for k, r in summ.iterrows()]
+    missed = checks[~checks["met"]]
+    if len(missed):
+        lines += ["", "Not met: " + ", ".join(f"`{i}`" for i in missed["id"]) + " (their reasons: Misses, below)."]
+    return lines + [""]
 
 
 def headline(card: pd.DataFrame) -> str:
@@ -192,12 +226,11 @@ def write(
     out: Path,
     seed: int,
     iterations: int,
-    chains: int = 1,
-    chain_seed: int | None = None,
-    chain_matched: list[int] | None = None,
+    chains=None,
     rounds: int | None = None,
 ) -> None:
-    """``fidelity.csv`` (one row per published number) and ``fidelity.md`` (summary and misses)."""
+    """``fidelity.csv`` (one row per published number) and ``fidelity.md`` (headline, summary and misses);
+    ``chains``: ``api.Chains``, how the cohort's chain was chosen (None for a single search)."""
     cols = [
         "id",
         "source",
@@ -224,13 +257,15 @@ def write(
         "",
         f"**{SYNTHETIC}**",
         "",
-        f"{made_by(seed, iterations, chains, chain_seed, chain_matched, rounds)} "
+        f"{made_by(seed, iterations, chains, rounds)} "
         "Every number the paper prints is recomputed from `cohort.csv`, `regimens.csv` and `primary_treatment.csv` by "
         "`helpers.scorecard.reproduce` (EZR-exact statistics) and matched at the printed precision "
-        "(a Kaplan–Meier median as R prints it: DESIGN.md).",
+        "(as R prints it, trailing zeros restored: a median printed 83 is 83.0, a p printed 0.03 is 0.030; "
+        "DESIGN.md).",
         "",
         f"**{headline(card)}.**",
         "",
+        *headline_lines(card),
         "## Summary",
         "",
         "| by | group | matched | total | percent |",
