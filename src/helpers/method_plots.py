@@ -108,17 +108,28 @@ def loglog_plot(
     return label_source(fig)
 
 
-def _spline_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray, df: int = 4):
-    """A natural cubic regression spline of y on x (``df`` degrees of freedom, as ``plot.cox.zph``) and its
-    pointwise standard error on ``grid`` (least squares)."""
-    import patsy
+def _natural_spline_basis(x: np.ndarray, knots: np.ndarray) -> np.ndarray:
+    """The natural cubic spline basis with the given knots (the first and last are the boundary knots): as many
+    columns as knots, intercept included; linear beyond the boundary knots (Hastie, Tibshirani and Friedman,
+    *The Elements of Statistical Learning*, eq. 5.4-5.5)."""
 
-    basis = patsy.dmatrix(f"cr(x, df={df})", {"x": x}, return_type="matrix")
-    design = np.asarray(basis)
+    def d(k):
+        return (np.maximum(x - knots[k], 0) ** 3 - np.maximum(x - knots[-1], 0) ** 3) / (knots[-1] - knots[k])
+
+    cols = [np.ones_like(x), x] + [d(k) - d(len(knots) - 2) for k in range(len(knots) - 2)]
+    return np.column_stack(cols)
+
+
+def _spline_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray, df: int = 4):
+    """A natural cubic regression spline of y on x with ``df`` degrees of freedom (knots at quantiles of x, as
+    R's ``ns(x, df)`` with an intercept, which ``plot.cox.zph`` fits) and its pointwise least-squares standard
+    error on ``grid``."""
+    knots = np.quantile(x, np.linspace(0, 1, df))
+    design = _natural_spline_basis(x, knots)
     coef, *_ = np.linalg.lstsq(design, y, rcond=None)
     resid = y - design @ coef
     sigma2 = float(resid @ resid) / max(len(y) - design.shape[1], 1)
-    new = np.asarray(patsy.build_design_matrices([basis.design_info], {"x": grid})[0])
+    new = _natural_spline_basis(grid, knots)
     xtx_inv = np.linalg.pinv(design.T @ design)
     se = np.sqrt(sigma2 * np.einsum("ij,jk,ik->i", new, xtx_inv, new))
     return new @ coef, se
@@ -170,7 +181,9 @@ def schoenfeld_band_plot(zph, fit, *, ncols: int = 2) -> Figure:
     return label_source(fig)
 
 
-def cif_plot(cif: pd.DataFrame, labels: dict[str, str], *, title: str | None = None) -> Figure:
+def cif_plot(
+    cif: pd.DataFrame, labels: dict[str, str], *, title: str | None = None, source: str | None = None
+) -> Figure:
     """Stacked step curves of a :func:`helpers.survival.cumulative_incidence` table: the cumulative incidence of
     each cause (``labels`` maps its column, e.g. ``"cause_1"``, to legend text).
 
@@ -182,6 +195,9 @@ def cif_plot(cif: pd.DataFrame, labels: dict[str, str], *, title: str | None = N
         Column -> legend text, in drawing order.
     title : str, optional
         Title of the axes.
+    source : str, optional
+        What the figure was drawn from, written in its corner (default: the cohort file's label,
+        :func:`helpers.plots.source_label`); say "Simulated data" for a simulation.
     """
     fig, ax = _figure()
     colours = sns.color_palette(PALETTE)
@@ -194,7 +210,7 @@ def cif_plot(cif: pd.DataFrame, labels: dict[str, str], *, title: str | None = N
     ax.legend(loc="upper left", frameon=False, fontsize=9)
     if title:
         ax.set_title(title, loc="left", fontsize=11)
-    return label_source(fig)
+    return label_source(fig, source)
 
 
 def dfbeta_plot(dfb: pd.DataFrame, fit, covariate: str) -> Figure:
