@@ -26,7 +26,7 @@ RESULTS = [
     )
 ]
 # every page of the student path, and every Results chapter, ends with exercises
-EXERCISE_CHAPTERS = RESULTS + [NOTEBOOKS / f"{n}.md" for n in ("10_study_design", "11_methods_workshop")]
+EXERCISE_CHAPTERS = RESULTS + [NOTEBOOKS / f"{n}.md" for n in ("08_audit", "10_study_design", "11_methods_workshop")]
 MIN_EXERCISES = 15
 # names that hold data read from the cohort file in the chapters' exercises
 COHORT_DATA = re.compile(r"\b(cohort|resected|palliative|design|small|dfb|known)\b")
