@@ -33,6 +33,18 @@ def ph_test(fit: CoxResult, transform: str = "km") -> PHTestResult:
     Score tests for adding ``x * g(t)`` interactions at the fitted beta (Grambsch-Therneau, the 3.x
     formulation), ``g`` = ``transform`` of time: ``"km"`` (R's default, 1 - left-continuous KM),
     ``"identity"``, ``"rank"`` or ``"log"``.
+
+    Parameters
+    ----------
+    fit : CoxResult
+        A model fitted by :func:`helpers.survival.cox` (right-censored data).
+    transform : {"km", "identity", "rank", "log"}
+        The transform of time.
+
+    Returns
+    -------
+    PHTestResult
+        ``table`` (chisq, df, p per covariate and GLOBAL) and ``residuals`` (the scaled Schoenfeld residuals).
     """
     cd = fit._data
     X, time, event = cd.X, cd.time, cd.event
