@@ -500,7 +500,11 @@ READING_VERDICTS = {
     "reading.chemotherapy_prolongs": UNSUPPORTED,
     "reading.grade_no_effect": UNSUPPORTED,
     "reading.efficacy": UNSUPPORTED,
-    "reading.interval_multiplicity": UNSUPPORTED,
+    "reading.multiplicity.table1": UNSUPPORTED,
+    "reading.multiplicity.table4": UNSUPPORTED,
+    "reading.proportional_hazards": NOT_REPORTED,
+    "reading.consent_timeline": UNSTATED,
+    "reading.treatments_as_prognostic_factors": DEFINITION,
     "reading.therefore_lesions": UNSUPPORTED,
     "reading.cutoff_12_months": NOT_REPORTED,
     "reading.regardless_of_regimen": NOT_REPORTED,
@@ -542,7 +546,10 @@ READING_CITES = {
     "reading.actively_treated": {"t1.primary_resection.p", "t3.no_metastasectomy.p"},
     "reading.chemotherapy_prolongs": {"t5.chemotherapy.p", "t1.chemotherapy.p", "t5.chemotherapy.no.n"},
     "reading.grade_no_effect": {"t1.grade.p", "t1.grade.2.median_os", "t1.grade.3.median_os"},
-    "reading.interval_multiplicity": {"t4.interval.p", "t4.age.p", "t4.radiotherapy.p"},
+    "reading.multiplicity.table4": {"t4.interval.p", "t4.age.p", "t4.radiotherapy.p"},
+    "reading.multiplicity.table1": {"t1.size.p", "t1.presenting.p", "t1.initial_metastatic_sites.p", "t1.age.p"},
+    "reading.consent_timeline": {"text.back.ethics_approval_year.OICI", "text.3_2.status.DOD.count"},
+    "reading.treatments_as_prognostic_factors": {"t1.metastasectomy_curative.p", "t3.no_metastasectomy.hr"},
     "reading.therefore_lesions": {"t5.primary_resection.yes.n", "t5.initial_metastatic_sites.>1.n"},
     "reading.cutoff_12_months": {"t4.interval.p", "t4.interval.<=6.n"},
     "reading.regardless_of_regimen": {"text.3_3.palliative_chemo.first_line_response.p"},
@@ -659,6 +666,7 @@ def test_statements_format(tmp_path):
             "results",
             "discussion",
             "conclusions",
+            "back",
         }
         assert entry["section"] and entry["text"] == entry["text"].strip()
     bad = tmp_path / "statements.yaml"

@@ -206,28 +206,65 @@ def efficacy(paper: Paper) -> list[Finding]:
     ]
 
 
-def interval_multiplicity(paper: Paper) -> list[Finding]:
-    table = paper.select(source="Table 4", statistic="p")
-    target = "t4.interval.p"
-    if target not in set(table["id"]) or not paper.quoted("abstract.interval"):
+def _multiplicity(paper: Paper, source: str, quote: str, fid: str) -> list[Finding]:
+    """The factors a table calls significant, after Holm's correction for all of the table's tests (a bound
+    "<0.001" taken at 0.001, the largest value it allows)."""
+    table = paper.select(source=source, statistic="p")
+    if table.empty or not paper.quoted(quote):
+        return []
+    claimed = [i for i in table["id"] if paper.p_range(i)[1] < ALPHA]
+    if not claimed:
         return []
     adjusted = multiplicity.adjust(table["value"].to_numpy(), alpha=ALPHA)
-    holm = float(adjusted["p_holm"].to_numpy()[list(table["id"]).index(target)])
+    holm = dict(zip(table["id"], adjusted["p_holm"]))
+    lost = [i for i in claimed if holm[i] >= ALPHA]
     chance = multiplicity.chance(len(table), alpha=ALPHA)
-    verdict = UNSUPPORTED if holm >= ALPHA and paper.p_range(target)[1] < ALPHA else CONSISTENT
+    name = {i: paper.rows[i]["label"] for i in claimed}
     return [
         Finding(
-            "reading.interval_multiplicity",
+            fid,
             "conclusions",
-            verdict,
-            ("abstract.interval",),
+            UNSUPPORTED if lost else CONSISTENT,
+            (quote,),
             tuple(table["id"]),
-            f"{len(table)} tests in Table 4; Holm-adjusted p of the interval {holm:.2f}; chance of at least one "
-            f"p < {ALPHA} among {len(table)} null tests {chance['at_least_one']:.0%}",
-            f"Table 4 tests {len(table)} factors in one small group; if none had any effect, at least one p below "
-            f"{ALPHA} would still turn up {chance['at_least_one']:.0%} of the time. The interval's p "
-            f"{paper.printed(target)} is the table's only one below {ALPHA} and, corrected for the {len(table)} "
-            f"tests (Holm), is {holm:.2f}. The Abstract reports it as a finding without that caution.",
+            f"{len(table)} tests in {source}; Holm-adjusted: "
+            + ", ".join(f"{name[i]} {paper.printed(i)} → {holm[i]:.3f}" for i in claimed),
+            f"{source} tests {len(table)} factors; if none had any effect, at least one p below {ALPHA} would still "
+            f"turn up {chance['at_least_one']:.0%} of the time. Corrected for the {len(table)} tests (Holm), "
+            + (
+                f"{' and '.join(name[i] for i in lost)} no longer "
+                f"{'reaches' if len(lost) == 1 else 'reach'} {ALPHA}; the Abstract reports "
+                f"{'it as a finding' if len(lost) == 1 else 'them as findings'} without that caution."
+                if lost
+                else f"every factor the text calls significant stays below {ALPHA}."
+            ),
+        )
+    ]
+
+
+def univariate_multiplicity(paper: Paper) -> list[Finding]:
+    return _multiplicity(paper, "Table 1", "abstract.univariate", "reading.multiplicity.table1")
+
+
+def interval_multiplicity(paper: Paper) -> list[Finding]:
+    return _multiplicity(paper, "Table 4", "abstract.interval", "reading.multiplicity.table4")
+
+
+def proportional_hazards(paper: Paper) -> list[Finding]:
+    ids = tuple(paper.select(source="Table 3", statistic="p")["id"])
+    if not ids or not paper.quoted("methods.cox"):
+        return []
+    return [
+        Finding(
+            "reading.proportional_hazards",
+            "unreported",
+            NOT_REPORTED,
+            ("methods.cox",),
+            ids,
+            f"{len(ids)} covariates in the Cox model; no test or plot of proportional hazards",
+            "A Cox model assumes each covariate's hazard ratio constant over follow-up; the paper reports no "
+            "check of it (Schoenfeld residuals, log-minus-log curves), though its Kaplan–Meier curves of "
+            "metastasectomy and tumour size span more than ten years of follow-up.",
         )
     ]
 
@@ -440,6 +477,36 @@ def second_line_drugs_first(paper: Paper) -> list[Finding]:
     ]
 
 
+def consent_timeline(paper: Paper) -> list[Finding]:
+    ethics = tuple(paper.select(factor="ethics_approval_year")["id"])
+    ids = ("text.methods.metastasis_year.min", *ethics, "text.3_2.status.DOD.count")
+    keys = ("back.consent", "back.irb", "results.status")
+    if not ethics or not paper.has(*ids) or not paper.quoted(*keys):
+        return []
+    first = min(paper.value(i) for i in ethics)
+    before = int(first - paper.value(ids[0]))
+    dead = int(paper.value(ids[-1]))
+    verdict = UNSTATED if before > 0 and dead > 0 else CONSISTENT
+    return [
+        Finding(
+            "reading.consent_timeline",
+            "timeline",
+            verdict,
+            keys,
+            ids,
+            f"patients from {paper.printed(ids[0])}; first ethics approval {first:.0f}, {before} years later; "
+            f"{dead} patients died",
+            f"Consent 'from all subjects' of a retrospective study whose patients were treated from "
+            f"{paper.printed(ids[0])}, {before} years before the first ethics approval, and of whom {dead} died: "
+            "any who died before the study was approved could not consent to it. The statement holds only if "
+            "consent means something the paper does not say.",
+            "consent was given at treatment for later research use, or by relatives, or by an opt-out notice"
+            if verdict == UNSTATED
+            else "",
+        )
+    ]
+
+
 CLAIM_FINDINGS = (
     os_against_literature,
     conclusion_strength,
@@ -448,6 +515,7 @@ CLAIM_FINDINGS = (
     chemotherapy_prolongs,
     grade_no_effect,
     efficacy,
+    univariate_multiplicity,
     interval_multiplicity,
     therefore_lesions,
     cutoff_twelve_months,
@@ -455,6 +523,8 @@ CLAIM_FINDINGS = (
     avoided_doxorubicin,
     era_comparison,
     response_landmark,
+    proportional_hazards,
     approval_years,
     second_line_drugs_first,
+    consent_timeline,
 )

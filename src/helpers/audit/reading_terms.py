@@ -71,6 +71,29 @@ def non_pd_leaves_out_cr(paper: Paper) -> list[Finding]:
     ]
 
 
+def treatments_as_prognostic_factors(paper: Paper) -> list[Finding]:
+    ids = ("t1.metastasectomy_curative.p", "t1.chemotherapy.p", "t3.no_metastasectomy.hr", "t5.chemotherapy.p")
+    if not paper.has(*ids) or not paper.quoted("results.prognostic_factors", "methods.os"):
+        return []
+    return [
+        Finding(
+            "reading.treatments_as_prognostic_factors",
+            "definitions",
+            DEFINITION,
+            ("results.prognostic_factors", "methods.os"),
+            ids,
+            "treatments given after the diagnosis of metastasis tested as factors known at it: metastasectomy "
+            f"(Table 1 p {paper.printed(ids[0])}, Table 3 HR {paper.printed(ids[2])}), chemotherapy (Table 1 p "
+            f"{paper.printed(ids[1])}, Table 5 p {paper.printed(ids[3])})",
+            "A prognostic factor is known at the start of follow-up, the diagnosis of metastasis. Metastasectomy, "
+            "chemotherapy and radiotherapy come later, and a patient must live to receive them: compared from the "
+            "diagnosis as fixed groups (log-rank, and a fixed covariate in the Cox model), the treated are credited "
+            "with the time they had to survive to be treated. A time-dependent covariate or a landmark analysis "
+            "measures them; the study-design chapter shows how much the difference can be.",
+        )
+    ]
+
+
 def presenting_gap(paper: Paper) -> list[Finding]:
     base = "text.3_1."
     ids = (
@@ -464,6 +487,7 @@ def repeated_medians(paper: Paper) -> list[Finding]:
 
 TERM_FINDINGS = (
     pfs_is_time_to_treatment_failure,
+    treatments_as_prognostic_factors,
     non_pd_leaves_out_cr,
     presenting_gap,
     curative_is_complete,
