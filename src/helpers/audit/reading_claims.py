@@ -17,6 +17,7 @@ LARGE_RATIO = 1.5  # a ratio of medians a reader would not call "no effect"
 RESPONSE_REGIMENS = ("DXR+IFM", "GEM+DOC", "DXR", "PAZ", "ERB", "TRB")
 FIRST_LINE = "text.3_3.palliative_chemo.palliative_first_line_regimen.{}.count"
 SECOND_LINE_DRUGS = ("PAZ", "TRB", "ERB")  # approved in Japan for the second line or later (Discussion)
+DRUG_NAMES = {"PAZ": "pazopanib", "TRB": "trabectedin", "ERB": "eribulin"}  # Table 2's abbreviations
 APPROVAL = "text.discussion.approval_year.{}"
 
 
@@ -178,8 +179,8 @@ def grade_no_effect(paper: Paper) -> list[Finding]:
             f"p {paper.printed(ids[4])}",
             f"A p of {paper.printed(ids[4])} is an absence of evidence, not evidence of absence: grade 2 patients "
             f"lived a median {paper.printed(ids[2])} months, grade 3 {paper.printed(ids[3])}, {ratio:.2f} times as "
-            f"long, in groups of {paper.printed(ids[0])} and {paper.printed(ids[1])} too small to rule out a "
-            "difference that large. 'Did not affect OS' does not follow.",
+            f"long. With {paper.printed(ids[0])} and {paper.printed(ids[1])} patients that difference is not "
+            "significant, but it is the best estimate the data give, and 'did not affect OS' does not follow.",
         )
     ]
 
@@ -377,8 +378,8 @@ def era_comparison(paper: Paper) -> list[Finding]:
         return []
     later = max(int(re.findall(r"\d{4}", lv)[0]) for lv in eras["level"])  # "2014-2020": the later era's start
     years = {d: int(paper.value(APPROVAL.format(d))) for d in SECOND_LINE_DRUGS}
-    first = [d for d, y in years.items() if y < later]
-    second = [d for d, y in years.items() if y >= later]
+    first = [DRUG_NAMES[d] for d, y in years.items() if y < later]
+    second = [DRUG_NAMES[d] for d, y in years.items() if y >= later]
     return [
         Finding(
             "reading.era_comparison",
@@ -390,8 +391,8 @@ def era_comparison(paper: Paper) -> list[Finding]:
             f"{later}, approvals {', '.join(f'{d} {y}' for d, y in years.items())}",
             "The two eras' sizes and deaths are not printed, nor which diagnosis (of the primary or of the "
             f"metastasis) dates a patient's era. The split at {later} does not follow the drugs' availability: "
-            f"{', '.join(first) or 'none'} became available in the earlier era, {', '.join(second) or 'none'} in "
-            "the later, so the comparison cannot speak to the newer drugs either.",
+            f"{' and '.join(first) or 'none'} became available in the earlier era, {' and '.join(second) or 'none'} "
+            "in the later, so the comparison cannot speak to the newer drugs either.",
         )
     ]
 

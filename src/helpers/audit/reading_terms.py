@@ -60,7 +60,7 @@ def non_pd_leaves_out_cr(paper: Paper) -> list[Finding]:
             f"{paper.printed(ids[2])}; complete responses in Table 2: {int(cr['value'].sum())}",
             (
                 "'non-PD (PR or SD)' leaves out complete response, yet non-PD and PD account for every patient and "
-                f"Table 2 prints {int(with_cr['value'].sum())} complete response(s) "
+                f"Table 2 prints {_responses(int(with_cr['value'].sum()))} "
                 f"({', '.join(with_cr['level'])}): either a complete responder is counted as non-PD against the "
                 "parenthesis, or none was a first-line palliative response. Non-PD should read CR, PR or SD, as the "
                 "Methods' disease control does."
@@ -92,6 +92,10 @@ def treatments_as_prognostic_factors(paper: Paper) -> list[Finding]:
             "measures them; the study-design chapter shows how much the difference can be.",
         )
     ]
+
+
+def _responses(k: int) -> str:
+    return f"{k} complete response{'' if k == 1 else 's'}"
 
 
 def presenting_gap(paper: Paper) -> list[Finding]:
@@ -471,9 +475,10 @@ def repeated_medians(paper: Paper) -> list[Finding]:
                 (),
                 tuple(i for _, g in shared for i in g["id"]),
                 "; ".join(f"{value:g} months: {', '.join(_label(paper, i) for i in g['id'])}" for value, g in shared),
-                f"In {source} {len(shared)} median(s) are each shared by the groups of {SHARED_BY} or more factors. A "
-                "Kaplan–Meier median is a death time (or midway between two), so a patient who died then, or several "
-                "tied there, belongs to every group sharing it"
+                f"In {source}, {len(shared)} {'medians are' if len(shared) > 1 else 'median is'} each shared by the "
+                f"groups of {SHARED_BY} or more factors. A Kaplan–Meier median is a death time (or midway between "
+                "two), so a patient who died then, or several tied there between them, belongs to every group sharing "
+                "it"
                 + (
                     f"; {', '.join(tied)} is shared by two levels of one factor, which takes tied deaths"
                     if tied
