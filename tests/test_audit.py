@@ -580,6 +580,11 @@ def reading():
     return audit.findings().set_index("id")
 
 
+def test_legend_names_every_verdict():
+    legend = audit.legend()
+    assert list(legend["Verdict"]) == list(audit.VERDICTS) and legend["Meaning"].str.len().gt(20).all()
+
+
 def test_reading_verdicts_on_paper(reading):
     assert reading["verdict"].to_dict() == READING_VERDICTS
 

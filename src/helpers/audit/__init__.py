@@ -59,7 +59,7 @@ from .models import (
 )
 from .plausibility import plausibility_checks
 from .reading import findings, load_statements, missing_quotes, reading_checks
-from .report import main, report, run, summary, table
+from .report import legend, main, report, run, summary, table
 from .rounding import RULE_NAMES, RULES, exact, grim, interval, overlap, percent_rules, round_rule, rule_verdict
 from .subgroups import subgroup_checks
 from .text import line_sum_bounds, text_checks
@@ -103,6 +103,7 @@ __all__ = [
     "load_statements",
     "missing_quotes",
     "reading_checks",
+    "legend",
     "main",
     "report",
     "run",

@@ -19,7 +19,7 @@ labels mean, and what its tables repeat).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -90,7 +90,7 @@ class Finding:
     recomputed: str
     explanation: str
     reading: str = ""
-    extra: dict = field(default_factory=dict)
+    about: str = ""  # what a finding that quotes no sentence reads (a table's printed values)
 
 
 class Paper:
@@ -164,7 +164,7 @@ def findings(
                     verdict=f.verdict,
                     quotes=list(f.quotes),
                     cites=list(f.cites),
-                    claim=_render_quotes(paper, f.quotes),
+                    claim=_render_quotes(paper, f.quotes) or f.about,
                     numbers=_render_cites(paper, f.cites) or "none printed",
                     recomputed=f.recomputed,
                     explanation=f.explanation,

@@ -418,9 +418,10 @@ def repeated_p_values(paper: Paper) -> list[Finding]:
                 (),
                 ids,
                 f"{pairs}: the same p among {m} printed to three decimals; chance of some such pair {coincidence:.0%}",
-                f"Different factors, splitting the patients differently, print the same p in {source}. Among {m} p "
+                f"{pairs} split the patients differently yet print the same p in {source}. Among {m} p "
                 f"values with three decimals some two agree by chance about {coincidence:.0%} of the time, so this is "
                 "possible; it is also what a value copied into the wrong row looks like, which only the data can tell.",
+                about=f"{source}: the same p printed for different factors",
             )
         )
     return out
@@ -450,9 +451,11 @@ def repeated_rows(paper: Paper) -> list[Finding]:
                     (),
                     ids,
                     f"{labels}: {int(k)} patients, median {m:g} months, in both",
-                    f"Two factors of {source} print the same row, {int(k)} patients with median {m:g} months. "
+                    f"{labels}: two factors of {source} print the same row, {int(k)} patients with median {m:g} "
+                    "months. "
                     "Both rows can describe the same patients, or two groups sharing the death at the median; a row "
                     "copied under the wrong factor would look the same.",
+                    about=f"{source}: the same row printed for two factors",
                 )
             )
     return out
@@ -475,8 +478,9 @@ def repeated_medians(paper: Paper) -> list[Finding]:
                 (),
                 tuple(i for _, g in shared for i in g["id"]),
                 "; ".join(f"{value:g} months: {', '.join(_label(paper, i) for i in g['id'])}" for value, g in shared),
-                f"In {source}, {len(shared)} {'medians are' if len(shared) > 1 else 'median is'} each shared by the "
-                f"groups of {SHARED_BY} or more factors. A Kaplan–Meier median is a death time (or midway between "
+                f"In {source}, "
+                + "; ".join(f"{value:g} months is the median of {len(g)} groups" for value, g in shared)
+                + ", the groups each of a different factor. A Kaplan–Meier median is a death time (or midway between "
                 "two), so a patient who died then, or several tied there between them, belongs to every group sharing "
                 "it"
                 + (
@@ -485,6 +489,7 @@ def repeated_medians(paper: Paper) -> list[Finding]:
                     else ""
                 )
                 + ". Possible, and a constraint any reconstruction of the cohort must meet.",
+                about=f"{source}: the same median printed for groups of different factors",
             )
         )
     return out

@@ -124,6 +124,16 @@ def table(checks: pd.DataFrame, kind: str | None = None):
     return out
 
 
+def legend():
+    """The verdicts and what each means (:data:`VERDICT_LEGEND`), as a ``helpers.tables.Table`` for reading."""
+    from ..tables import Table
+
+    out = Table(pd.DataFrame({"Verdict": list(VERDICT_LEGEND), "Meaning": list(VERDICT_LEGEND.values())}))
+    out.attrs["classes"] = ["text-table"]
+    out.attrs["widths"] = [16, 40]
+    return out
+
+
 def main(argv=None) -> int:
     print(report(run()))
     return 0
