@@ -503,6 +503,8 @@ READING_VERDICTS = {
     "reading.multiplicity.table1": UNSUPPORTED,
     "reading.multiplicity.table4": UNSUPPORTED,
     "reading.proportional_hazards": NOT_REPORTED,
+    "reading.patient_flow": NOT_REPORTED,
+    "reading.interval_origin": DEFINITION,
     "reading.consent_timeline": UNSTATED,
     "reading.treatments_as_prognostic_factors": DEFINITION,
     "reading.therefore_lesions": UNSUPPORTED,
@@ -572,6 +574,7 @@ READING_CITES = {
     "reading.repeated_p.table4": {"t4.depth.p", "t4.grade.p"},
     "reading.repeated_row.table5.primary_site": {"t5.primary_site.trunk.median_os", "t5.depth.superficial.median_os"},
     "reading.five_year_origin": {"text.discussion.metastasectomy.os.os_5yr"},
+    "reading.interval_origin": {"t4.interval.<=6.n", "text.3_3.metastasectomy.presenting.metachronous.count"},
 }
 
 
@@ -668,6 +671,7 @@ def test_statements_format(tmp_path):
             "introduction",
             "methods",
             "table1",
+            "table4",
             "results",
             "discussion",
             "conclusions",

@@ -9,8 +9,8 @@ Every finding quotes the paper's sentences (``data/published/statements.yaml``, 
 section) and cites the printed numbers it is read against by id: ``data/published/*.csv`` (the results) and
 ``data/published/prose.csv`` (numbers the prose prints that are not results of this cohort: other studies'
 ranges, approval years). All arithmetic uses those values, never the quoted words. The findings themselves are
-in :mod:`.reading_claims` (what the paper concludes and reports) and :mod:`.reading_terms` (what its words and
-labels mean, and what its tables repeat).
+in :mod:`.reading_claims` (what the paper concludes and reports), :mod:`.reading_terms` (what its words and
+labels mean), :mod:`.reading_repeated` (what its tables repeat) and :mod:`.reading_timeline` (its dates).
 
 :func:`findings` returns the findings with their quotes and citations as lists (for tests and notebooks);
 :func:`reading_checks` returns them as audit rows (``helpers.audit.run`` registers them).
@@ -140,7 +140,9 @@ def findings(
     """Every finding of the reading, one row each (:data:`FINDING_COLUMNS`; ``quotes`` and ``cites`` are lists
     of statement ids and printed-number ids). A finding whose statements or numbers are absent is not drawn."""
     from .reading_claims import CLAIM_FINDINGS
+    from .reading_repeated import REPEATED_FINDINGS
     from .reading_terms import TERM_FINDINGS
+    from .reading_timeline import TIMELINE_FINDINGS
 
     paper = Paper(
         published.load() if pub is None else pub,
@@ -148,7 +150,7 @@ def findings(
         load_statements() if statements is None else statements,
     )
     rows = []
-    for rule in CLAIM_FINDINGS + TERM_FINDINGS:
+    for rule in CLAIM_FINDINGS + TERM_FINDINGS + REPEATED_FINDINGS + TIMELINE_FINDINGS:
         for f in rule(paper):
             assert f.verdict in VERDICTS, (f.id, f.verdict)
             assert (f.verdict == UNSTATED) == bool(f.reading), (
