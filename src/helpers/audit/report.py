@@ -130,7 +130,7 @@ def legend():
 
     out = Table(pd.DataFrame({"Verdict": list(VERDICT_LEGEND), "Meaning": list(VERDICT_LEGEND.values())}))
     out.attrs["classes"] = ["text-table"]
-    out.attrs["widths"] = [16, 40]
+    out.attrs["widths"] = [12, 26]
     return out
 
 
