@@ -7,8 +7,8 @@ saying why it is hand-written rather than taken from lifelines / statsmodels:
   (``survfit``, ``summary.survfit``, ``quantile.survfit``; Greenwood variance; log-log CIs by default as in EZR);
   follow-up: :func:`followup` (observed median and reverse Kaplan-Meier).
 - ``log_rank``: :func:`logrank` (``survdiff``, 2 or more groups).
-- ``coxph``: :func:`cox` (``coxph``; Breslow ties by default as in EZR, Efron available), :func:`wald_summary`
-  (HR, CI limits and p from coefficients and standard errors).
+- ``coxph``: :func:`cox` (``coxph``; Breslow ties by default, as EZR hard-codes them; Efron available),
+  :func:`wald_summary` (HR, CI limits and p from coefficients and standard errors).
 - ``ph``: :func:`ph_test` (``cox.zph``).
 - ``nelson_aalen``: :func:`nelson_aalen` (``survfit(..., ctype = 1)``'s cumulative hazard) and
   :func:`log_minus_log` (what ``plot(survfit(...), fun = "cloglog")`` draws).

@@ -1,7 +1,7 @@
 """Cox proportional hazards as R's ``coxph``: one engine, R's ``coxfit6`` recipe.
 
-:func:`cox` (Breslow ties by default as in EZR, Efron available) and :func:`wald_summary` (HR, CI limits and p
-from coefficients and standard errors). :func:`helpers.timedep.cox_counting` runs on the same engine.
+:func:`cox` (Breslow ties by default, as EZR hard-codes them; Efron available) and :func:`wald_summary` (HR,
+CI limits and p from coefficients and standard errors). :func:`helpers.timedep.cox_counting` runs on the same engine.
 
 Why hand-written: lifelines fits only Efron ties and, with its default damped steps, stops ~1e-6 away from R.
 statsmodels' PHReg has Breslow and Efron but uses a generic optimiser with its own stopping rule and
@@ -185,7 +185,7 @@ def cox(
     eps: float = 1e-9,
     iter_max: int = 20,
 ) -> CoxResult:
-    """Cox model as ``coxph(Surv(duration, event) ~ covariates, ties=ties)``; EZR's Breslow by default.
+    """Cox model as ``coxph(Surv(duration, event) ~ covariates, ties=ties)``; Breslow by default (EZR hard-codes it).
 
     Rows with a missing value in any used column are dropped (R's na.omit).
 
