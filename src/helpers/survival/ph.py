@@ -16,6 +16,8 @@ from ._common import _chi2_sf
 from .coxph import CoxResult
 from .km import _km_table
 
+RESIDUAL_TIME_COLUMNS = frozenset({"time", "x"})  # the residual table's first two columns
+
 
 @dataclass
 class PHTestResult:
@@ -46,6 +48,12 @@ def ph_test(fit: CoxResult, transform: str = "km") -> PHTestResult:
     PHTestResult
         ``table`` (chisq, df, p per covariate and GLOBAL) and ``residuals`` (the scaled Schoenfeld residuals).
     """
+    clash = sorted(RESIDUAL_TIME_COLUMNS & set(fit.covariates))
+    if clash:
+        raise ValueError(
+            f"ph_test: covariate name(s) {clash} clash with the residual table's time columns "
+            f"{sorted(RESIDUAL_TIME_COLUMNS)}; rename the covariate(s) before fitting"
+        )
     cd = fit._data
     X, time, event = cd.X, cd.time, cd.event
     n, p = X.shape
