@@ -378,7 +378,7 @@ BAD = {
         "a last visit after death",
     ),
     "metastasis before the primary": (
-        lambda f: _dates(f, lambda d: _set(d, 0, "primary_diagnosis_date", dt.date(2013, 1, 1))),
+        lambda f: _dates(f, lambda d: _set(d, 0, "primary_diagnosis_date", _met(0) + dt.timedelta(days=1))),
         ":2",
         "metastasis_date",
         "metastasis cannot be diagnosed before the primary tumour",

@@ -180,6 +180,21 @@ def _pfs_values(lines: pd.DataFrame, median: float, rng: np.random.Generator) ->
     above = np.sort(rng.integers(m + 1, m + 1 + max(2 * m, 10), n - n_below - n_mid))
     vals = np.concatenate([below, np.full(n_mid, m), above])
     v[order] = vals
+    return _swap_into_room(v, lines["cap"].to_numpy() * TENTH, weight)
+
+
+def _swap_into_room(v: np.ndarray, cap: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """A line's PFS cannot outlast its share of the follow-up (``cap``, tenths): a value past its cap trades
+    places with the largest value of the same regimen that fits there and whose own line has room for it
+    (the best response first among equals).  Values are only exchanged, so the regimen's KM median stays."""
+    v = v.copy()
+    for i in np.argsort(cap, kind="stable"):  # the tightest lines first
+        if v[i] <= cap[i]:
+            continue
+        fits = [j for j in range(len(v)) if j != i and v[j] <= cap[i] and v[i] <= cap[j]]
+        if fits:
+            j = max(fits, key=lambda q: (v[q], weight[q], -q))
+            v[i], v[j] = v[j], v[i]
     return v / TENTH
 
 
