@@ -46,6 +46,9 @@ class Layout:
     names: frozenset[str] = frozenset()
 
 
+PLAIN = Layout()  # the header in the first non-empty row, UTF-8 text
+
+
 @dataclass(frozen=True)
 class Unreadable:
     """A cell whose value is not in the file (an Excel formula saved without its result): ``text`` as written,
@@ -269,7 +272,7 @@ def read(
     raw: bytes | None = None,
     kinds: Iterable[str] = (),
     part: str | None = None,
-    layout: Layout = Layout(),
+    layout: Layout = PLAIN,
 ) -> tuple[Table | None, list[Problem]]:
     """The file's :class:`Table` (None when it cannot be read at all) and the problems of reading it.  ``kinds``
     are the kinds of file it may be (to find a sheet or object named after one); ``part`` is the sheet or object

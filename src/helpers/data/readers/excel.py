@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..problems import Note, Problem
 from . import (
+    PLAIN,
     TOTALS_EXPECTED,
     Layout,
     Table,
@@ -36,7 +37,7 @@ def _aggregate(formula) -> bool:
 
 
 def read_excel(
-    path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None, layout: Layout = Layout()
+    path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None, layout: Layout = PLAIN
 ) -> tuple[Table | None, list[Problem]]:
     """The data sheet of a workbook: the sheet the mapping names, else the one named after the kind of file, else
     the only one.  The header is the first non-empty row (or the row ``find_header`` finds below a title, or the

@@ -8,7 +8,19 @@ import re
 from pathlib import Path
 
 from ..problems import Note, Problem
-from . import TOTALS_EXPECTED, Layout, Table, check_header, find_header, frame, header_of, row_names, totals_word, whole
+from . import (
+    PLAIN,
+    TOTALS_EXPECTED,
+    Layout,
+    Table,
+    check_header,
+    find_header,
+    frame,
+    header_of,
+    row_names,
+    totals_word,
+    whole,
+)
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uff66-\uff9f]")
 
@@ -51,7 +63,7 @@ def decode(raw: bytes, encoding: str | None) -> tuple[str | None, list[Note], tu
 
 
 def read_table(
-    path: Path, shown: str, raw: bytes | None = None, layout: Layout = Layout()
+    path: Path, shown: str, raw: bytes | None = None, layout: Layout = PLAIN
 ) -> tuple[Table | None, list[Problem]]:
     """Read a CSV file (or its ``raw`` bytes) as text.  Problems of the file as a whole come back with ``None``.
 
