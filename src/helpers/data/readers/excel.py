@@ -83,13 +83,12 @@ def read_excel(
     problems: list[Problem] = []
     records, index = [], []
     for i in range(start + 1, len(grid)):
-        cells = grid[i]
-        if all(_empty(v) for v in cells):
-            continue
-        row = i + 1
-        total = _totals(cells, wf, row, name)
+        cells, row = grid[i], i + 1
+        total = _totals(cells, wf, row)
         if total is not None:
             problems.append(Problem(shown, row, None, total, TOTALS_EXPECTED, f"sheet {name}, row {row}"))
+            continue
+        if all(_empty(v) for v in cells) and not _formulas(wf, row, len(cells)):
             continue
         for j, v in enumerate(cells[width:], start=width):
             if not _empty(v):
@@ -135,12 +134,22 @@ def read_excel(
     return Table(header, header_row, rows, "excel", source, notes=notes, locate=locate), problems
 
 
-def _totals(cells: list, wf, row: int, sheet: str) -> str | None:
+def _formula(wf, row: int, column: int) -> str | None:
+    f = wf.cell(row=row, column=column).value
+    return f if isinstance(f, str) and f.startswith("=") else None
+
+
+def _formulas(wf, row: int, width: int) -> bool:
+    """Whether a row whose values are all empty holds formulas (whose results Excel did not save): not empty."""
+    return any(_formula(wf, row, j + 1) for j in range(width))
+
+
+def _totals(cells: list, wf, row: int) -> str | None:
     """What makes a row a totals row (a formula over the rows above, or a first cell naming a total), or None."""
     from openpyxl.utils import get_column_letter
 
     for j in range(len(cells)):
-        f = wf.cell(row=row, column=j + 1).value
+        f = _formula(wf, row, j + 1)
         if _aggregate(f):
             return f"a totals row (cell {get_column_letter(j + 1)}{row} holds {f}, over several rows)"
     word = totals_word(cells)
