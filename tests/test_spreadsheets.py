@@ -176,7 +176,7 @@ def test_survival_in_days_asks_days_and_is_read_with_a_unit(tmp_path, valid):
     assert messages[0] == (
         f"{f}:1: column os_months: {len(over)} of {len(frame)} times over 600 months (up to "
         f"{max(over, key=float)}): days rather than months? — expected times in months, or their unit in the "
-        "mapping (os_months: {column: os_months, unit: days}; the mapping reads days as months, days / 30.4375)"
+        "mapping (os_months: {column: os_months, unit: days}, read as days / 30.4375)"
     )
     mapping = _mapping(tmp_path, "os_months: {column: os_months, unit: days}\n")
     assert any(

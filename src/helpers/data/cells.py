@@ -350,7 +350,7 @@ def _date_hint(text: str) -> str:
     return f"this is text: date_format: {' or '.join(fits)} in the mapping, whichever the file uses"
 
 
-def _looks_like_days(values: pd.Series, spec: Spec | None, shown_as: str, mapping_name: str):
+def _looks_like_days(values: pd.Series, spec: Spec | None, shown_as: str):
     """``(found, expected)`` when a column of months holds times over its bound (600 months, 50 years): days, most
     likely, and every time of the column in days, those under the bound too.  None otherwise."""
     if spec is None or not spec.name.endswith("_months") or spec.high is None:
@@ -363,8 +363,8 @@ def _looks_like_days(values: pd.Series, spec: Spec | None, shown_as: str, mappin
     return (
         f"column {name}: {len(over)} of {int(numbers.notna().sum())} times over {fmt(spec.high)} months "
         f"(up to {fmt(float(over.max()))}): days rather than months?",
-        f"times in months, or their unit in the mapping ({spec.name}: {{column: {shown_as}, unit: days}}; "
-        f"{mapping_name} reads days as months, days / 30.4375)",
+        f"times in months, or their unit in the mapping ({spec.name}: {{column: {shown_as}, unit: days}}, "
+        "read as days / 30.4375)",
     )
 
 
@@ -443,7 +443,7 @@ def normalise(
             values.append(np.nan if text is None else text)
         data[target] = pd.Series(values, index=table.rows.index, dtype=object)
         if cm is None or cm.unit is None:
-            days = _looks_like_days(data[target], conv.spec, source if source != target else target, mapping_name)
+            days = _looks_like_days(data[target], conv.spec, source)
             if days is not None:
                 out.problems.append(
                     Problem(shown, table.header_line, None, *days, table.locate(table.header_line, None))
