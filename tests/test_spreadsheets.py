@@ -7,6 +7,7 @@ read as ours with what reading did reported, or refused with a message naming th
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -327,7 +328,10 @@ def test_missing_matches_an_spss_value_label(tmp_path, valid):
 
 
 def test_an_r_file_in_format_3_says_how_to_save_it_readably(tmp_path):
-    assert shutil.which("Rscript"), "R is needed here (.ci/run installs r-base-core)"
+    if shutil.which("Rscript") is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Rscript not found: CI must install R (r-base-core) to write the R file")
+        pytest.skip("Rscript not installed (this test fails instead of skipping under CI=true)")
     code = 'd <- data.frame(patient_id = as.factor(seq(1, 5))); saveRDS(d, "v3.rds"); saveRDS(d, "v2.rds", version = 2)'
     subprocess.run(["Rscript", "--vanilla", "-e", code], cwd=tmp_path, check=True, capture_output=True, timeout=120)
     (message,) = _messages(tmp_path / "v3.rds")
