@@ -104,7 +104,9 @@ def _main(argv: list[str] | None = None) -> int:
         "schema, or write an empty template.",
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    v = sub.add_parser("validate", help="validate a file; exit 0 if valid, 1 if not (one line per problem)")
+    v = sub.add_parser(
+        "validate", help="validate a file; exit 0 if valid, 1 if not (one line per problem, the first 25 and a count)"
+    )
     v.add_argument("file")
     v.add_argument("--kind", choices=sorted(SPECS), help="default: inferred from the header")
     v.add_argument(
