@@ -12,9 +12,9 @@ columns, in the published order:
 - ``kind``: ``count`` (counts, percentages, response rates), ``descriptive`` (median/range of a
   non-survival column) or ``time`` (anything computed from survival or follow-up times).
 
-Every statistic comes from ``helpers.survival`` (EZR defaults: R's median rule, log-log CIs, Breslow Cox)
-and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing here knows a
-published value except through the row it is compared with.
+Every statistic comes from ``helpers.survival`` (EZR's conventions: R's median rule, log-log CIs by default,
+Breslow Cox hard-coded) and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing
+here knows a published value except through the row it is compared with.
 """
 
 from __future__ import annotations
