@@ -24,10 +24,13 @@ RAW = (
 )
 
 
-def findings(text: str) -> list[str]:
-    """Each raw-markup, ``nan`` or long-float finding in ``text``, as ``what: 'the text around it'``."""
+def findings(text: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """Each raw-markup, ``nan`` or long-float finding in ``text``, as ``what: 'the text around it'``; ``skip`` names
+    the kinds not looked for (the API reference documents NaN as a value its functions return)."""
     out = []
     for what, pattern in RAW:
+        if what in skip:
+            continue
         for m in pattern.finditer(text):
             start, end = max(0, m.start() - 30), min(len(text), m.end() + 30)
             around = " ".join(text[start:end].split())
