@@ -22,6 +22,40 @@ REPO = Path(__file__).resolve().parent
 SANITIZE = REPO / "tests" / "nbval_sanitize.cfg"
 
 
+# What a test skips for on a machine without R or Chromium (tests/test_r_parity*.py, tests/browser.py; under CI=true
+# these tests fail instead), and the Debian packages that install it (.ci/run installs them before `make test`).
+NEEDS = {
+    "R": ("Rscript", ("r-base-core", "r-cran-survival")),
+    "Chromium": ("chromium", ("chromium", "chromium-driver")),
+}
+
+
+def missing_tools_line(reasons: list[str]) -> str | None:
+    """One line on what the skipped tests needed and the command that installs it, from the tests' skip reasons;
+    None when no test was skipped for want of R or Chromium."""
+    counts = {tool: sum(word.lower() in r.lower() for r in reasons) for tool, (word, _) in NEEDS.items()}
+    missing = [tool for tool, n in counts.items() if n]
+    if not missing:
+        return None
+    what = " and ".join(f"{counts[t]} test{'s' if counts[t] != 1 else ''} needing {t}" for t in missing)
+    packages = " ".join(p for t in missing for p in NEEDS[t][1])
+    return (
+        f"skipped {what}: install {' and '.join(missing)} with `apt-get install {packages}` (Debian; "
+        "`bash .ci/run` does it, then runs make test)"
+    )
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """At the end of the run, say in one line what was skipped for want of R or Chromium, and how to install it."""
+    reasons = []
+    for report in terminalreporter.stats.get("skipped", []):
+        longrepr = report.longrepr
+        reasons.append(longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr))
+    line = missing_tools_line(reasons)
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)
+
+
 def pytest_configure(config):
     opt = config.option
     if hasattr(opt, "nbval_sanitize_with") and not opt.nbval_sanitize_with:

@@ -1,7 +1,7 @@
-"""Run inside the Binder image, not by `make test`: .github/workflows/binder.yml builds the image with
-jupyterhub/repo2docker-action, which then runs pytest on image-tests/ in it. The environment.yml environment holds
-the package from this checkout and re-executes every notebook with the outputs committed beside it (nbval, as
-`make test` does with the pip pins).
+"""Run inside the Binder image, not by `make test`: .github/workflows/binder.yml builds the image with a
+repo2docker release, which then runs pytest on image-tests/ in it, installing nothing first. The environment.yml
+environment (the pins of requirements.txt, through pip) holds the package from this checkout and re-executes every
+notebook with the outputs committed beside it (nbval, as `make test` does).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ tests here run too (.ci/run, or a Makefile target that a test runs), so a workfl
   failure) the book build's reports uploaded;
 - pages.yml: on main, `make book` deployed to GitHub Pages;
 - weekly.yml: every week from scratch, `bash .ci/run`, `make links` and `make linkcheck` (network);
-- binder.yml: the Binder image built by repo2docker, image-tests/ run in it, nothing pushed.
+- binder.yml: the Binder image built by a repo2docker release, image-tests/ run in it as built, nothing pushed.
 """
 
 from __future__ import annotations
@@ -137,16 +137,21 @@ def test_weekly_runs_everything_from_scratch_and_checks_the_external_links():
         assert "actions/cache" not in path.read_text() and "cache:" not in path.read_text(), path.name
 
 
-def test_binder_image_is_built_with_repo2docker_without_pushing():
+def test_binder_image_is_built_by_a_repo2docker_release_and_tested_as_it_is():
     binder = load("binder.yml")
     assert {"push", "pull_request", "schedule"} <= set(binder["on"])
     for trigger in ("push", "pull_request"):
-        assert "environment.yml" in binder["on"][trigger]["paths"]
-    build = [s for s in steps(binder) if s.get("uses", "").startswith("jupyterhub/repo2docker-action@")]
-    assert len(build) == 1 and re.fullmatch(r"jupyterhub/repo2docker-action@[0-9a-f]{40}", build[0]["uses"])
-    assert build[0]["with"]["NO_PUSH"] == "true"
-    assert not {"DOCKER_USERNAME", "DOCKER_PASSWORD", "BINDER_CACHE"} & set(build[0]["with"])
-    assert list((REPO / "image-tests").glob("test_*.py")), "repo2docker-action runs image-tests/ in the image"
+        paths = binder["on"][trigger]["paths"]
+        assert {"environment.yml", "requirements.txt", "pyproject.toml", "conftest.py", "image-tests/**"} <= set(paths)
+    (build,) = [s for s in steps(binder) if "repo2docker" in s.get("uses", "")]
+    image = build["uses"]
+    assert re.fullmatch(r"docker://quay\.io/jupyterhub/repo2docker:20\d\d\.\d\d\.\d+", image), image  # a release
+    args = build["with"]["args"].split()
+    assert args[0] == "jupyter-repo2docker" and "--push" not in args and "--no-run" not in args
+    repo = args.index("/github/workspace")
+    assert args[repo + 1 :] == ["python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "image-tests"]
+    assert not [s for s in steps(binder) if "run" in s], "nothing is run beside the image (nor installed into it)"
+    assert list((REPO / "image-tests").glob("test_*.py")), "image-tests/ runs in the image"
 
 
 # ---- what CI uploads when the book build fails ----------------------------------------------------------

@@ -2,7 +2,7 @@
 paper's conclusions, in words.
 
 Each function takes results computed elsewhere (``survival``, ``audit``, ``ensemble``, ``provenance``) and
-returns Markdown; none computes a statistic.  Links are MyST ``{doc}`` roles relative to ``notebooks/``.
+returns Markdown; none computes a statistic.  Links are MyST doc roles relative to ``notebooks/``.
 """
 
 from __future__ import annotations

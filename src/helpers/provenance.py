@@ -61,7 +61,7 @@ def _reason_on_data(row, report) -> str:
     if pd.isna(row["reproduced"]):
         return "the cohort's median is not reached"
     return (
-        f"{row['reproduced']:.5g} does not print as {row['value']:g}: the printed number stands for "
+        f"{scorecard.shown(row['reproduced'])} does not print as {row['value']:g}: the printed number stands for "
         f"{_interval_text(row)}"
     )
 

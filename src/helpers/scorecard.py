@@ -359,3 +359,12 @@ def misses(scored: pd.DataFrame) -> pd.DataFrame:
     """The rows that did not match, with printed and reproduced side by side."""
     cols = ["id", "source", "label", "statistic", "value", "bound", "not_reached", "reproduced", "how"]
     return scored.loc[~scored["match"], cols]
+
+
+def shown(value: float) -> str:
+    """A reproduced value as the fidelity report and the scorecard's reasons show it: five significant digits,
+    and never more than five decimals (a p of 0.069402 is shown 0.06940; its interval is printed to four)."""
+    text = f"{value:.5g}"
+    if "e+" not in text and ("e-" in text or len(text.partition(".")[2]) > 5):
+        text = f"{value:.5f}"
+    return text

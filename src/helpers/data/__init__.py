@@ -30,7 +30,8 @@ DataFrames.  The command line (``cli``)::
 
 ``validate`` prints ``OK ...`` and one line per note and exits 0, or prints one
 ``FILE:LINE: column C: value 'X' — expected ...`` line per problem (``FILE, sheet S, cell C7: ...`` for a
-workbook, ``FILE, row 7: ...`` for R, SPSS and Stata) and exits 1.  ``provenance`` writes the pages' banner,
+workbook, ``FILE, row 7: ...`` for R, SPSS and Stata; the first 25, and a count of the others) and exits 1; a
+regimens or primary-treatment file needs ``--cohort`` (or ``$COHORT``).  ``provenance`` writes the pages' banner,
 ``companions`` says which regimen and primary-treatment files go with the cohort, ``template`` writes an empty
 file to fill in.
 """

@@ -28,6 +28,7 @@ from .schema import check_frame, order
 from .specs import (
     COHORT_COLUMNS,
     COLUMNS,
+    DATE_COLUMNS,
     DERIVED_FROM,
     KINDS,
     PRIMARY_TREATMENT_COLUMNS,
@@ -78,6 +79,15 @@ def mapping_in_use(path: Path | str, mapping=None) -> tuple[Mapping | None, list
     return load_mapping(mapping)
 
 
+def _layout(mp: Mapping | None, kind: str | None) -> readers.Layout:
+    """Where the header is, the encoding, and the names a header may hold, for a file of ``kind`` (None: any)."""
+    kinds = [kind] if kind else list(KINDS)
+    names = {c for k in kinds for c in COLUMNS[k]} | (set(DATE_COLUMNS) if "cohort" in kinds else set())
+    if mp is None:
+        return readers.Layout(names=frozenset(names))
+    return readers.Layout(mp.option(kind, "header_row"), mp.option(kind, "encoding"), frozenset(names | mp.names()))
+
+
 def _part(section, fmt: str) -> str | None:
     if section is None:
         return None
@@ -100,11 +110,11 @@ def check(
     if problems:
         return Checked(shown, kind, None, problems, format=fmt)
     section = mp.section(kind) if mp else None
-    table, problems = readers.read(path, shown, raw, [kind] if kind else KINDS, _part(section, fmt))
+    table, problems = readers.read(path, shown, raw, [kind] if kind else KINDS, _part(section, fmt), _layout(mp, kind))
     if table is None and kind is None and mp is not None:  # the kind is unknown: try the parts the mapping names
         for part in dict.fromkeys(_part(s, fmt) for s in mp.sections.values()):
             if part is not None and table is None:
-                table, _ = readers.read(path, shown, raw, KINDS, part)
+                table, _ = readers.read(path, shown, raw, KINDS, part, _layout(mp, None))
     if table is not None and kind is None:
         kind = infer_kind(table.header, mp)
         if kind is None:
@@ -129,7 +139,7 @@ def check(
                 mapping=mp,
             )
         section = mp.section(kind) if mp else None
-        table, problems = readers.read(path, shown, raw, [kind], _part(section, fmt))
+        table, problems = readers.read(path, shown, raw, [kind], _part(section, fmt), _layout(mp, kind))
     if table is None:
         return Checked(shown, kind, None, problems, format=fmt, mapping=mp)
     if kind not in SPECS:
@@ -207,7 +217,7 @@ def _reference_cohort(
     if isinstance(cohort, pd.DataFrame):
         return cohort, []
     path = Path(cohort) if cohort is not None else paths.cohort_path()
-    found = check(path, "cohort", None, mapping)
+    found = check(path, "cohort", None, False if is_synthetic_default(path) else mapping)  # never the user's mapping
     if found.problems:
         problems = found.problems
         what = problems[0].value if len(problems) == 1 and problems[0].line is None else "not a valid cohort file"

@@ -3,16 +3,19 @@
 What is read the same whatever wrote it (each change counted and reported as a :class:`Note`):
 
 - surrounding spaces are removed;
-- ``NA`` (R's missing value) and an empty cell are missing;
+- full-width characters (``１２``, ``Ｍ``, as a Japanese input method types them) are their ASCII forms;
+- ``NA`` (R's missing value) and an empty cell are missing (or the mapping's ``empty`` value);
 - in a whole-number or 0/1 column, a whole number written with decimals (``3.0``, as pandas and Excel write an
   integer column with a missing value) is that whole number;
 - in a 0/1 column, ``TRUE``/``FALSE`` (R, Excel; also ``True``/``False``, ``true``/``false``) are 1/0;
 - SPSS and Stata value labels stand for their codes in category columns, and SPSS user-missing codes are missing;
 - a Stata single-precision number is its shortest decimal (``14.699999809265137`` stored for ``14.7``);
-- a date with a time of day is its date;
-- the mapping's ``codes`` and ``missing`` recode the user's values, and must cover every value.
+- a date with a time of day is its date, a Japanese era date (``H28.7.30``, ``平成28年7月30日``) its date;
+- the mapping's ``codes`` and ``missing`` recode the user's values, and must cover every value;
+- the mapping's ``unit`` turns times in days, weeks or years into months (days / 30.4375).
 
-Anything else stays as written, for the validation stages to accept or reject with the cell named.
+Anything else stays as written, for the validation stages to accept or reject with the cell named; a decimal
+comma, a date written as text in another layout, and a column of months that looks like days get a hint.
 """
 
 from __future__ import annotations
@@ -29,11 +32,45 @@ import pandas as pd
 from .mapping import ColumnMap, Section
 from .problems import Note, Problem
 from .readers import Table, Unreadable
-from .specs import Spec, spec_of
+from .specs import MONTH_DAYS, NUMBER, UNIT_DAYS, Spec, expected_text, fmt, spec_of
 
 TRUE_FALSE = {"TRUE": "1", "FALSE": "0", "True": "1", "False": "0", "true": "1", "false": "0"}
-DECIMAL_WHOLE = re.compile(r"([+-]?\d{1,15})\.0*")
-ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?")
+DECIMAL_WHOLE = re.compile(r"([+-]?[0-9]{1,15})\.0*")
+DECIMAL_COMMA = re.compile(r"[+-]?[0-9]+,[0-9]+")
+ISO_DATE = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})(?:[ T]([0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?))?")
+# full-width ASCII (U+FF01-FF5E) and the ideographic space, as a Japanese input method types them
+FULL_WIDTH = {**{c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}, 0x3000: 0x20}
+# Japanese era dates: H28.7.30, H28/7/30, 平成28年7月30日, 令和元年5月1日 (an era's first year is 元)
+ERAS = {
+    "M": 1868,
+    "T": 1912,
+    "S": 1926,
+    "H": 1989,
+    "R": 2019,
+    "明治": 1868,
+    "大正": 1912,
+    "昭和": 1926,
+    "平成": 1989,
+    "令和": 2019,
+}
+ERA_DATE = re.compile(
+    r"(?P<era>[MTSHRmtshr]|明治|大正|昭和|平成|令和)\s*(?P<y>[0-9]{1,2}|元)\s*[.\-/年]\s*(?P<m>[0-9]{1,2})\s*[.\-/月]"
+    r"\s*(?P<d>[0-9]{1,2})\s*日?"
+)
+# layouts of a date written as text, offered as the mapping's date_format when one reads a cell
+DATE_FORMATS = (
+    "%Y/%m/%d",
+    "%d/%m/%Y",
+    "%m/%d/%Y",
+    "%d.%m.%Y",
+    "%Y.%m.%d",
+    "%d-%m-%Y",
+    "%Y%m%d",
+    "%Y年%m月%d日",
+    "%d %b %Y",
+    "%d-%b-%Y",
+    "%b %d, %Y",
+)
 
 
 @dataclass
@@ -91,8 +128,14 @@ class _Tally:
         ),
         "labels": ("normalised", "{n} read by their value labels: {pairs}"),
         "user_missing": ("normalised", "{n} read as missing, as the file's user-missing codes ({froms})"),
+        "full_width": ("normalised", "{n} written with full-width characters ({froms}) read as {tos}"),
+        "era": ("normalised", "{n} written as Japanese era dates ({froms}) read as {tos}"),
         "codes": ("mapped", "{n} recoded by {mapping}: {pairs}"),
         "missing": ("mapped", "{n} recoded by {mapping} as missing ({froms})"),
+        "empty": ("mapped", "{n} left empty read as {tos} ({mapping}'s empty)"),
+        "unit:days": ("mapped", "{n} in days read as months (days / 30.4375, {mapping}'s unit): {pairs}"),
+        "unit:weeks": ("mapped", "{n} in weeks read as months (weeks * 7 / 30.4375, {mapping}'s unit): {pairs}"),
+        "unit:years": ("mapped", "{n} in years read as months (years * 12, {mapping}'s unit): {pairs}"),
     }
 
     def __init__(self) -> None:
@@ -168,31 +211,37 @@ class _Column:
 
     def convert(self, v) -> tuple[str | None, str | None]:
         """``(text, problem)``: our text for a cell (None for missing), or why it cannot be read."""
-        tally, target, spec = self.tally, self.target, self.spec
+        tally, target, spec, cm = self.tally, self.target, self.spec, self.cm
         if isinstance(v, Unreadable):
             return None, v.why
         text = as_text(v, self.single)
         if self.single and isinstance(v, (float, np.floating)) and text != as_text(v):
             tally.add(target, "single", as_text(v), text)
-        if text is None:
-            return None, None
-        stripped = text.strip()
+        stripped = None if text is None else text.strip()
         if isinstance(v, str) and stripped != text and stripped:
             tally.add(target, "stripped", text, stripped)
         if not stripped:
+            if cm is not None and cm.empty is not None:
+                tally.add(target, "empty", "", cm.empty)
+                return cm.empty, None
             return None, None
+        if isinstance(v, str):
+            narrow = stripped.translate(FULL_WIDTH).strip()
+            if narrow != stripped:
+                tally.add(target, "full_width", stripped, narrow)
+                stripped = narrow
         if isinstance(v, str) and stripped == "NA":
             tally.add(target, "na", "NA", None)
             return None, None
-        if self.cm is not None and stripped in self.cm.missing:
-            tally.add(target, "missing", stripped, None)
+        label = self.labels.get(v) if self.labels and not isinstance(v, str) else None
+        label = None if label is None else str(label).strip()
+        if cm is not None and (stripped in cm.missing or (label is not None and label in cm.missing)):
+            tally.add(target, "missing", stripped if label is None else f"{stripped} ({label})", None)
             return None, None
         if self.missing_code is not None and not isinstance(v, str) and self.missing_code(v):
             tally.add(target, "user_missing", stripped, None)
             return None, None
-        label = self.labels.get(v) if self.labels and not isinstance(v, str) else None
-        label = None if label is None else str(label).strip()
-        if self.cm is not None and self.cm.codes:
+        if cm is not None and cm.codes:
             return self._recode(v, stripped, label)
         if spec is None:
             return stripped, None
@@ -207,12 +256,21 @@ class _Column:
         if spec.kind == "binary" and isinstance(v, str) and stripped in TRUE_FALSE:
             tally.add(target, "written", stripped, TRUE_FALSE[stripped])
             return TRUE_FALSE[stripped], None
+        if spec.kind in ("number", "whole", "binary") and DECIMAL_COMMA.fullmatch(stripped):
+            return None, (
+                f"{expected_text(spec)} written with a decimal point (8.5): this one has a comma "
+                "(a decimal comma, or a thousands separator?)"
+            )
         if spec.kind in ("whole", "binary") and isinstance(v, str):
             m = DECIMAL_WHOLE.fullmatch(stripped)
             if m:
                 whole = str(int(m.group(1)))
                 tally.add(target, "written", stripped, whole)
                 return whole, None
+        if cm is not None and cm.unit is not None and re.fullmatch(NUMBER, stripped):
+            months = float(stripped) * UNIT_DAYS[cm.unit] / MONTH_DAYS
+            tally.add(target, f"unit:{cm.unit}", stripped, f"{months:.2f}")
+            return repr(months), None
         return stripped, None
 
     def _recode(self, v, stripped: str, label: str | None) -> tuple[str | None, str | None]:
@@ -251,8 +309,63 @@ class _Column:
                 if timed or day != stripped:
                     self.tally.add(self.target, "written", stripped, day)
                 return day, None
-        what = "a number" if isinstance(v, (int, float, np.integer, np.floating)) else "not a date"
-        return None, f"{_date_expected(self.section)} (this is {what})"
+            era = ERA_DATE.fullmatch(stripped)
+            if era:
+                day = _era_date(era)
+                if day is None:
+                    return None, f"{_date_expected(self.section)} (this Japanese era date does not exist)"
+                self.tally.add(self.target, "era", stripped, day)
+                return day, None
+            return None, f"{_date_expected(self.section)} ({_date_hint(stripped)})"
+        return None, (
+            f"{_date_expected(self.section)} (this is a number: a date stored as a number? "
+            "give the column a date format in the file)"
+        )
+
+
+def _era_date(m: re.Match) -> str | None:
+    """The ISO date of a Japanese era date, or None when there is no such day."""
+    era = m.group("era")
+    base = ERAS[era.upper() if len(era) == 1 else era]
+    year = base + (1 if m.group("y") == "元" else int(m.group("y"))) - 1
+    try:
+        return dt.date(year, int(m.group("m")), int(m.group("d"))).isoformat()
+    except ValueError:
+        return None
+
+
+def _date_hint(text: str) -> str:
+    """What a date written as text needs: the mapping's date_format that reads it, or that it is not a date."""
+    fits = []
+    for layout in DATE_FORMATS:
+        try:
+            dt.datetime.strptime(text, layout)
+        except ValueError:
+            continue
+        fits.append(f'"{layout}"')
+    if not fits:
+        return "this is not a date"
+    if len(fits) == 1:
+        return f"this is text: date_format: {fits[0]} in the mapping reads it"
+    return f"this is text: date_format: {' or '.join(fits)} in the mapping, whichever the file uses"
+
+
+def _looks_like_days(values: pd.Series, spec: Spec | None, shown_as: str):
+    """``(found, expected)`` when a column of months holds times over its bound (600 months, 50 years): days, most
+    likely, and every time of the column in days, those under the bound too.  None otherwise."""
+    if spec is None or not spec.name.endswith("_months") or spec.high is None:
+        return None
+    numbers = pd.to_numeric(values.where(values.astype(str).str.fullmatch(NUMBER).fillna(False)), errors="coerce")
+    over = numbers[numbers > spec.high]
+    if over.empty:
+        return None
+    name = shown_as if shown_as == spec.name else f"{shown_as} ({spec.name})"
+    return (
+        f"column {name}: {len(over)} of {int(numbers.notna().sum())} times over {fmt(spec.high)} months "
+        f"(up to {fmt(float(over.max()))}): days rather than months?",
+        f"times in months, or their unit in the mapping ({spec.name}: {{column: {shown_as}, unit: days}}, "
+        "read as days / 30.4375)",
+    )
 
 
 def normalise(
@@ -329,6 +442,12 @@ def normalise(
                 out.written[(line, target)] = original
             values.append(np.nan if text is None else text)
         data[target] = pd.Series(values, index=table.rows.index, dtype=object)
+        if cm is None or cm.unit is None:
+            days = _looks_like_days(data[target], conv.spec, source)
+            if days is not None:
+                out.problems.append(
+                    Problem(shown, table.header_line, None, *days, table.locate(table.header_line, None))
+                )
     out.rows = pd.DataFrame(data, index=table.rows.index)
     labels = {t: f"{s} ({t})" for t, s in out.user_of.items()}
     out.notes = table.notes + out.notes + tally.notes([t for t, _ in routes], labels, mapping_name)

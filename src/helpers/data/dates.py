@@ -27,9 +27,7 @@ import pandas as pd
 
 from .cells import Normalised
 from .problems import Note, Problem
-from .specs import DATE_COLUMNS, expected_text, spec_of
-
-MONTH_DAYS = 365.25 / 12  # 30.4375 days
+from .specs import DATE_COLUMNS, MONTH_DAYS, expected_text, spec_of
 
 PRIMARY, MET, LAST, DEATH = DATE_COLUMNS
 INTERVAL, YEAR, OS = "interval_to_metastasis_months", "metastasis_year", "os_months"

@@ -9,16 +9,22 @@ alone, the cohort's entries at the top level::
       sheet: Patients                  # Excel: the sheet to read (R .RData: object: NAME)
       date_format: "%d.%m.%Y"          # dates written as text, if not YYYY-MM-DD
       ignore: [MRN, Comments]          # the file's columns that are not read
+      header_row: 3                    # the header's row (line), when a title is above it
+      encoding: cp932                  # a CSV file's encoding, when not UTF-8
       patient_id: Study ID             # our column: the user's column
       sex: {column: Gender, codes: {M: male, F: female}}
       grade: {column: FNCLCC, codes: {G2: 2, G3: 3}, missing: [unknown]}
+      site_lung: {column: Lung, codes: {○: 1}, empty: 0}
+      os_months: {column: OS (days), unit: days}
 
 ``codes`` must cover every value of the column (any other value is an error naming the user's column);
-``missing`` lists the user's codes for "not known".  See ``data/README.md``.
+``missing`` lists the user's codes for "not known"; ``empty`` is the value of an empty cell (else missing);
+``unit`` the unit of a time in months written in days, weeks or years.  See ``data/README.md``.
 """
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import tomllib
@@ -26,21 +32,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .problems import DataError, Problem, display
-from .specs import COLUMNS, DATE_COLUMNS, KINDS, NUMBER, WHOLE, spec_of
+from .specs import COLUMNS, DATE_COLUMNS, KINDS, NUMBER, UNIT_DAYS, WHOLE, spec_of
 
-OPTIONS = ("sheet", "object", "date_format", "ignore")
-ENTRY_KEYS = ("column", "codes", "missing")
+OPTIONS = ("sheet", "object", "date_format", "ignore", "header_row", "encoding")
+ENTRY_KEYS = ("column", "codes", "missing", "empty", "unit")
 
 
 @dataclass(frozen=True)
 class ColumnMap:
     """Our column ``target`` is read from the user's column ``source``; ``codes`` recodes the user's values (text
-    as written -> ours); ``missing`` lists the user's codes for a missing value."""
+    as written -> ours); ``missing`` lists the user's codes for a missing value; ``empty`` is our value for an
+    empty cell (None: an empty cell is missing); ``unit`` the unit the user's times are in (None: months)."""
 
     target: str
     source: str
     codes: dict[str, str] = field(default_factory=dict)
     missing: tuple[str, ...] = ()
+    empty: str | None = None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,8 @@ class Section:
     object: str | None = None
     date_format: str | None = None
     ignore: tuple[str, ...] = ()
+    header_row: int | None = None
+    encoding: str | None = None
 
     def renamed(self) -> dict[str, str]:
         """Our column -> the user's, for the columns whose names differ."""
@@ -70,6 +81,19 @@ class Mapping:
 
     def section(self, kind: str | None) -> Section | None:
         return self.sections.get(kind) if kind else None
+
+    def option(self, kind: str | None, name: str):
+        """A layout option (``header_row``, ``encoding``) for a file of ``kind``; for a file of unknown kind, the
+        value every section that gives it agrees on (None if they differ)."""
+        sections = [self.sections[kind]] if kind in self.sections else [] if kind else list(self.sections.values())
+        values = {getattr(s, name) for s in sections} - {None}
+        return values.pop() if len(values) == 1 else None
+
+    def names(self) -> set[str]:
+        """Every column name of the user's that the mapping reads or ignores."""
+        return {c.source for s in self.sections.values() for c in s.columns.values()} | {
+            n for s in self.sections.values() for n in s.ignore
+        }
 
 
 def _text(value) -> str:
@@ -138,6 +162,14 @@ def _allowed_target(kind: str, column: str, value: str) -> str | None:
     return None if value.strip() else "a non-empty text"
 
 
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
+
+
 def _texts(value) -> list[str] | None:
     if isinstance(value, str):
         return [value]
@@ -171,6 +203,13 @@ def _section(kind: str, body, prefix: str, shown: str) -> tuple[Section, list[Pr
                 bad(key, " is not a text", f"{key}: NAME")
             elif key == "date_format" and "%" not in value:
                 bad(key, f" is '{value}'", "a date format with % codes, such as %d.%m.%Y (see Python's strptime)")
+            elif key == "header_row":
+                if not re.fullmatch(r"[1-9][0-9]{0,5}", value.strip()):
+                    bad(key, f" is '{value}'", "the number of the header's row (line), 1 for the first")
+                else:
+                    options[key] = int(value)
+            elif key == "encoding" and not _known_encoding(value.strip()):
+                bad(key, f" is '{value}'", "a text encoding Python knows, such as cp932 (Shift-JIS) or cp1252")
             else:
                 options[key] = value.strip()
             continue
@@ -218,7 +257,25 @@ def _section(kind: str, body, prefix: str, shown: str) -> tuple[Section, list[Pr
         for m in missing:
             if m in codes:
                 bad(f"{key}.missing", f" lists '{m}', which codes also recodes", "each code either recoded or missing")
-        columns[key] = ColumnMap(key, source.strip(), codes, tuple(missing))
+        empty = value.get("empty")
+        if empty is not None:
+            why = "a value of our column" if not isinstance(empty, str) else _allowed_target(kind, key, empty.strip())
+            if why is not None:
+                bad(f"{key}.empty", f" is '{empty}'", why)
+                empty = None
+            else:
+                empty = empty.strip()
+        unit = value.get("unit")
+        if unit is not None:
+            if not key.endswith("_months"):
+                bad(f"{key}.unit", " is given", "a unit only for a time in months (os_months, pfs_months, ...)")
+                unit = None
+            elif not isinstance(unit, str) or unit.strip() not in UNIT_DAYS:
+                bad(f"{key}.unit", f" is '{unit}'", "one of " + ", ".join(UNIT_DAYS))
+                unit = None
+            else:
+                unit = None if unit.strip() == "months" else unit.strip()
+        columns[key] = ColumnMap(key, source.strip(), codes, tuple(missing), empty, unit)
     for name in options.get("ignore", ()):
         users = [c.target for c in columns.values() if c.source == name]
         if users:

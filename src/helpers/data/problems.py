@@ -57,6 +57,18 @@ class Note:
         return self.what if self.column is None else f"column {self.column}: {self.what}"
 
 
+SHOWN = 25  # problems listed in full; the rest are counted (a file read wrong as a whole has one per cell)
+
+
+def listing(problems: list[Problem], limit: int = SHOWN) -> list[str]:
+    """The first ``limit`` problems, one line each, and a line counting the others."""
+    lines = [str(p) for p in problems[:limit]]
+    rest = len(problems) - limit
+    if rest > 0:
+        lines.append(f"... and {rest} more problem{'s' if rest != 1 else ''} (the first {limit} are listed)")
+    return lines
+
+
 class DataError(ValueError):
     """A data file failed validation; ``problems`` lists every problem, and ``str()`` prints them one per line."""
 
@@ -67,7 +79,7 @@ class DataError(ValueError):
         what = f"a valid {kind} file" if kind else "a valid data file"
         n = len(self.problems)
         head = f"{display(path)} is not {what} ({n} problem{'s' if n != 1 else ''}):"
-        super().__init__("\n".join([head, *(f"  {p}" for p in self.problems)]))
+        super().__init__("\n".join([head, *(f"  {line}" for line in listing(self.problems))]))
 
 
 def display(path: Path | str) -> str:

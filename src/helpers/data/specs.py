@@ -87,8 +87,10 @@ COLUMNS: dict[str, list[str]] = {k: [s.name for s in v] for k, v in SPECS.items(
 ROW_NOUN = {"cohort": "patient", "regimens": "regimen", "primary_treatment": "patient"}
 REFERS_TO_COHORT = ("regimens", "primary_treatment")  # kinds whose rows are checked against a cohort
 
-NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-WHOLE = r"[+-]?\d{1,15}"
+NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"  # ASCII digits only (not \d, which matches １２)
+WHOLE = r"[+-]?[0-9]{1,15}"
+MONTH_DAYS = 365.25 / 12  # 30.4375 days: a month (helpers.data.dates)
+UNIT_DAYS = {"days": 1.0, "weeks": 7.0, "months": MONTH_DAYS, "years": 365.25}  # a mapping's unit: of a time
 
 
 def fmt(x: float) -> str:

@@ -136,7 +136,8 @@ def explain(
         return f"not reached: printed as not reached, the closest cohort found reaches it at {rep:.4g}{tail}"
     if pd.isna(rep):
         return f"not reached: the closest cohort found does not reach this median{tail}"
-    return f"not reached: the closest value found is {rep:.5g}{_widths(row)} the interval {_interval(row)}{tail}"
+    closest = scorecard.shown(rep)
+    return f"not reached: the closest value found is {closest}{_widths(row)} the interval {_interval(row)}{tail}"
 
 
 def fidelity(cohort, regimens, primary=None, conflicts: dict | None = None) -> pd.DataFrame:
@@ -285,7 +286,7 @@ def write(
         "|---|---:|---:|---|---|",
     ]
     for _, r in miss.iterrows():
-        rep = "–" if pd.isna(r["reproduced"]) else f"{r['reproduced']:.5g}"
+        rep = "–" if pd.isna(r["reproduced"]) else scorecard.shown(r["reproduced"])
         lines.append(f"| `{r['id']}` | {printed(r)} | {rep} | {r['verdict']} | {r['explanation']} |")
     lines.append("")
     (out / "fidelity.md").write_text("\n".join(lines), encoding="utf-8")

@@ -8,6 +8,8 @@ project's text is :mod:`helpers.data.cells`' job, which reports every change it 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +31,22 @@ FORMATS = {
 }
 FORMAT_NAMES = {"csv": "CSV", "excel": "Excel workbook", "r": "R data file", "spss": "SPSS file", "stata": "Stata file"}
 DOC_SHEET = "columns"  # the documentation sheet of ``python -m helpers.data template``: never data
+HEADER_SEARCH = 20  # how many rows from the top may hold the header (a title and notes above it)
+TOTAL_WORDS = frozenset({"total", "totals", "sum", "mean", "average", "合計", "総計", "小計", "計", "平均"})
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How to find the data in a file: the header's row (or line) when the mapping gives it (``header_row``, else
+    it is found), the text encoding of a CSV file (``encoding``, else UTF-8), and the column names a header may
+    hold (ours and the mapping's), by which a header below a title is recognised."""
+
+    header_row: int | None = None
+    encoding: str | None = None
+    names: frozenset[str] = frozenset()
+
+
+PLAIN = Layout()  # the header in the first non-empty row, UTF-8 text
 
 
 @dataclass(frozen=True)
@@ -123,6 +141,119 @@ def check_header(header: list[str], shown: str, line: int, place: str | None = N
     return problems
 
 
+def _wide(char: str) -> bool:
+    return bool(char) and unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def header_name(value) -> str:
+    """A header cell as a column name: stripped, and a name written on two lines (Alt+Enter in Excel) read as one
+    line, the break a space, or nothing between two CJK characters (``症例`` + break + ``番号`` is ``症例番号``)."""
+    text = "" if value is None else str(value).strip()
+
+    def join(m: re.Match) -> str:
+        before, after = text[m.start() - 1 : m.start()], text[m.end() : m.end() + 1]
+        return "" if _wide(before) and _wide(after) else " "
+
+    return re.sub(r"[ \t]*[\r\n]+[ \t]*", join, text)
+
+
+def header_of(cells: list) -> tuple[list[str], list[Note]]:
+    """The column names of a header row, and the note on any name written on two lines."""
+    names = [header_name(v) for v in cells]
+    broken = [n for v, n in zip(cells, names) if isinstance(v, str) and ("\n" in v or "\r" in v)]
+    notes = []
+    if broken:
+        s = "s" if len(broken) != 1 else ""
+        notes.append(
+            Note(
+                "normalised",
+                None,
+                f"{len(broken)} column name{s} written on two lines read as one: " + ", ".join(broken),
+            )
+        )
+    return names, notes
+
+
+def _filled(cells: list) -> list:
+    return [v for v in cells if not (v is None or (isinstance(v, str) and not v.strip()) or v != v)]
+
+
+def find_header(
+    records: list[tuple[int, list]], layout: Layout, noun: str
+) -> tuple[int | None, list[Note], tuple[str, str] | None]:
+    """Which of the file's non-empty rows (``records``: ``(number, cells)``, ``number`` the row or line) is the
+    header: the one the mapping's ``header_row`` names, else the first, unless a row further down (within
+    ``HEADER_SEARCH``) names more of the known columns (``layout.names``): a title or notes above the header.
+    Returns ``(position in records, notes, None)``, or ``(None, [], (found, expected))`` when the first row looks
+    like a title and no header is recognised below it (``noun`` is "row" or "line")."""
+    if layout.header_row is not None:
+        at = next((i for i, (n, _) in enumerate(records) if n == layout.header_row), None)
+        if at is None:
+            return (
+                None,
+                [],
+                (
+                    f"{noun} {layout.header_row} (the mapping's header_row) is empty or past the end",
+                    "header_row: the number of the header's " + noun,
+                ),
+            )
+        notes = []
+        if at > 0:
+            notes.append(
+                Note(
+                    "normalised",
+                    None,
+                    f"the header is {noun} {layout.header_row} (the mapping's "
+                    f"header_row); {_above(records[:at], noun)} above it not read",
+                )
+            )
+        return at, notes, None
+
+    def known(cells: list) -> int:
+        return sum(1 for v in cells if isinstance(v, str) and header_name(v) in layout.names)
+
+    scores = [known(cells) for _, cells in records[:HEADER_SEARCH]]
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i)) if scores else 0
+    if best > 0 and scores[best] >= 2 and scores[best] > scores[0]:
+        n = records[best][0]
+        note = (
+            f"the header is {noun} {n}, the first that names the file's columns ({scores[best]} known names); "
+            f"{_above(records[:best], noun)} above it not read (give header_row: {n} in the mapping to say so)"
+        )
+        return best, [Note("normalised", None, note)], None
+    if len(records) > 1:
+        first, second = _filled(records[0][1]), _filled(records[1][1])
+        if len(first) == 1 and len(second) >= 3:
+            return (
+                None,
+                [],
+                (
+                    f"{noun} {records[0][0]} holds a single cell ('{first[0]}') above {noun} {records[1][0]} of "
+                    f"{len(second)} cells: a title above the header?",
+                    f"the header as the first non-empty {noun}: delete the title, or give header_row: "
+                    f"{records[1][0]} in the mapping",
+                ),
+            )
+    return 0, [], None
+
+
+def _above(records: list[tuple[int, list]], noun: str) -> str:
+    texts = [str(v).strip() for _, cells in records for v in _filled(cells)][:3]
+    what = f"{noun} {records[0][0]}" if len(records) == 1 else f"{noun}s {records[0][0]} to {records[-1][0]}"
+    return f"{what} ('" + "', '".join(texts) + "')" if texts else what
+
+
+def totals_word(cells: list) -> str | None:
+    """The first cell of a row when it names a total or a mean (``合計``, ``Total:``), else None."""
+    filled = _filled(cells)
+    if filled and isinstance(filled[0], str) and filled[0].strip().rstrip(":：").strip().lower() in TOTAL_WORDS:
+        return filled[0].strip()
+    return None
+
+
+TOTALS_EXPECTED = "one row per record: a totals row is not data (delete it, or move it to another sheet)"
+
+
 def row_names(header: list[str], first: list) -> str | None:
     """When the first column has no name and holds 1, 2, ... (R's row names) or 0, 1, ... (a pandas index), what
     it is; else None.  Such a column is a by-product of writing the file, not data."""
@@ -136,11 +267,16 @@ def row_names(header: list[str], first: list) -> str | None:
 
 
 def read(
-    path: Path, shown: str, raw: bytes | None = None, kinds: Iterable[str] = (), part: str | None = None
+    path: Path,
+    shown: str,
+    raw: bytes | None = None,
+    kinds: Iterable[str] = (),
+    part: str | None = None,
+    layout: Layout = PLAIN,
 ) -> tuple[Table | None, list[Problem]]:
     """The file's :class:`Table` (None when it cannot be read at all) and the problems of reading it.  ``kinds``
     are the kinds of file it may be (to find a sheet or object named after one); ``part`` is the sheet or object
-    the mapping names."""
+    the mapping names; ``layout`` where the header is and the encoding of a CSV file."""
     fmt = "csv" if raw is not None else format_of(path)
     if raw is None and fmt != "csv":
         if not path.exists():
@@ -150,7 +286,7 @@ def read(
     if fmt == "excel":
         from .excel import read_excel
 
-        return read_excel(path, shown, tuple(kinds), part)
+        return read_excel(path, shown, tuple(kinds), part, layout)
     if fmt == "r":
         from .r import read_r
 
@@ -163,4 +299,4 @@ def read(
         return whole(shown, "an Excel 97-2003 workbook (.xls)", "an .xlsx workbook (in Excel: Save As, Excel Workbook)")
     from .text import read_table
 
-    return read_table(path, shown, raw)
+    return read_table(path, shown, raw, layout)

@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
 from ..problems import Note, Problem
-from . import Table, Unreadable, check_header, choose_part, frame, row_names, whole
+from . import (
+    PLAIN,
+    TOTALS_EXPECTED,
+    Layout,
+    Table,
+    Unreadable,
+    check_header,
+    choose_part,
+    find_header,
+    frame,
+    header_of,
+    row_names,
+    totals_word,
+    whole,
+)
+
+# a formula over a range of several rows, =SUM(D3:D62): a total, a count or a mean of the rows above, not a record
+AGGREGATE = re.compile(r"^=.*\b[A-Z]{1,3}\$?(\d+):\$?[A-Z]{1,3}\$?(\d+)", re.I)
 
 
 def _empty(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None) -> tuple[Table | None, list[Problem]]:
+def _aggregate(formula) -> bool:
+    m = AGGREGATE.match(formula) if isinstance(formula, str) else None
+    return bool(m) and m.group(1) != m.group(2)
+
+
+def read_excel(
+    path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None, layout: Layout = PLAIN
+) -> tuple[Table | None, list[Problem]]:
     """The data sheet of a workbook: the sheet the mapping names, else the one named after the kind of file, else
-    the only one.  The first non-empty row is the header; empty rows are skipped.  A formula is read by the value
-    Excel saved with it; a formula without one is an error (the value is not in the file)."""
+    the only one.  The header is the first non-empty row (or the row ``find_header`` finds below a title, or the
+    mapping's ``header_row``); empty rows are skipped.  A formula is read by the value Excel saved with it; a
+    formula without one is an error (the value is not in the file), and so is a totals row (a formula over the
+    rows above it, or a first cell ``Total``, ``合計``, ...)."""
     import openpyxl
     from openpyxl.utils import get_column_letter
 
@@ -30,12 +57,17 @@ def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
         return whole(shown, *why)
     ws, wf = values[name], formulas[name]
     grid = [list(r) for r in ws.iter_rows(values_only=True)]
-    start = next((i for i, r in enumerate(grid) if not all(_empty(v) for v in r)), None)
+    filled = [(i + 1, r) for i, r in enumerate(grid) if not all(_empty(v) for v in r)]
     source = f"sheet {name}"
-    if start is None:
+    if not filled:
         return whole(shown, f"sheet {name} is empty", "a header row and one row per record")
-    header_row = start + 1
-    raw_header = ["" if v is None else str(v).strip() for v in grid[start]]
+    at, notes, why = find_header(filled, layout, "row")
+    if why is not None:
+        return None, [Problem(shown, filled[0][0], None, *why, f"sheet {name}, row {filled[0][0]}")]
+    header_row = filled[at][0]
+    start = header_row - 1
+    raw_header, found = header_of(grid[start])
+    notes += found
     while raw_header and raw_header[-1] == "":
         raw_header.pop()
     width = len(raw_header)
@@ -51,10 +83,13 @@ def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
     problems: list[Problem] = []
     records, index = [], []
     for i in range(start + 1, len(grid)):
-        cells = grid[i]
-        if all(_empty(v) for v in cells):
+        cells, row = grid[i], i + 1
+        total = _totals(cells, wf, row)
+        if total is not None:
+            problems.append(Problem(shown, row, None, total, TOTALS_EXPECTED, f"sheet {name}, row {row}"))
             continue
-        row = i + 1
+        if all(_empty(v) for v in cells) and not _formulas(wf, row, len(cells)):
+            continue
         for j, v in enumerate(cells[width:], start=width):
             if not _empty(v):
                 problems.append(
@@ -79,7 +114,6 @@ def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
                     )
         records.append(cells)
         index.append(row)
-    notes = []
     header = raw_header
     what = row_names(header, [r[0] for r in records])
     if what is not None:
@@ -98,3 +132,25 @@ def read_excel(path: Path, shown: str, kinds: tuple[str, ...], sheet: str | None
         return None, header_problems
     rows = frame(records, header, index)
     return Table(header, header_row, rows, "excel", source, notes=notes, locate=locate), problems
+
+
+def _formula(wf, row: int, column: int) -> str | None:
+    f = wf.cell(row=row, column=column).value
+    return f if isinstance(f, str) and f.startswith("=") else None
+
+
+def _formulas(wf, row: int, width: int) -> bool:
+    """Whether a row whose values are all empty holds formulas (whose results Excel did not save): not empty."""
+    return any(_formula(wf, row, j + 1) for j in range(width))
+
+
+def _totals(cells: list, wf, row: int) -> str | None:
+    """What makes a row a totals row (a formula over the rows above, or a first cell naming a total), or None."""
+    from openpyxl.utils import get_column_letter
+
+    for j in range(len(cells)):
+        f = _formula(wf, row, j + 1)
+        if _aggregate(f):
+            return f"a totals row (cell {get_column_letter(j + 1)}{row} holds {f}, over several rows)"
+    word = totals_word(cells)
+    return None if word is None else f"a totals row ('{word}')"

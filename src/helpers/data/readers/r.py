@@ -47,6 +47,30 @@ def table_of(
     ), []
 
 
+def serialization_version(path: Path) -> int | None:
+    """The version of R's serialization format (2, or 3 since R 3.5) a .rds or .RData file is written in, or None
+    when it cannot be told."""
+    import bz2
+    import gzip
+    import lzma
+
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    for unpack in (gzip.decompress, bz2.decompress, lzma.decompress):
+        try:
+            raw = unpack(raw)
+            break
+        except Exception:  # not this compression
+            continue
+    if raw[:5] in (b"RDX2\n", b"RDX3\n"):  # save(): a header before the serialization
+        raw = raw[5:]
+    if raw[:2] not in (b"X\n", b"B\n"):
+        return None
+    return int.from_bytes(raw[2:6], "big")
+
+
 def read_r(path: Path, shown: str, kinds: tuple[str, ...], name: str | None) -> tuple[Table | None, list[Problem]]:
     """The data frame of an .rds file, or of an .RData file the one the mapping's ``object`` names, else the one
     named after the kind of file, else the only one.  Factors are read by their labels, logicals as
@@ -56,6 +80,15 @@ def read_r(path: Path, shown: str, kinds: tuple[str, ...], name: str | None) -> 
     try:
         found = pyreadr.read_r(str(path))
     except Exception as e:  # pyreadr raises its own LibrdataError and others for files it cannot read
+        version = serialization_version(path)
+        if version is not None and version >= 3:
+            return whole(
+                shown,
+                f"cannot be read ({type(e).__name__}: {e}): saved by R 3.5 or later in its format 3, whose "
+                "compact vectors (a factor of 1:n, for one) this reader cannot read",
+                'the file saved again in format 2: saveRDS(x, "file.rds", version = 2), or '
+                'save(..., file = "file.RData", version = 2)',
+            )
         return whole(
             shown,
             f"cannot be read as an R data file ({type(e).__name__}: {e})",
