@@ -266,8 +266,9 @@ def test_reviewer_page_is_computed_and_every_statement_links_to_its_source(brows
     assert f"{int((checks['verdict'] == audit.CONSISTENT).sum())} pass" in text
     summary = ensemble.load_summary()
     shares = ensemble.claim_shares(summary, only_meeting_bar=ensemble.judged_on_bar(summary))
-    held = int(shares["verdict"].str.startswith("holds").sum())
-    assert f"{held} of {len(shares)} conclusions hold" in text
+    decided = int((shares["verdict"] == ensemble.DECIDED).sum())
+    assert f"{decided} conclusions rest on a p the paper prints" in text
+    assert "not determined" not in text  # a conclusion whose p the paper prints is decided by it
 
 
 # ---- phones -------------------------------------------------------------------------------------------------
