@@ -38,7 +38,28 @@ def test_forward_meaning_depends_on_what_was_kept_and_on_the_printed_p():
     )
     assert "does not follow" in significant
     assert "ends with size alone" in narrative.forward_meaning(_forward(["size_gt10"]), printed)
-    assert "does not keep size at all" in narrative.forward_meaning(_forward([]), printed)
+    assert "selects no covariate at all" in narrative.forward_meaning(_forward([]), printed)
+    alone = narrative.forward_meaning(_forward(["no_metastasectomy"]), printed)  # the other branch: no size
+    assert "does **not** keep size at all" in alone and "keeps no curative metastasectomy, HR 2.00" in alone
+    assert "also" not in alone
+
+
+def test_forward_meaning_never_prints_an_infinite_hazard_ratio():
+    forward = _forward(["size_gt10", "no_metastasectomy"])
+    forward.model.table.loc["no_metastasectomy", "hr"] = 1.9e9
+    forward.model.infinite = ["no_metastasectomy"]
+    text = narrative.forward_meaning(forward, pd.Series({"t3.no_metastasectomy.p": 0.138}))
+    assert "no curative metastasectomy, no finite HR" in text and "1900000000" not in text
+
+
+def test_fit_notes_name_the_covariate_without_a_finite_estimate_and_are_empty_otherwise():
+    fit = SimpleNamespace(infinite=["no_metastasectomy"], notes=["Loglik converged before variable ..."])
+    note = narrative.fit_notes(fit, None, what="the hazard ratios above")
+    assert note.startswith(":::{note} Statistical note about the hazard ratios above")
+    assert "**No curative metastasectomy** has no finite estimate" in note
+    assert narrative.fit_notes(SimpleNamespace(infinite=[], notes=[])) == ""
+    stuck = narrative.fit_notes(SimpleNamespace(infinite=[], notes=["Cox fit ran out of iterations"]))
+    assert "- Cox fit ran out of iterations" in stuck
 
 
 def test_the_ensemble_verdict_turns_on_a_majority_keeping_metastasectomy():

@@ -54,6 +54,8 @@ def _interval_text(row) -> str:
 
 def _reason_on_data(row, report) -> str:
     """Why a number of a cohort that is not the synthetic one missed (no search was involved)."""
+    if row.get("note"):  # no patients in the level, or no finite Cox estimate: that is the reason
+        return row["note"]
     if row["match"] or row["verdict"] in (report.MATCHED, report.NOT_COMPUTABLE, report.INFEASIBLE):
         return row["reason"]
     if row.get("not_reached", False):

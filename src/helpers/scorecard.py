@@ -10,7 +10,10 @@ columns, in the published order:
   ``match`` False and ``how`` says why: e.g. "no regimen file", "no primary-treatment file (no cohort column
   records ...)");
 - ``kind``: ``count`` (counts, percentages, response rates), ``descriptive`` (median/range of a
-  non-survival column) or ``time`` (anything computed from survival or follow-up times).
+  non-survival column) or ``time`` (anything computed from survival or follow-up times);
+- ``note``: what the page must say beside the number, or "": :data:`NO_PATIENTS` for a statistic of a level
+  with no patients (never a match: a median "not reached" of nobody is no median), or the Cox fit's warning
+  when its estimate for the row's covariate may be infinite or the fit did not converge.
 
 Every statistic comes from ``helpers.survival`` (EZR defaults: R's median rule, log-log CIs, Breslow Cox)
 and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing here knows a
@@ -20,6 +23,7 @@ published value except through the row it is compared with.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +44,8 @@ NO_COLUMN = {
     "local_recurrence_resection": "no cohort column records resection of a local recurrence",
 }
 NO_PRIMARY_FILE = "no primary-treatment file"
+NO_PATIENTS = "no patients in this level"
+NO_FINITE = "no finite estimate"
 
 
 def interval(value: float, decimals, bound: str = "", statistic: str = "") -> tuple[float, float]:
@@ -133,8 +139,28 @@ class _Context:
         if self._cox is None:
             design = factors.cox_design(self.cohort)
             data = pd.concat([self.cohort[[TIME, EVENT]], design], axis=1)
-            self._cox = survival.cox(data, TIME, EVENT, list(factors.COX_COVARIATES), ties="breslow")
+            with warnings.catch_warnings():  # kept on the fit (notes, infinite): each row says it (note)
+                warnings.simplefilter("ignore", survival.FitWarning)
+                self._cox = survival.cox(data, TIME, EVENT, list(factors.COX_COVARIATES), ties="breslow")
         return self._cox
+
+    def note(self, row) -> str:
+        """What the page must say beside a row's number (module docstring: ``note``), or ""."""
+        cohort, factor, level, stat = row["cohort"], row["factor"], row["level"], row["statistic"]
+        if factor in factors.COX_COVARIATES and self._cox is not None:
+            if not self._cox.converged:
+                return self._cox.notes[0]
+            if factor in self._cox.infinite:
+                return f"{NO_FINITE}: no deaths on one side of {factor} (coxph: coefficient may be infinite)"
+        empty_level = (
+            factor in factors.FACTORS
+            and isinstance(level, str)
+            and level
+            and cohort not in ("regimens",)
+            and stat not in COUNT_STATS  # a count or percent of nobody is 0, a true number
+            and not self.level_mask(cohort, factor, level).any()
+        )
+        return NO_PATIENTS if empty_level else ""
 
 
 def _binary(c: pd.DataFrame, column: str) -> pd.Series:
@@ -329,6 +355,14 @@ def reproduce(
     out["how"] = [str(h) for h in hows]
     out["computed"] = [not isinstance(h, Missing) for h in hows]
     out["kind"] = [kind_of(r) for r in records]
+    notes = []
+    for row in records:
+        try:
+            notes.append(ctx.note(row))
+        except (ValueError, KeyError):
+            notes.append("")
+    out["note"] = notes
+    out.loc[out["note"] == NO_PATIENTS, "match"] = False  # a level with no patients matches nothing
     return out
 
 

@@ -74,6 +74,9 @@ def compare(card: pd.DataFrame, **filters) -> pd.DataFrame:
         },
         index=pd.Index(rows["id"].to_list(), name="id"),
     )
+    notes = rows["note"].fillna("") if "note" in rows.columns else pd.Series("", index=rows.index)
+    if notes.ne("").any():  # a statistical note (no patients, no finite estimate) beside the number it affects
+        out["Note"] = notes.to_list()
     if rows["cohort"].nunique() > 1:  # the same fact for two groups: say which group
         out.insert(0, "Group", [GROUP_NAMES.get(c, str(c)) for c in rows["cohort"]])
     if rows["source"].nunique() > 1:  # the same number printed twice (a table and the text): say where
