@@ -78,6 +78,8 @@ def test_reviewer_sentences_differ_on_and_off_the_synthetic_cohort():
     assert "123" not in narrative.what_matches_show(count, True)
     assert "120 of the 151" in narrative.what_matches_show(count, True)
     assert "433 of 465" in narrative.what_matches_show(count, False)
+    assert "only if this file is the study's own data" in narrative.what_matches_show(count, False)
+    assert "every ✓ is a check of the paper" not in narrative.what_matches_show(count, False)
     assert "the other 31" in narrative.unverifiable(count, True)
     assert "reproduces 120 of them" in narrative.unverifiable(count, False)
     assert "cannot even be recomputed" not in narrative.unverifiable(count, True)

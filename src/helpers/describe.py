@@ -216,6 +216,16 @@ def median_text(median: float, decimals: int = 1) -> str:
     return f"{float(median):.{decimals}f} months"
 
 
+def median_phrase(median: float, n: int | None = None, decimals: int = 1) -> str:
+    """What a group "had", for prose: ``"a median OS of 30.7 months"``, ``"a median OS not reached"`` (fewer
+    than half died), or ``"no patients"`` when ``n`` is 0 (a group with nobody has no median)."""
+    if n is not None and int(n) == 0:
+        return "no patients"
+    if median is None or not np.isfinite(median):
+        return "a median OS not reached"
+    return f"a median OS of {median_text(median, decimals)}"
+
+
 def by_group(
     data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_months", event: str = "death"
 ) -> pd.DataFrame:

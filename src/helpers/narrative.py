@@ -115,8 +115,9 @@ def what_matches_show(count: dict, synthetic: bool) -> str:
             "feasibility, never the patients ({doc}`07_scorecard`)."
         )
     return (
-        f"On this cohort, which is not the synthetic one, every ✓ is a check of the paper: {count['matched']} "
-        f"of {count['total']} printed numbers are reproduced from the data ({{doc}}`07_scorecard`)."
+        f"On this cohort, which is not the synthetic one, {count['matched']} of {count['total']} printed numbers "
+        "are reproduced from the data ({doc}`07_scorecard`). A ✓ is a check of the paper only if this file is the "
+        "study's own data; on any other cohort it says only that this cohort prints that number as the paper does."
     )
 
 
