@@ -106,3 +106,13 @@ def test_robustness_names_the_open_claims():
     assert "**1 of 2 conclusions hold" in text and "Sex (40% of cohorts agree" in text
     assert "most often keeps size > 10 cm and no curative metastasectomy (60% of cohorts)" in text
     assert "in 70% it keeps something other than size alone" in text and "would usually not" in text
+
+
+def test_ph_verdict_follows_the_global_p():
+    def zph(p):
+        return SimpleNamespace(table=pd.DataFrame({"p": [p]}, index=["GLOBAL"]))
+
+    calm = narrative.ph_verdict(zph(0.784), 34)
+    assert "weak reassurance" in calm and "34 deaths" in calm
+    alarmed = narrative.ph_verdict(zph(0.01), 25)
+    assert "evidence against proportional hazards" in alarmed and "weak reassurance" not in alarmed

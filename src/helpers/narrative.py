@@ -72,6 +72,23 @@ def forward_meaning(forward, printed: pd.Series) -> str:
     )
 
 
+def ph_verdict(zph, deaths: int) -> str:
+    """What the Grambsch–Therneau test (``survival.ph_test``) says, in words that follow its global p: a
+    non-significant result is weak reassurance with few deaths; a significant one is evidence against
+    proportional hazards."""
+    p = float(zph.table.loc["GLOBAL", "p"])
+    if p >= 0.05:
+        return (
+            f"With {deaths} deaths the test has little power, so a non-significant result ({plots.format_p(p)}) is "
+            "weak reassurance rather than proof."
+        )
+    return (
+        f"The global test finds evidence against proportional hazards ({plots.format_p(p)}): at least one hazard "
+        f"ratio seems to change over time, and a single HR averages over it. With {deaths} deaths the test has "
+        "little power, so the evidence is strong enough to take seriously."
+    )
+
+
 def ensemble_selection_meaning(selection: pd.DataFrame, met_p: pd.Series) -> str:
     """What forward selection across the ensemble means for "size alone"; ``met_p``: the published row of
     Table 3's p for no curative metastasectomy (``value``, ``decimals``)."""

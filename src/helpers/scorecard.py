@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import factors, published, survival
+from . import factors, ledger, published, survival
 from .published import MEDIAN_STATS, judged_decimals  # R's printing rule (re-exported)
 
 TIME, EVENT = "os_months", "death"
@@ -123,9 +123,7 @@ class _Context:
         key = (cohort, factor)
         if key not in self._logrank:
             c = self.sub(cohort)
-            lv = self.levels(cohort, factor)
-            ok = lv.notna()
-            self._logrank[key] = survival.logrank(c.loc[ok, TIME], c.loc[ok, EVENT], lv[ok])
+            self._logrank[key] = ledger.levels_test(c[TIME], c[EVENT], self.levels(cohort, factor))
         return self._logrank[key]
 
     def responses(self) -> pd.DataFrame:
@@ -233,7 +231,9 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
     # ---- log-rank p of a factor
     if stat == "p":
         r = ctx.logrank(cohort, factor)
-        return r.p, f"log-rank (survdiff) of OS by {factor}{where}"
+        if r is None:
+            return math.nan, Missing(f"not computable: fewer than two levels of {factor} have patients{where}")
+        return r.p, f"log-rank (survdiff) of OS by {factor}{where} (helpers.ledger.factor_test)"
 
     # ---- survival of the whole cohort
     if factor == "os":
