@@ -56,7 +56,7 @@ def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:
     synthetic = synthetic_in_use() if synthetic is None else synthetic
     if not synthetic:
         return ""
-    names = ", ".join(f"`{qualified_name(f)}`" for f in computed_by)
+    names = ", ".join(f"{{py:func}}`{qualified_name(f)}`" for f in computed_by)  # a link to book/api.md
     by = f" Computed by {names}." if names else ""
     return (
         f":::{{admonition}} {NOT_PRINTED[0].upper() + NOT_PRINTED[1:]}\n:class: not-printed\n"
