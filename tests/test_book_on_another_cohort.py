@@ -14,6 +14,7 @@ on it once, with `make book` into a temporary book folder, and every page is rea
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,12 +39,9 @@ def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("unlike")
     files = data_variants.write_unlike_paper(root)
     book = root / "book"
-    book.mkdir()
-    for name in ("_config.yml", "_toc.yml", "references.bib"):
-        (book / name).write_bytes((REPO / "book" / name).read_bytes())
-    for name in ("_static", "cohort"):
-        subprocess.run(["cp", "-R", str(REPO / "book" / name), str(book / name)], check=True)
-    (book / "notebooks").symlink_to(REPO / "notebooks")  # the chapters, as book/notebooks reaches them
+    # the book's folder without its builds; its chapters through the same symlink as book/notebooks
+    shutil.copytree(REPO / "book", book, symlinks=True, ignore=shutil.ignore_patterns("_build", "notebooks"))
+    (book / "notebooks").symlink_to(REPO / "notebooks")
     (root / "data").symlink_to(REPO / "data")  # book/cohort's pages include ../../data/*.md
     out = subprocess.run(
         [
