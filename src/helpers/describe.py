@@ -218,7 +218,7 @@ def median_text(median: float, decimals: int = 1) -> str:
 
 def rate_text(percent: float, low: float, high: float, ci: str = "95% log-log CI") -> str:
     """A survival rate in percent with its interval, for prose: ``"38.3% (95% log-log CI 25.0–51.4%)"``; when
-    the interval cannot be computed (no death yet, so S = 1; or S = 0) it says so instead of printing a missing value."""
+    the interval cannot be computed (no death yet, so S = 1; or S = 0) it says so instead of showing a gap."""
     if np.isfinite(low) and np.isfinite(high):
         return f"{percent:.1f}% ({ci} {low:.1f}–{high:.1f}%)"
     if np.isclose(percent, 100.0):
