@@ -55,7 +55,7 @@ def test_forward_meaning_never_prints_an_infinite_hazard_ratio():
 def test_fit_notes_name_the_covariate_without_a_finite_estimate_and_are_empty_otherwise():
     fit = SimpleNamespace(infinite=["no_metastasectomy"], notes=["Loglik converged before variable ..."])
     note = narrative.fit_notes(fit, None, what="the hazard ratios above")
-    assert note.startswith(":::{note} Statistical note about the hazard ratios above")
+    assert note.startswith(":::{admonition} Statistical note about the hazard ratios above\n:class: note\n")
     assert "**No curative metastasectomy** has no finite estimate" in note
     assert narrative.fit_notes(SimpleNamespace(infinite=[], notes=[])) == ""
     stuck = narrative.fit_notes(SimpleNamespace(infinite=[], notes=["Cox fit ran out of iterations"]))

@@ -238,4 +238,4 @@ def note(lines, what: str = "") -> str:
         return ""
     about = f" about {what}" if what else ""
     body = "\n".join(f"- {n}" for n in lines)
-    return f":::{{note}} Statistical note{about}\n{body}\n:::\n"
+    return f":::{{admonition}} Statistical note{about}\n:class: note\n{body}\n:::\n"
