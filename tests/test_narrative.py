@@ -116,3 +116,8 @@ def test_ph_verdict_follows_the_global_p():
     assert "weak reassurance" in calm and "34 deaths" in calm
     alarmed = narrative.ph_verdict(zph(0.01), 25)
     assert "evidence against proportional hazards" in alarmed and "weak reassurance" not in alarmed
+
+
+def test_shown_displays_nothing_for_an_empty_text():
+    assert narrative.shown("") is None
+    assert narrative.shown(":::{note}\nx\n:::\n").data.startswith(":::{note}")

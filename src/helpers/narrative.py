@@ -230,6 +230,14 @@ def fit_notes(*fits, what: str = "") -> str:
     return note(notes, what)
 
 
+def shown(text: str):
+    """``text`` as Markdown for a notebook cell to display, or None when it is empty: a cell whose label or note
+    does not apply (a cohort that is not the synthetic one, a fit without warnings) shows nothing."""
+    from IPython.display import Markdown
+
+    return Markdown(text) if text else None
+
+
 def note(lines, what: str = "") -> str:
     """A note admonition (Markdown) with ``lines`` as bullets (each once), or "" when there are none: the one
     form every statistical note of the book takes. ``what`` names the numbers it is about."""
