@@ -127,6 +127,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             "Computed as": _text_column(card, "how"),
         }
     )
+    out["Match"] = [match_mark(m) for m in _effective_match(card)]  # plain: the row itself says why
     return out[SCORECARD_COLUMNS]
 
 
