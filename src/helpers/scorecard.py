@@ -225,7 +225,7 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
         fit = ctx.cox()
         return (
             float(fit.table.loc[factor, stat]),
-            f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor}",
+            f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor} (helpers.survival.cox)",
         )
 
     # ---- log-rank p of a factor
@@ -238,10 +238,13 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
     # ---- survival of the whole cohort
     if factor == "os":
         if stat == "median_os":
-            return survival.km_median(c[TIME], c[EVENT]), f"KM median OS (R rule){where or ' in all'}"
+            return (
+                survival.km_median(c[TIME], c[EVENT]),
+                f"KM median OS (R rule){where or ' in all'} (helpers.survival.km_median)",
+            )
         if stat == "os_5yr":
             s = survival.survival_at(c[TIME], c[EVENT], FIVE_YEARS)[0]
-            return 100.0 * s, f"100 x KM S(60 months){where or ' in all'}"
+            return 100.0 * s, f"100 x KM S(60 months){where or ' in all'} (helpers.survival.survival_at)"
     if factor == TIME:
         if stat == "median_followup":
             return survival.followup(c[TIME], c[EVENT]), "median of observed os_months (helpers.survival.followup)"
@@ -253,7 +256,7 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
             m = ctx.level_mask(cohort, factor, level)
             return (
                 survival.km_median(c.loc[m, TIME], c.loc[m, EVENT]),
-                f"KM median OS (R rule){where} where {factor} = {level}",
+                f"KM median OS (R rule){where} where {factor} = {level} (helpers.survival.km_median)",
             )
         if stat in ("n", "count", "percent"):
             m = ctx.level_mask(cohort, factor, level) if level else _binary(c, factor)
