@@ -293,12 +293,15 @@ def test_methods_checks():
     # p 0.94 cannot survive forward selection: Table 3 fits only when read as the full model it resembles
     assert c["methods.stepwise_vs_table3"]["verdict"] == UNSTATED
     assert "full model" in c["methods.stepwise_vs_table3"]["reading"]
-    assert c["methods.software"]["verdict"] == INCONSISTENT  # EZR has no forward conditional selection
+    # EZR has no forward conditional selection, but its backward elimination prints the full model first
+    assert c["methods.software"]["verdict"] == UNSTATED
+    assert "full-model block EZR prints first" in c["methods.software"]["reading"]
     not_univariate = _methods(["0.023", "0.94"])
     not_univariate.loc[not_univariate["id"] == "t1.presenting.p", "value"] = 0.5
     c = by_id(audit.methods_checks(not_univariate))  # ... and not even that when it is not the univariate set
     assert c["methods.stepwise_vs_table3"]["verdict"] == INCONSISTENT
     assert c["methods.stepwise_vs_table3"]["reading"] == ""
+    assert c["methods.software"]["verdict"] == INCONSISTENT  # Table 3 is then no model EZR prints on the way
     c = by_id(audit.methods_checks(_methods(["0.023", "0.04"]), selection="backward elimination by p-value"))
     assert c["methods.software"]["verdict"] == CONSISTENT
 
@@ -384,7 +387,16 @@ def test_run_on_paper():
         "methods",
         "plausibility",
         "rounding",
+        "text_vs_text",
+        "conclusions",
+        "unreported",
+        "definitions",
+        "labels",
+        "cannot_exist",
+        "repeated",
+        "timeline",
     }
+    assert set(checks["kind"]) <= set(audit.KIND_NAMES) and set(audit.VERDICT_LEGEND) == set(audit.VERDICTS)
 
 
 def test_cli_prints_report_and_exits_zero():
@@ -472,3 +484,222 @@ def test_coefficient_boxes_of_table3():
     assert list(boxes.index) == ["size_gt10", "synchronous", "sites_gt1", "no_metastasectomy"]
     assert (boxes.beta_width > 0).all() and (boxes.beta_width < 0.002).all()
     assert (boxes.se_width > 0).all() and (boxes.se_width < 0.002).all()
+
+
+# --------------------------------------------------------------------------- the reading of the paper's sentences
+from helpers import published  # noqa: E402
+from helpers.audit import DEFINITION, NOT_REPORTED, UNSUPPORTED  # noqa: E402
+from helpers.audit.reading import StatementsError, normalise  # noqa: E402
+from helpers.paths import PAPER  # noqa: E402
+
+READING_VERDICTS = {
+    "reading.os_vs_literature": INCONSISTENT,
+    "reading.conclusion_strength": INCONSISTENT,
+    "reading.metastasectomy_should": UNSUPPORTED,
+    "reading.actively_treated": UNSUPPORTED,
+    "reading.chemotherapy_prolongs": UNSUPPORTED,
+    "reading.grade_no_effect": UNSUPPORTED,
+    "reading.efficacy": UNSUPPORTED,
+    "reading.multiplicity.table1": UNSUPPORTED,
+    "reading.multiplicity.table4": UNSUPPORTED,
+    "reading.proportional_hazards": NOT_REPORTED,
+    "reading.patient_flow": NOT_REPORTED,
+    "reading.interval_origin": DEFINITION,
+    "reading.consent_timeline": UNSTATED,
+    "reading.treatments_as_prognostic_factors": DEFINITION,
+    "reading.therefore_lesions": UNSUPPORTED,
+    "reading.cutoff_12_months": NOT_REPORTED,
+    "reading.regardless_of_regimen": NOT_REPORTED,
+    "reading.avoided_doxorubicin": NOT_REPORTED,
+    "reading.era_comparison": NOT_REPORTED,
+    "reading.response_landmark": NOT_REPORTED,
+    "reading.approval_years": CONSISTENT,
+    "reading.second_line_drugs_first": UNSTATED,
+    "reading.pfs_definition": DEFINITION,
+    "reading.non_pd_without_cr": DEFINITION,
+    "reading.presenting_gap": DEFINITION,
+    "reading.curative_is_complete": DEFINITION,
+    "reading.followup_definition": DEFINITION,
+    "reading.na_two_meanings": DEFINITION,
+    "reading.dcr_stable_disease": DEFINITION,
+    "reading.five_year_origin": DEFINITION,
+    "reading.no_metastasectomy_label": INCONSISTENT,
+    "reading.table2_counts_courses": UNSTATED,
+    "reading.table3_footnote_mark": NOT_REPORTED,
+    "reading.perioperative_nine": UNSTATED,
+    "reading.os_range": UNSTATED,
+    "reading.repeated_p.table4": CONSISTENT,
+    "reading.repeated_row.table4.grade": CONSISTENT,
+    "reading.repeated_row.table5.primary_site": CONSISTENT,
+    "reading.repeated_median.table1": CONSISTENT,
+    "reading.repeated_median.table4": CONSISTENT,
+    "reading.repeated_median.table5": CONSISTENT,
+}
+
+# the printed numbers (by id) each finding must cite: the evidence it is read against
+READING_CITES = {
+    "reading.os_vs_literature": {"text.3_2.os.median_os", "text.introduction.os_literature.max"},
+    "reading.metastasectomy_should": {
+        "t3.no_metastasectomy.hr",
+        "t3.no_metastasectomy.ci_low",
+        "t3.no_metastasectomy.ci_high",
+        "t3.no_metastasectomy.p",
+    },
+    "reading.actively_treated": {"t1.primary_resection.p", "t3.no_metastasectomy.p"},
+    "reading.chemotherapy_prolongs": {"t5.chemotherapy.p", "t1.chemotherapy.p", "t5.chemotherapy.no.n"},
+    "reading.grade_no_effect": {"t1.grade.p", "t1.grade.2.median_os", "t1.grade.3.median_os"},
+    "reading.multiplicity.table4": {"t4.interval.p", "t4.age.p", "t4.radiotherapy.p"},
+    "reading.multiplicity.table1": {"t1.size.p", "t1.presenting.p", "t1.initial_metastatic_sites.p", "t1.age.p"},
+    "reading.consent_timeline": {"text.back.ethics_approval_year.OICI", "text.3_2.status.DOD.count"},
+    "reading.treatments_as_prognostic_factors": {"t1.metastasectomy_curative.p", "t3.no_metastasectomy.hr"},
+    "reading.therefore_lesions": {"t5.primary_resection.yes.n", "t5.initial_metastatic_sites.>1.n"},
+    "reading.cutoff_12_months": {"t4.interval.p", "t4.interval.<=6.n"},
+    "reading.regardless_of_regimen": {"text.3_3.palliative_chemo.first_line_response.p"},
+    "reading.second_line_drugs_first": {
+        "text.3_3.palliative_chemo.palliative_first_line_regimen.PAZ.count",
+        "text.3_3.palliative_chemo.palliative_first_line_regimen.TRB.count",
+        "text.3_3.palliative_chemo.palliative_first_line_regimen.ERB.count",
+        "text.3_1.perioperative_chemo_primary.count",
+    },
+    "reading.approval_years": {"text.discussion.approval_year.since", "text.discussion.approval_year.ERB"},
+    "reading.non_pd_without_cr": {"t2.DXR+IFM.cr", "text.3_3.palliative_chemo.first_line_response.non-PD.count"},
+    "reading.no_metastasectomy_label": {
+        "text.3_1.metastasectomy_any.count",
+        "text.3_1.metastasectomy_curative.yes.count",
+        "abs.no_metastasectomy.patients.count",
+    },
+    "reading.table2_counts_courses": {"t2.DXR.n", "t2.ERB.n", "t1.chemotherapy.yes.n"},
+    "reading.na_two_meanings": {"t1.grade.NA.n", "t1.depth.superficial.median_os"},
+    "reading.os_range": {"text.3_2.os_months.max", "text.methods.os_months.max", "text.3_2.status.AWD.count"},
+    "reading.repeated_p.table4": {"t4.depth.p", "t4.grade.p"},
+    "reading.repeated_row.table5.primary_site": {"t5.primary_site.trunk.median_os", "t5.depth.superficial.median_os"},
+    "reading.five_year_origin": {"text.discussion.metastasectomy.os.os_5yr"},
+    "reading.interval_origin": {"t4.interval.<=6.n", "text.3_3.metastasectomy.presenting.metachronous.count"},
+}
+
+
+@pytest.fixture(scope="module")
+def reading():
+    return audit.findings().set_index("id")
+
+
+def test_legend_names_every_verdict():
+    legend = audit.legend()
+    assert list(legend["Verdict"]) == list(audit.VERDICTS) and legend["Meaning"].str.len().gt(20).all()
+
+
+def test_reading_verdicts_on_paper(reading):
+    assert reading["verdict"].to_dict() == READING_VERDICTS
+
+
+def test_reading_cites_the_printed_numbers_it_reads(reading):
+    printed = published.load()
+    prose = published.read_file(published.PUBLISHED / "prose.csv")
+    known = set(printed["id"]) | set(prose["id"])
+    for fid, row in reading.iterrows():
+        assert set(row["cites"]) <= known, fid
+        assert row["quotes"] or row["kind"] == "repeated", f"{fid}: a reading of the text quotes it"
+        for i in row["cites"]:  # each cited number appears, as printed, in the evidence
+            assert f"{i} = " in row["numbers"], (fid, i)
+    for fid, ids in READING_CITES.items():
+        assert ids <= set(reading.loc[fid, "cites"]), fid
+
+
+def test_reading_rows_are_registered_in_the_audit(reading):
+    checks = audit.run().set_index("id")
+    assert set(reading.index) <= set(checks.index)
+    row = checks.loc["reading.metastasectomy_should"]
+    assert (
+        "5. Conclusions: “Large primary tumor size" in row["claim"]
+        and "t3.no_metastasectomy.p = 0.138" in row["numbers"]
+    )
+
+
+def test_reading_arithmetic_uses_the_printed_numbers():
+    """Changing a printed number changes the verdict: nothing is read from the quoted words."""
+    printed = published.load()
+
+    def changed(**values):
+        df = printed.copy()
+        for i, v in values.items():
+            df.loc[df["id"] == i, "value"] = v
+        return audit.findings(df).set_index("id")["verdict"]
+
+    v = changed(
+        **{
+            "t3.no_metastasectomy.p": 0.01,
+            "t1.primary_resection.p": 0.01,
+            "text.3_1.metastasectomy_any.count": 24,
+            "t1.grade.p": 0.01,
+            "t2.DXR+IFM.cr": 0,
+            "t1.chemotherapy.yes.n": 100,
+            "text.3_3.palliative_chemo.palliative_first_line_regimen.PAZ.count": 20,
+            "t5.initial_metastatic_sites.>1.n": 5,
+        }
+    )
+    assert v["reading.metastasectomy_should"] == CONSISTENT
+    assert v["reading.actively_treated"] == CONSISTENT
+    assert v["reading.no_metastasectomy_label"] == CONSISTENT and v["reading.curative_is_complete"] == CONSISTENT
+    assert v["reading.grade_no_effect"] == INCONSISTENT  # the text says "not significantly associated"
+    assert v["reading.non_pd_without_cr"] == CONSISTENT
+    assert v["reading.table2_counts_courses"] == CONSISTENT
+    assert v["reading.second_line_drugs_first"] == INCONSISTENT  # more than the ten treated before
+    assert v["reading.therefore_lesions"] == UNSTATED  # no counter-example left in the tables
+    prose = published.read_file(published.PUBLISHED / "prose.csv")
+    closed = prose.copy()
+    closed.loc[closed["id"] == "text.introduction.os_literature.max", ["label", "value"]] = ["to 30 months", 25.0]
+    assert audit.findings(printed, closed).set_index("id").loc["reading.os_vs_literature", "verdict"] == CONSISTENT
+    late = prose.copy()
+    late.loc[late["id"] == "text.discussion.approval_year.since", "value"] = 2010.0
+    assert audit.findings(printed, late).set_index("id").loc["reading.approval_years", "verdict"] == INCONSISTENT
+
+
+def test_a_finding_without_its_numbers_is_not_drawn():
+    printed = published.load()
+    without = printed[~printed["id"].str.startswith("t3.")]
+    ids = set(audit.findings(without)["id"])
+    assert "reading.metastasectomy_should" not in ids and "reading.table3_footnote_mark" not in ids
+    assert "reading.pfs_definition" in ids
+
+
+def test_statements_format(tmp_path):
+    statements = audit.load_statements()
+    assert len(statements) >= 30
+    for key, entry in statements.items():
+        assert key.split(".")[0] in {
+            "abstract",
+            "introduction",
+            "methods",
+            "table1",
+            "table4",
+            "results",
+            "discussion",
+            "conclusions",
+            "back",
+        }
+        assert entry["section"] and entry["text"] == entry["text"].strip()
+    bad = tmp_path / "statements.yaml"
+    bad.write_text("a.b:\n  section: Abstract\n", encoding="utf-8")
+    with pytest.raises(StatementsError, match=r"statements\.yaml: statement 'a\.b'"):
+        audit.load_statements(bad)
+    bad.write_text("a.b:\n  section: 3.1\n  text: words\n", encoding="utf-8")  # a section read as a number
+    with pytest.raises(StatementsError, match="field 'section'"):
+        audit.load_statements(bad)
+
+
+def test_missing_quotes_finds_an_altered_quote():
+    statements = {
+        "x": {"section": "4", "text": "the  median OS\\nwas 30.7 months"},
+        "y": {"section": "4", "text": "never"},
+    }
+    assert normalise("a $p < 0.001$\tb") == "a p < 0.001 b"
+    assert audit.missing_quotes("In short, the median OS was 30.7 months.", statements) == ["x", "y"]
+    statements["x"]["text"] = "the  median OS\nwas 30.7 months"
+    assert audit.missing_quotes("In short, the median OS was 30.7 months.", statements) == ["y"]
+
+
+@pytest.mark.skipif(not PAPER.is_file(), reason=f"the paper's text is not at {PAPER}")
+def test_every_quote_occurs_verbatim_in_the_paper():
+    """Each quoted statement is found word for word in the paper (whitespace and the $ of its inline maths
+    aside): a quote that drifts from the paper fails here."""
+    assert audit.missing_quotes(PAPER.read_text(encoding="utf-8")) == []

@@ -67,10 +67,15 @@ def test_forward_selection_is_recorded(claims):
     assert claims["forward.size_gt10"]["significant"] == ("size_gt10" in sel.split("+"))
 
 
-def test_verdict_thresholds():
-    assert ensemble.verdict(100.0) == ensemble.verdict(95.0) == "holds — determined by the tables"
-    assert ensemble.verdict(94.9) == ensemble.verdict(5.1) == "not determined by the tables"
-    assert ensemble.verdict(5.0) == ensemble.verdict(0.0) == "fails — determined by the tables"
+def test_verdicts_are_counts_and_a_printed_p_decides():
+    # a claim whose p the paper prints is decided by it, however many reconstructions agree
+    assert ensemble.verdict(3, 100) == ensemble.verdict(100, 100) == ensemble.DECIDED
+    # forward selection, which the paper does not print: a count of reconstructions, never a probability
+    assert ensemble.verdict(95, 100, printed_p=False) == "holds in 95 of 100 reconstructions"
+    assert ensemble.verdict(94, 100, printed_p=False) == "open: holds in 94 of 100 reconstructions"
+    assert ensemble.verdict(6, 100, printed_p=False) == "open: holds in 6 of 100 reconstructions"
+    assert ensemble.verdict(5, 100, printed_p=False) == "fails in 95 of 100 reconstructions"
+    assert ensemble.verdict(0, 0, printed_p=False) == "no reconstructions"
 
 
 def _fake_results():
@@ -109,7 +114,10 @@ def test_summary_frame_round_trips_and_keeps_failed_seeds(tmp_path):
     shares = ensemble.claim_shares(back).set_index("claim")
     assert (shares["cohorts"] == 2).all()  # seeds 1 and 2 met the bar; 3 did not, 4 failed
     assert shares.loc["table3.size_gt10", "percent"] == 50.0
-    assert shares.loc["table3.size_gt10", "verdict"] == "not determined by the tables"
+    assert shares.loc["table3.size_gt10", "verdict"] == ensemble.DECIDED
+    assert shares.loc["forward.size_gt10", "verdict"] in {
+        ensemble.verdict(k, 2, printed_p=False) for k in (1, 2)
+    }  # seed 2 selected nothing
     assert ensemble.claim_shares(back, only_meeting_bar=False).set_index("claim").loc["table1.age", "cohorts"] == 3
     sel = ensemble.selection_counts(back)
     assert sel["cohorts"].sum() == 2 and "(none)" in set(sel["selected"])

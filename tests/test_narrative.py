@@ -20,7 +20,7 @@ SELECTION = _selection([("size_gt10+no_metastasectomy", 6), ("size_gt10", 3), ("
 
 def test_selection_shares_split_the_cohorts_by_what_forward_selection_keeps():
     share = narrative.selection_shares(SELECTION)
-    assert share == {"size_alone": 30.0, "size_and_metastasectomy": 60.0, "not_size_alone": 70.0}
+    assert share == {"size_alone": 3, "size_and_metastasectomy": 6, "not_size_alone": 7, "of": 10}
 
 
 def _forward(selected, p=0.2):
@@ -65,12 +65,17 @@ def test_fit_notes_name_the_covariate_without_a_finite_estimate_and_are_empty_ot
 def test_the_ensemble_verdict_turns_on_a_majority_keeping_metastasectomy():
     met_p = pd.Series({"value": 0.138, "decimals": 3})
     most = narrative.ensemble_selection_meaning(SELECTION, met_p)
-    assert "size alone in 30%" in most and "metastasectomy in 60%" in most
-    assert 'do not support "size alone"' in most and "printed p is 0.138" in most
+    assert "size alone in 3 of 10 reconstructions" in most and "metastasectomy in 6 of 10" in most
+    assert "not a sample of every cohort" in most and "%" not in most
+    assert 'do not show that "size alone"' in most and "printed p is 0.138" in most
     few = narrative.ensemble_selection_meaning(
         _selection([("size_gt10", 9), ("size_gt10+no_metastasectomy", 1)]), met_p
     )
-    assert "agrees with the paper's conclusion" in few and "do not support" not in few
+    assert "agrees with the paper's conclusion" in few and "do not show" not in few
+    # a p printed "0.2" is shown as R's printing rule reads it: 0.200
+    assert "printed p is 0.200" in narrative.ensemble_selection_meaning(
+        SELECTION, pd.Series({"value": 0.2, "decimals": 1})
+    )
 
 
 def test_reviewer_sentences_differ_on_and_off_the_synthetic_cohort():
@@ -100,12 +105,24 @@ def test_audit_findings_list_only_what_is_not_consistent():
     assert narrative.audit_findings(checks.iloc[:1], "consistent").startswith("Every check is consistent")
 
 
-def test_robustness_names_the_open_claims():
-    shares = pd.DataFrame({"verdict": ["holds in 100%", "open"], "label": ["Size", "Sex"], "percent": [100.0, 40.0]})
+def test_robustness_never_calls_a_printed_p_undetermined():
+    from helpers.ensemble import DECIDED
+
+    shares = pd.DataFrame(
+        {
+            "verdict": [DECIDED, DECIDED, "open: holds in 5 of 10 reconstructions"],
+            "label": ["Size", "Sex", "Forward"],
+            "holds": [10, 8, 5],
+            "cohorts": [10, 10, 10],
+            "printed_matched": [9, 4, 0],
+        }
+    )
     text = narrative.robustness(shares, SELECTION)
-    assert "**1 of 2 conclusions hold" in text and "Sex (40% of cohorts agree" in text
-    assert "most often keeps size > 10 cm and no curative metastasectomy (60% of cohorts)" in text
-    assert "in 70% it keeps something other than size alone" in text and "would usually not" in text
+    assert "**2 conclusions rest on a p the paper prints**" in text and "that p decides each of them" in text
+    assert "on 1 of them" in text and "Sex (same conclusion in 8 of 10, printed p reproduced in 4)" in text
+    assert "not determined" not in text and "%" not in text
+    assert "most often keeps size > 10 cm and no curative metastasectomy (6 of 10 reconstructions)" in text
+    assert "7 of 10 keep something other than size alone" in text and "not how likely" in text
 
 
 def test_ph_verdict_follows_the_global_p():

@@ -70,12 +70,12 @@ def test_not_printed_is_one_label_on_the_synthetic_cohort_and_nothing_on_another
     label = provenance.not_printed("the proportional-hazards test", survival.ph_test, synthetic=True)
     assert label.startswith(":::{admonition} Not printed by the paper\n:class: not-printed\n")
     assert "The proportional-hazards test: **not printed by the paper**" in label
-    assert "{py:func}`helpers.survival.ph_test`" in label  # the function, linked to its API page
+    assert "{py:func}`helpers.survival.ph.ph_test`" in label  # the function, linked to its API page
     assert provenance.not_printed("the proportional-hazards test", survival.ph_test, synthetic=False) == ""
 
 
-def test_qualified_name_is_the_shortest_importable_one():
+def test_qualified_name_is_where_the_function_is_documented():
     from helpers import describe, survival
 
-    assert provenance.qualified_name(survival.followup) == "helpers.survival.followup"
+    assert provenance.qualified_name(survival.followup) == "helpers.survival.km.followup"
     assert provenance.qualified_name(describe.by_group) == "helpers.describe.by_group"

@@ -423,3 +423,22 @@ def test_primary_treatment_meets_the_printed_counts_by_a_rule_on_the_cohort(publ
         shuffled = cohort.sample(frac=1, random_state=0)
         again = primary_treatment(shuffled, spec).set_index("patient_id").loc[p["patient_id"]].reset_index()
         pd.testing.assert_frame_equal(again, p)
+
+
+def test_search_targets_use_the_one_match_rule():
+    """Every interval the search aims at is the scorecard's (R's printing rule: a p printed 0.03 is 0.030)."""
+    from helpers import published, scorecard
+    from helpers.reconstruct.targets import build_targets
+
+    pub = published.load()
+    t = build_targets(pub)
+    rows = pub.set_index("id")
+    for (lo, hi), pid in zip(t.tp[:, 1:3], t.ids["p"]):
+        want = scorecard.row_interval(rows.loc[pid].to_dict())
+        assert (lo, hi) == pytest.approx((max(want[0], 0.0), want[1]), abs=1e-12), pid
+    for (lo, hi), pid in zip(t.tcox[:, 2:4], t.ids["cox"]):
+        want = scorecard.row_interval(rows.loc[pid].to_dict())
+        assert (lo, hi) == pytest.approx((max(want[0], 0.0), want[1]), abs=1e-12), pid
+    assert "t4.interval.p" in t.ids["p"]
+    k = t.ids["p"].index("t4.interval.p")
+    assert t.tp[k, 2] - t.tp[k, 1] == pytest.approx(0.001, abs=1e-8)  # "0.03" is 0.030, not 0.025-0.035

@@ -264,3 +264,18 @@ def test_wald_summary_matches_r_summary_coxph():
     np.testing.assert_allclose(hi, [7.242613, 1.096357], rtol=1e-6)
     np.testing.assert_allclose(p, [0.04550026, 0.13361440], rtol=1e-6)
     assert sv.wald_summary(np.inf, 1.0)[:3] == (np.inf, np.inf, np.inf)
+
+
+def test_ph_test_refuses_a_covariate_named_like_its_time_columns():
+    import numpy as np
+    import pandas as pd
+
+    from helpers import survival as sv
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(
+        {"t": rng.exponential(10, 30).round(1) + 0.1, "d": rng.integers(0, 2, 30), "x": rng.integers(0, 2, 30)}
+    )
+    fit = sv.cox(df, "t", "d", ["x"])
+    with pytest.raises(ValueError, match=r"clash with the residual table's time columns"):
+        sv.ph_test(fit)

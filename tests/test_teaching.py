@@ -25,6 +25,11 @@ RESULTS = [
         "06_no_metastasectomy",
     )
 ]
+# every page of the student path, and every Results chapter, ends with exercises
+EXERCISE_CHAPTERS = RESULTS + [NOTEBOOKS / f"{n}.md" for n in ("08_audit", "10_study_design", "11_methods_workshop")]
+MIN_EXERCISES = 15
+# names that hold data read from the cohort file in the chapters' exercises
+COHORT_DATA = re.compile(r"\b(cohort|resected|palliative|design|small|dfb|known)\b")
 BIB = parse_file(str(REPO / "book" / "references.bib"))
 CITE = re.compile(r"\{cite(?::[pt])?\}`([^`]+)`")
 TERM = re.compile(r"\{term\}`([^`]+)`")
@@ -105,26 +110,36 @@ def test_every_bib_entry_is_cited_somewhere_and_the_methods_are_there():
         assert key in BIB.entries
 
 
-def _exercise_parts(md: Path):
+def _exercise_parts(md: Path, words: dict | None = None, texts: dict | None = None):
+    """The notebook, its exercise labels and each solution's code cells. ``words`` (if given) receives each
+    solution's prose before its first code cell; ``texts`` each exercise's statement."""
     nb = jupytext.read(md)
     labels, solutions = [], {}
     current = None
     for cell in nb.cells:
         src = cell.source
         if cell.cell_type == "markdown":
-            labels += re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", src)
-            start = re.search(r"```\{solution-start\} (\S+)", src)
+            for label, body in re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)\n(.*?)\n```", src, flags=re.S):
+                labels.append(label)
+                if texts is not None:
+                    texts[label] = body
+            start = re.search(r"```\{solution-start\} (\S+)\n(?::[^\n]*\n)*```", src)
+            end = src.rfind("```{solution-end}")
+            if end >= 0 and (start is None or end < start.start()):  # the previous solution ends here
+                current = None
             if start:
                 current = start.group(1)
                 solutions[current] = []
-            if "```{solution-end}" in src:
-                current = None
+                if words is not None:
+                    words[current] = src[start.end() :].split("```{solution-end}")[0].strip()
+                if end > start.start():  # a solution without code
+                    current = None
         elif current is not None:
             solutions[current].append(src)
     return nb, labels, solutions
 
 
-@pytest.mark.parametrize("md", RESULTS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("md", EXERCISE_CHAPTERS, ids=lambda p: p.stem)
 def test_results_chapters_end_with_exercises_whose_solutions_check_themselves(md):
     nb, labels, solutions = _exercise_parts(md)
     assert labels, f"{md.name}: no exercise"
@@ -139,3 +154,29 @@ def test_results_chapters_end_with_exercises_whose_solutions_check_themselves(md
 def test_exercise_labels_are_unique_across_the_book():
     labels = [lab for md in SOURCES for lab in _exercise_parts(md)[1]]
     assert len(labels) == len(set(labels))
+
+
+def test_the_book_has_enough_exercises():
+    labels = [lab for md in SOURCES for lab in _exercise_parts(md)[1]]
+    assert len(labels) >= MIN_EXERCISES, f"{len(labels)} exercises; the student path needs {MIN_EXERCISES}"
+
+
+@pytest.mark.parametrize("md", EXERCISE_CHAPTERS, ids=lambda p: p.stem)
+def test_every_solution_answers_in_words_before_its_code(md):
+    words: dict = {}
+    _exercise_parts(md, words=words)
+    for label, prose in words.items():
+        sentences = re.findall(r"[A-Za-z][^.?!]{20,}[.?!]", prose)
+        assert sentences, f"{md.name}: the solution of {label} does not begin with an answer in words"
+
+
+@pytest.mark.parametrize("md", EXERCISE_CHAPTERS, ids=lambda p: p.stem)
+def test_an_exercise_on_the_cohort_says_its_answer_is_not_about_the_patients(md):
+    texts: dict = {}
+    _, _, solutions = _exercise_parts(md, texts=texts)
+    for label, code in solutions.items():
+        if any(COHORT_DATA.search(c) for c in code):
+            assert re.search(r"synthetic|simulated", texts[label]), (
+                f"{md.name}: {label} computes on the cohort file but does not say that, on the synthetic cohort, "
+                "its answer says nothing about the real patients"
+            )

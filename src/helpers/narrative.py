@@ -10,6 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import factors, plots
+from .ensemble.reading import DECIDED
+from .published import judged_decimals
 
 SIZE = "size_gt10"
 METASTASECTOMY = "no_metastasectomy"
@@ -21,14 +23,15 @@ def covariate_names(covariates, sep: str = ", ", empty: str = "nothing") -> str:
 
 
 def selection_shares(selection: pd.DataFrame) -> dict:
-    """Percent of cohorts whose forward selection (``ensemble.selection_counts``) keeps size alone, size with
-    curative metastasectomy, and anything other than size alone."""
+    """How many reconstructions' forward selection (``ensemble.selection_counts``) keeps size alone, size with
+    curative metastasectomy, and anything other than size alone; ``of``: how many were selected from."""
     sets = selection["selected"]
     with_met = sets.str.split("+").map(lambda s: SIZE in s and METASTASECTOMY in s)
     return {
-        "size_alone": float(selection.loc[sets == SIZE, "percent"].sum()),
-        "size_and_metastasectomy": float(selection.loc[with_met, "percent"].sum()),
-        "not_size_alone": float(selection.loc[sets != SIZE, "percent"].sum()),
+        "size_alone": int(selection.loc[sets == SIZE, "cohorts"].sum()),
+        "size_and_metastasectomy": int(selection.loc[with_met, "cohorts"].sum()),
+        "not_size_alone": int(selection.loc[sets != SIZE, "cohorts"].sum()),
+        "of": int(selection["cohorts"].sum()),
     }
 
 
@@ -93,25 +96,27 @@ def ensemble_selection_meaning(selection: pd.DataFrame, met_p: pd.Series) -> str
     """What forward selection across the ensemble means for "size alone"; ``met_p``: the published row of
     Table 3's p for no curative metastasectomy (``value``, ``decimals``)."""
     share = selection_shares(selection)
-    with_met = share["size_and_metastasectomy"]
+    n, with_met = share["of"], share["size_and_metastasectomy"]
     text = (
         f"What this means for the paper's conclusion that only size is an independent prognostic factor: forward "
-        f"selection ends with size alone in {share['size_alone']:.0f}% of the cohorts, and keeps size together "
-        f"with curative metastasectomy in {with_met:.0f}%. "
+        f"selection ends with size alone in {share['size_alone']} of {n} reconstructions, and keeps size together "
+        f"with curative metastasectomy in {with_met} of {n}. The reconstructions are one optimiser's solutions, "
+        "not a sample of every cohort that fits the tables, so these counts show what the procedure can do on "
+        "such data, not how likely it was to do it on the study's. "
     )
-    if with_met <= 50:
+    if 2 * with_met <= n:
         return text + (
-            "So on most data that fit the tables the procedure the Methods name agrees with the paper's conclusion "
+            "In most of them the procedure the Methods name agrees with the paper's conclusion "
             "({doc}`04_multivariate`)."
         )
     text += (
-        'So the tables do not support "size alone" as the result of the procedure the Methods name: on data '
-        "that fit them, that procedure usually keeps metastasectomy as well. "
+        "In most of them that procedure keeps metastasectomy as well, so the tables alone do not show that "
+        '"size alone" is what the procedure the Methods name would have returned. '
     )
     if met_p["value"] >= 0.05:
         text += (
-            f"The conclusion holds for the full model of Table 3, where metastasectomy's printed p is "
-            f"{met_p['value']:.{int(met_p['decimals'])}f}, not for the selected one "
+            f"The paper's conclusion does hold for the full model of Table 3, where metastasectomy's printed p is "
+            f"{met_p['value']:.{judged_decimals('p', met_p['decimals'])}f} "
         )
     return text + "({doc}`04_multivariate` runs the procedure on the book's own cohort)."
 
@@ -176,32 +181,35 @@ def unverifiable(count: dict, synthetic: bool) -> str:
 
 
 def robustness(shares: pd.DataFrame, selection: pd.DataFrame) -> str:
-    """How firmly the ensemble (``ensemble.claim_shares``, ``ensemble.selection_counts``) pins down each
-    conclusion, as bullets."""
-    held = shares["verdict"].str.startswith("holds")
-    open_claims = shares[~held]
-    if len(open_claims):
-        left_open = f"{len(open_claims)} are not determined by the tables: " + "; ".join(
-            f"{r['label']} ({r['percent']:.0f}% of cohorts agree with the paper)" for _, r in open_claims.iterrows()
+    """What the ensemble (``ensemble.claim_shares``, ``ensemble.selection_counts``) says of each conclusion, as
+    bullets: a conclusion whose p the paper prints is decided by that p, and the reconstructions show only
+    whether data that fit the other tables print it too; forward selection, which the paper never prints, is
+    reported as counts of reconstructions."""
+    printed = shares[shares["verdict"] == DECIDED]
+    everywhere = printed[printed["holds"] == printed["cohorts"]]
+    others = printed[printed["holds"] < printed["cohorts"]]
+    if len(others):
+        rest = "; in the others: " + "; ".join(
+            f"{r['label']} (same conclusion in {r['holds']} of {r['cohorts']}, printed p reproduced in "
+            f"{r['printed_matched']})"
+            for _, r in others.iterrows()
         )
     else:
-        left_open = "none is left open"
+        rest = ""
+    sel = selection_shares(selection)
     top = selection.iloc[0]
     top_set = covariate_names(top["selected"].split("+"), sep=" and ").lower()
-    more_than_size = selection_shares(selection)["not_size_alone"]
-    verdict = (
-        "So on data that fit the tables the paper's own procedure would usually not have ended with size as the "
-        "only independent factor"
-        if more_than_size > 50
-        else "So on data that fit the tables the paper's own procedure usually agrees that size stands alone"
-    )
     return "\n".join(
         [
-            f"- **{int(held.sum())} of {len(shares)} conclusions hold in at least 95% of the cohorts**; "
-            f"{left_open} ({{doc}}`09_robustness`).",
-            f"- **Forward conditional selection**, run on each cohort, most often keeps {top_set} "
-            f"({top['percent']:.0f}% of cohorts); in {more_than_size:.0f}% it keeps something other than size "
-            f"alone. {verdict} ({{doc}}`09_robustness`, {{doc}}`04_multivariate`).",
+            f"- **{len(printed)} conclusions rest on a p the paper prints**, and that p decides each of them (a p "
+            "printed 0.03 is 0.030: below 0.05). What the reconstructions can add is whether data that fit the "
+            f"other tables print the same p: every reconstruction reaches the paper's conclusion on "
+            f"{len(everywhere)} of them{rest} ({{doc}}`09_robustness`).",
+            f"- **Forward conditional selection**, which the paper never prints, most often keeps {top_set} "
+            f"({top['cohorts']} of {sel['of']} reconstructions); {sel['not_size_alone']} of {sel['of']} keep "
+            "something other than size alone. The reconstructions are one optimiser's solutions, not a sample of "
+            "every cohort that fits the tables: this shows what the Methods' procedure can return on such data, "
+            "not how likely it was to ({doc}`09_robustness`, {doc}`04_multivariate`).",
         ]
     )
 

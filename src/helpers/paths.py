@@ -11,6 +11,7 @@ PUBLISHED = DATA / "published"
 DEFAULT_COHORT = DATA / "cohort.csv"
 DEFAULT_REGIMENS = DATA / "regimens.csv"
 DEFAULT_PRIMARY_TREATMENT = DATA / "primary_treatment.csv"
+PAPER = REPO.parent / "shared" / "paper" / "imura2022-curroncol.txt"  # the paper's text, beside the repository
 
 
 def cohort_path() -> Path:

@@ -59,7 +59,7 @@ def power(hr: float, deaths: float, proportion: float, alpha: float = ALPHA) -> 
     """Power to detect ``hr`` (either direction) at two-sided ``alpha`` given ``deaths``.
 
     Schoenfeld's normal approximation, both tails of the two-sided test counted:
-    Φ(s − z_{1−α/2}) + Φ(−s − z_{1−α/2}) with s = √(D p (1 − p)) |ln HR|. At HR = 1 this is α (5%), as it
+    Φ(s − z_{1−α/2}) + Φ(−s − z_{1−α/2}) with s = √(D p (1 − p)) × abs(ln HR). At HR = 1 this is α (5%), as it
     must be; away from 1 the second tail is negligible (below 10⁻⁶ once the power reaches 80%).
     """
     _check(deaths, proportion, alpha)

@@ -32,17 +32,9 @@ NOT_PRINTED = "not printed by the paper"  # a number the paper never printed: th
 
 
 def qualified_name(func) -> str:
-    """The shortest importable name of a helpers function: ``helpers.survival.ph_test`` rather than
-    ``helpers.survival.ph.ph_test`` when the package re-exports it."""
-    import importlib
-
-    parts = func.__module__.split(".")
-    name = f"{func.__module__}.{func.__qualname__}"
-    for k in range(len(parts) - 1, 0, -1):
-        package = importlib.import_module(".".join(parts[:k]))
-        if getattr(package, func.__qualname__, None) is func:
-            name = f"{'.'.join(parts[:k])}.{func.__qualname__}"
-    return name
+    """The name of a helpers function where it is defined and documented (book/api.md):
+    ``helpers.survival.ph.ph_test``, which ``helpers.survival`` re-exports as ``ph_test``."""
+    return f"{func.__module__}.{func.__qualname__}"
 
 
 def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:

@@ -15,9 +15,9 @@ columns, in the published order:
   with no patients (never a match: a median "not reached" of nobody is no median), or the Cox fit's warning
   when its estimate for the row's covariate may be infinite or the fit did not converge.
 
-Every statistic comes from ``helpers.survival`` (EZR defaults: R's median rule, log-log CIs, Breslow Cox)
-and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing here knows a
-published value except through the row it is compared with.
+Every statistic comes from ``helpers.survival`` (EZR's conventions: R's median rule, log-log CIs by default,
+Breslow Cox hard-coded) and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing
+here knows a published value except through the row it is compared with.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ def cox_counting(
     iter_max: int = 20,
 ) -> survival.CoxResult:
     """Cox model on counting-process rows, as ``coxph(Surv(start, stop, event) ~ covariates, ties = ties)``;
-    Breslow ties by default (EZR), Efron available.
+    Breslow ties by default (EZR hard-codes Breslow), Efron available.
 
     Rows with a missing value in a used column are dropped (R's na.omit); every row needs ``start < stop``
     (an error names the first row that has not). ``n`` of the result counts rows, as R's ``fit$n``. The

@@ -5,7 +5,9 @@ Uses ``data/published/`` only (no cohort).  ``run()`` returns one row per check:
     id, kind, claim, numbers, recomputed, verdict, explanation, reading
 
 with ``verdict`` one of ``VERDICTS``: consistent; consistent only under another rounding rule; consistent only
-under a reading the paper does not state (``reading`` names it); inconsistent.  Each family of checks is a
+under a reading the paper does not state (``reading`` names it); inconsistent; and, for the reading of the
+paper's sentences (``reading``), unsupported, not reported, definition (``VERDICT_LEGEND`` says what each
+means).  Each family of checks is a
 function taking the published DataFrame (``helpers.published.load()`` or a constructed one with the same
 columns), so it can be tested on constructed cases.  ``python -m helpers.audit`` prints the report and exits 0
 whenever it ran.  A finding is counted once: the rounding-rule summary names the exceptions that the percentage
@@ -17,7 +19,8 @@ at exact ties, checked exactly with fractions); under truncation it is ``[v, v +
 
 One module per family: ``rounding`` (primitives), ``counts`` (percentages, responses, sums, the rounding rule),
 ``subgroups``, ``text``, ``models`` (hazard ratios, coefficient boxes, the Methods' selection procedure),
-``plausibility``, ``report`` (run, summary, report, table).
+``plausibility``, ``reading`` with ``reading_claims`` and ``reading_terms`` (the paper's sentences, quoted in
+``data/published/statements.yaml``, against its numbers), ``report`` (run, summary, report, table).
 """
 
 from fractions import Fraction  # noqa: F401  (notebooks/08_audit computes an exact percentage with it)
@@ -27,12 +30,16 @@ from .base import (
     COLUMNS,
     CONFIDENCE,
     CONSISTENT,
+    DEFINITION,
     INCONSISTENT,
     KIND_NAMES,
+    NOT_REPORTED,
     OTHER_RULE,
     PARTITIONS,
     TABLE_COHORT,
     UNSTATED,
+    UNSUPPORTED,
+    VERDICT_LEGEND,
     VERDICTS,
     cohort_size,
     fmt,
@@ -51,7 +58,8 @@ from .models import (
     wald,
 )
 from .plausibility import plausibility_checks
-from .report import main, report, run, summary, table
+from .reading import findings, load_statements, missing_quotes, reading_checks
+from .report import legend, main, report, run, summary, table
 from .rounding import RULE_NAMES, RULES, exact, grim, interval, overlap, percent_rules, round_rule, rule_verdict
 from .subgroups import subgroup_checks
 from .text import line_sum_bounds, text_checks
@@ -64,6 +72,10 @@ __all__ = [
     "CONFIDENCE",
     "CONSISTENT",
     "INCONSISTENT",
+    "UNSUPPORTED",
+    "NOT_REPORTED",
+    "DEFINITION",
+    "VERDICT_LEGEND",
     "OTHER_RULE",
     "PARTITIONS",
     "TABLE_COHORT",
@@ -87,6 +99,11 @@ __all__ = [
     "methods_checks",
     "wald",
     "plausibility_checks",
+    "findings",
+    "load_statements",
+    "missing_quotes",
+    "reading_checks",
+    "legend",
     "main",
     "report",
     "run",

@@ -9,7 +9,20 @@ CONSISTENT = "consistent"
 OTHER_RULE = "consistent only under another rounding rule"
 UNSTATED = "consistent only under a reading the paper does not state"
 INCONSISTENT = "inconsistent"
-VERDICTS = (CONSISTENT, OTHER_RULE, UNSTATED, INCONSISTENT)
+# the reading of the paper's sentences (helpers.audit.reading) needs three more
+UNSUPPORTED = "unsupported"
+NOT_REPORTED = "not reported"
+DEFINITION = "definition"
+VERDICTS = (CONSISTENT, OTHER_RULE, UNSTATED, INCONSISTENT, UNSUPPORTED, NOT_REPORTED, DEFINITION)
+VERDICT_LEGEND = {
+    CONSISTENT: "the numbers, or the sentences, can all be true at the printed precision",
+    OTHER_RULE: "true only if the authors rounded differently from everywhere else",
+    UNSTATED: "true only under a reading the paper does not state; the check names that reading",
+    INCONSISTENT: "no rounding and no reasonable reading makes them agree",
+    UNSUPPORTED: "a conclusion the paper draws that its own evidence, as printed, does not carry",
+    NOT_REPORTED: "an analysis the text relies on or implies, whose numbers the paper does not print",
+    DEFINITION: "a term defined or used differently from its usual meaning, or a definition with a gap",
+}
 COLUMNS = ["id", "kind", "claim", "numbers", "recomputed", "verdict", "explanation", "reading"]
 
 ALPHA = 0.05  # Methods: "significant when p-values were <0.05"
@@ -26,6 +39,14 @@ KIND_NAMES = {
     "methods": "Methods against results",
     "plausibility": "Impossible or implausible values",
     "rounding": "The rounding rule",
+    "text_vs_text": "The text against the text",
+    "conclusions": "Conclusions against the evidence",
+    "unreported": "Analyses implied but not reported",
+    "definitions": "Definitions",
+    "labels": "Labels against counts",
+    "cannot_exist": "Quantities that cannot exist as printed",
+    "repeated": "Repeated values across partitions",
+    "timeline": "The treatment timeline against the drugs' approval",
     "total": "All checks",
 }
 

@@ -167,9 +167,11 @@ def coefficient_boxes(pub: pd.DataFrame | None = None) -> pd.DataFrame:
 
 METHODS_SELECTION = "forward conditional stepwise"  # the Methods' words
 METHODS_SOFTWARE = "EZR"
-# Variable selection EZR's Cox regression dialog offers, as the project records it ("forward conditional"
-# is SPSS's method and EZR does not offer it; EZR's p-value method is backward elimination on Wald p).
+# Variable selection EZR's Cox regression dialog offers: stepwise selection by AIC or BIC, and backward
+# elimination by p-value (``step.p.cox``), which prints the full model before it eliminates. "Forward
+# conditional" is SPSS's name (score-test entry, conditional likelihood-ratio removal); EZR does not use it.
 SOFTWARE_SELECTION = {"EZR": ("backward elimination by p-value", "stepwise by AIC", "stepwise by BIC")}
+PRINTS_FULL_MODEL_FIRST = {"EZR": True}  # step.p.cox prints the model of every candidate, then eliminates
 
 
 def methods_checks(
@@ -232,7 +234,9 @@ def methods_checks(
         )
     )
     offered = SOFTWARE_SELECTION.get(software, ())
-    ok = selection in offered
+    named = selection in offered
+    full_first = PRINTS_FULL_MODEL_FIRST.get(software, False) and same
+    verdict = CONSISTENT if named else UNSTATED if full_first else INCONSISTENT
     out.append(
         _check(
             "methods.software",
@@ -241,11 +245,20 @@ def methods_checks(
             f"selection method named in the Methods: {selection}; software {software}",
             f"{software}'s Cox dialog offers: {', '.join(offered) or 'unknown'}; 'forward conditional' is "
             "SPSS's name for score-test entry with conditional likelihood-ratio removal",
-            CONSISTENT if ok else INCONSISTENT,
+            verdict,
             "The software offers the named method."
-            if ok
-            else "The named software does not offer the named selection method, so the analysis cannot be "
-            "repeated as described.",
+            if named
+            else f"{software} has no procedure of that name, but its backward elimination by p-value prints the "
+            "full model of the candidates before it eliminates, and Table 3 is that full model. The paper does not "
+            "say which procedure it ran, so this is a reading, not a proof of inconsistency."
+            if full_first
+            else "The named software offers no such selection, and Table 3 is not a model it prints on the way.",
+            reading=(
+                f"Table 3 is the full-model block {software} prints first, and 'forward conditional' names another "
+                "package's method"
+            )
+            if verdict == UNSTATED
+            else "",
         )
     )
     return out

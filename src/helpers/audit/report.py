@@ -5,10 +5,23 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import published
-from .base import COLUMNS, CONSISTENT, INCONSISTENT, KIND_NAMES, OTHER_RULE, UNSTATED, VERDICTS
+from .base import (
+    COLUMNS,
+    CONSISTENT,
+    DEFINITION,
+    INCONSISTENT,
+    KIND_NAMES,
+    NOT_REPORTED,
+    OTHER_RULE,
+    UNSTATED,
+    UNSUPPORTED,
+    VERDICT_LEGEND,
+    VERDICTS,
+)
 from .counts import percent_checks, response_checks, rounding_summary, sum_checks
 from .models import hazard_ratio_checks, methods_checks
 from .plausibility import plausibility_checks
+from .reading import reading_checks
 from .subgroups import subgroup_checks
 from .text import text_checks
 
@@ -17,11 +30,15 @@ VERDICT_NAMES = {
     OTHER_RULE: "Only under another rounding rule",
     UNSTATED: "Only under an unstated reading",
     INCONSISTENT: "Inconsistent",
+    UNSUPPORTED: "Unsupported",
+    NOT_REPORTED: "Not reported",
+    DEFINITION: "Definition",
 }
 
 
 def run(pub: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every check on the published numbers, as a DataFrame with ``COLUMNS``."""
+    """Every check on the published numbers, and the reading of the paper's sentences against them
+    (:mod:`.reading`), as a DataFrame with ``COLUMNS``."""
     pub = published.load() if pub is None else pub
     rows = (
         percent_checks(pub)
@@ -32,6 +49,7 @@ def run(pub: pd.DataFrame | None = None) -> pd.DataFrame:
         + hazard_ratio_checks(pub)
         + methods_checks(pub)
         + plausibility_checks(pub)
+        + reading_checks(pub)
     )
     df = pd.DataFrame(rows, columns=COLUMNS)
     df = pd.concat([df, pd.DataFrame(rounding_summary(df, pub), columns=COLUMNS)], ignore_index=True)
@@ -52,7 +70,15 @@ def summary(checks: pd.DataFrame, readable: bool = False) -> pd.DataFrame:
 
 def report(checks: pd.DataFrame) -> str:
     """A readable text report: the verdict counts, then every check that is not plainly consistent."""
-    lines = ["Consistency audit of Imura et al. (2022), printed numbers only", "", summary(checks).to_string(), ""]
+    lines = [
+        "Consistency audit of Imura et al. (2022): its printed numbers, and its sentences read against them",
+        "",
+        summary(checks).to_string(),
+        "",
+        "Verdicts:",
+        *(f"  {v}: {VERDICT_LEGEND[v]}" for v in VERDICTS),
+        "",
+    ]
     flagged = checks[checks["verdict"] != CONSISTENT]
     lines.append(f"{len(flagged)} of {len(checks)} checks are not plainly consistent:")
     for _, c in flagged.iterrows():
@@ -95,6 +121,16 @@ def table(checks: pd.DataFrame, kind: str | None = None):
     out.attrs["classes"] = ["text-table"]  # every column wraps (book/_static/book.css)
     # check, verdict and explanation fit a page's width; the rest scroll inside the table's box
     out.attrs["widths"] = [COLUMN_WIDTHS.get(c, 16) for c in columns]
+    return out
+
+
+def legend():
+    """The verdicts and what each means (:data:`VERDICT_LEGEND`), as a ``helpers.tables.Table`` for reading."""
+    from ..tables import Table
+
+    out = Table(pd.DataFrame({"Verdict": list(VERDICT_LEGEND), "Meaning": list(VERDICT_LEGEND.values())}))
+    out.attrs["classes"] = ["text-table"]
+    out.attrs["widths"] = [12, 26]
     return out
 
 

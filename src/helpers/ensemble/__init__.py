@@ -24,11 +24,13 @@ from .claims import ALPHA, CLAIM_KEYS, CLAIMS, EVENT, TIME, Claim, paper_signifi
 from .cli import add_arguments, main
 from .cohort import CohortResult, fidelity, fidelity_bar, meets, run_one, summarise
 from .reading import (
+    DECIDED,
     FAILS,
     HOLDS,
     MIN_COHORTS,
     banner,
     claim_shares,
+    held_text,
     judged_on_bar,
     seed_overview,
     selection_counts,
@@ -63,11 +65,13 @@ __all__ = [
     "meets",
     "run_one",
     "summarise",
+    "DECIDED",
     "FAILS",
     "HOLDS",
     "MIN_COHORTS",
     "banner",
     "claim_shares",
+    "held_text",
     "judged_on_bar",
     "seed_overview",
     "selection_counts",

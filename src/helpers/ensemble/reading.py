@@ -14,16 +14,29 @@ from .. import factors
 from .claims import CLAIM_KEYS, CLAIMS
 from .summary import SUMMARY_COLUMNS, SUMMARY_PATH, load_summary
 
-HOLDS, FAILS = 95.0, 5.0  # verdict thresholds: share of cohorts (percent) in which a claim holds
+HOLDS, FAILS = 95.0, 5.0  # a forward-selection claim "holds"/"fails" across the reconstructions past these shares
+DECIDED = "decided by its printed p"
 
 
-def verdict(share: float) -> str:
-    """Plain verdict from the percent of cohorts in which a claim holds."""
+def verdict(held: int, n: int, printed_p: bool = True) -> str:
+    """Plain verdict of a claim across ``n`` reconstructions, ``held`` of which reach the paper's conclusion.
+
+    A claim whose p the paper prints is decided by that p (R's printing rule: a p printed 0.03 is 0.030, below
+    0.05): the reconstructions can only show whether data that fit the other tables can print it too, so its
+    verdict says so and never calls it undetermined.  A claim the paper does not print (what forward selection
+    keeps) is reported as a count of reconstructions: they are one optimiser's solutions, not a sample of
+    every cohort that fits the tables, so a share of them is no probability.
+    """
+    if printed_p:
+        return DECIDED
+    if n == 0:
+        return "no reconstructions"
+    share = 100.0 * held / n
     if share >= HOLDS:
-        return "holds — determined by the tables"
+        return f"holds in {held} of {n} reconstructions"
     if share <= FAILS:
-        return "fails — determined by the tables"
-    return "not determined by the tables"
+        return f"fails in {n - held} of {n} reconstructions"
+    return f"open: holds in {held} of {n} reconstructions"
 
 
 MIN_COHORTS = 10  # fewer cohorts than this meeting the bar: verdicts are read from all reconstructed cohorts
@@ -42,6 +55,7 @@ def claim_shares(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.Dat
     tables); ``cohorts`` says how many that is."""
     use = summary[summary["ok"] & (summary["meets_bar"] if only_meeting_bar else True)]
     labels = {c.key: c.label for c in CLAIMS}
+    kinds = {c.key: c.kind for c in CLAIMS}
     rows = []
     for key in CLAIM_KEYS:
         sub = use[use["claim"] == key]
@@ -59,7 +73,8 @@ def claim_shares(summary: pd.DataFrame, only_meeting_bar: bool = True) -> pd.Dat
                 "holds": held,
                 "percent": share,
                 "printed_matched_percent": 100.0 * printed.mean() if len(printed) else math.nan,
-                "verdict": verdict(share) if n else "no cohorts",
+                "printed_matched": int(printed.sum()),
+                "verdict": verdict(held, n, printed_p=kinds[key] != "forward"),
             }
         )
     return pd.DataFrame(rows)
@@ -87,8 +102,15 @@ def seed_overview(summary: pd.DataFrame) -> pd.DataFrame:
     return summary[cols].drop_duplicates("seed").reset_index(drop=True)
 
 
+def held_text(row) -> str:
+    """ "87 of 100 reconstructions": how many reconstructions reach the paper's conclusion (a row of
+    ``claim_shares``), as a count, never a probability."""
+    return f"{int(row['holds'])} of {int(row['cohorts'])} reconstructions"
+
+
 def verdict_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """``claim_shares`` laid out for reading: Claim, The paper, Holds in, %, Printed p reproduced (%), Verdict."""
+    """``claim_shares`` laid out for reading: Claim, The paper, Same conclusion in, Printed p reproduced in,
+    Verdict (counts of reconstructions, not shares)."""
     kinds = {c.key: c.kind for c in CLAIMS}
 
     def paper(row) -> str:
@@ -100,9 +122,11 @@ def verdict_table(shares: pd.DataFrame) -> pd.DataFrame:
         {
             "Claim": shares["label"],
             "The paper": shares.apply(paper, axis=1),
-            "Holds in": [f"{h} / {n}" for h, n in zip(shares["holds"], shares["cohorts"])],
-            "%": shares["percent"].round(1),
-            "Printed p reproduced (%)": shares["printed_matched_percent"].round(1),
+            "Same conclusion in": [f"{h} of {n}" for h, n in zip(shares["holds"], shares["cohorts"])],
+            "Printed p reproduced in": [
+                "not printed" if kinds[k] == "forward" else f"{m} of {n}"
+                for k, m, n in zip(shares["claim"], shares["printed_matched"], shares["cohorts"])
+            ],
             "Verdict": shares["verdict"],
         }
     ).set_index(pd.Index(shares["claim"], name="claim"))

@@ -168,7 +168,21 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
         f"Made by {run}: the best of {chains.count} searches of {budget} each, chosen as a reader checks "
         f"a reproduction: first the headline checks met (the abstract's numbers and the paper's verdicts of "
         f"significance, `helpers.headline`), then the printed numbers reproduced. Seeds {seeds} met {met} "
-        f"headline checks and reproduced {scores} of the printed numbers; seed {chains.seed}'s cohort is written."
+        f"headline checks and reproduced {scores} of the printed numbers; seed {chains.seed}'s cohort is written"
+        + _choice_cost(chains)
+        + "."
+    )
+
+
+def _choice_cost(chains) -> str:
+    """What choosing by the headline cost in printed numbers, against the chain that reproduces the most."""
+    chosen = chains.matched[chains.seed - chains.first_seed]
+    most = max(chains.matched)
+    if chosen == most:
+        return " (it also reproduces the most printed numbers)"
+    return (
+        f" (choosing it by the headline costs {most - chosen} printed numbers against the chain that reproduces "
+        "the most)"
     )
 
 

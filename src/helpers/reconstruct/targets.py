@@ -204,19 +204,19 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
                 tmed.append((row, lv, lo, hi, 0.0, w["median_os"] * dup))
             ids["median_os"].append(r["id"])
         elif st == "p" and fac in FACTORS:
-            lo, hi = interval(r["value"], dec, _bound(r))
+            lo, hi = interval(r["value"], dec, _bound(r), statistic=st)
             tp.append((row_of(r["cohort"], fac), max(lo, 0.0), hi, w["p"] * dup))
             ids["p"].append(r["id"])
         elif fac in COX_COVARIATES and st in COX_STATS:
-            lo, hi = interval(r["value"], dec, _bound(r))
+            lo, hi = interval(r["value"], dec, _bound(r), statistic=st)
             tcox.append((COX_STATS.index(st), list(COX_COVARIATES).index(fac), max(lo, 0.0), hi, w["cox"] * dup))
             ids["cox"].append(r["id"])
         elif st == "os_5yr" and fac == "os":
-            lo, hi = interval(r["value"], dec)
+            lo, hi = interval(r["value"], dec, statistic=st)
             ts5.append((row_of(r["cohort"], "os"), 0, lo, hi, w["os_5yr"] * dup))
             ids["os_5yr"].append(r["id"])
         elif fac == "os_months" and st in ("median_followup", "min", "max") and r["cohort"] == "all":
-            lo, hi = interval(r["value"], dec)
+            lo, hi = interval(r["value"], dec, statistic=st)
             kind = {"median_followup": 0, "min": 1, "max": 2}[st]
             tscal.append((kind, lo, hi, w["followup"] * dup))
             ids["followup"].append(r["id"])

@@ -1,7 +1,7 @@
 """Cox proportional hazards as R's ``coxph``: one engine, R's ``coxfit6`` recipe.
 
-:func:`cox` (Breslow ties by default as in EZR, Efron available) and :func:`wald_summary` (HR, CI limits and p
-from coefficients and standard errors). :func:`helpers.timedep.cox_counting` runs on the same engine.
+:func:`cox` (Breslow ties by default, as EZR hard-codes them; Efron available) and :func:`wald_summary` (HR,
+CI limits and p from coefficients and standard errors). :func:`helpers.timedep.cox_counting` runs on the same engine.
 
 Why hand-written: lifelines fits only Efron ties and, with its default damped steps, stops ~1e-6 away from R.
 statsmodels' PHReg has Breslow and Efron but uses a generic optimiser with its own stopping rule and
@@ -187,11 +187,29 @@ def cox(
     eps: float = 1e-9,
     iter_max: int = 20,
 ) -> CoxResult:
-    """Cox model as ``coxph(Surv(duration, event) ~ covariates, ties=ties)``; EZR's Breslow by default.
+    """Cox model as ``coxph(Surv(duration, event) ~ covariates, ties=ties)``; Breslow by default (EZR hard-codes it).
 
-    Rows with a missing value in any used column are dropped (R's na.omit). ``.table`` holds coef, se,
-    hr, 95% ci_low/ci_high, z and the Wald p per covariate; ``.lr_test``, ``.score_test``, ``.wald_test``
-    are dicts (statistic, df, p) as printed by ``summary.coxph``.
+    Rows with a missing value in any used column are dropped (R's na.omit).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per patient.
+    duration, event : str
+        Columns of follow-up time and the 0/1 event.
+    covariates : sequence of str
+        Numeric covariate columns (at least one).
+    ties : {"breslow", "efron"}
+        Handling of tied death times (EZR's Breslow by default; R's default is Efron).
+    eps, iter_max : float, int
+        coxph's convergence tolerance on the log-likelihood and its iteration limit.
+
+    Returns
+    -------
+    CoxResult
+        ``.table`` holds coef, se, hr, 95% ci_low/ci_high, z and the Wald p per covariate; ``.lr_test``,
+        ``.score_test``, ``.wald_test`` are dicts (statistic, df, p) as printed by ``summary.coxph``; ``.var``
+        the variance matrix of the coefficients.
     """
     covariates = list(covariates)
     if not covariates:
@@ -266,8 +284,18 @@ def _fit_notes(infinite: list[str], converged: bool) -> list[str]:
 
 
 def wald_summary(beta, se):
-    """HR, 95% CI limits and two-sided Wald p of coefficients ``beta`` with standard errors ``se`` (arrays of
-    any shape), as ``summary(coxph)`` prints them."""
+    """HR, 95% CI limits and two-sided Wald p of coefficients, as ``summary(coxph)`` prints them.
+
+    Parameters
+    ----------
+    beta, se : array-like
+        Coefficients and their standard errors (any shape, the same for both).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        (exp(beta), exp(beta − 1.96 se), exp(beta + 1.96 se), 2 Φ(−|beta / se|)).
+    """
     with np.errstate(over="ignore"):  # an infinite coefficient gives an infinite HR / upper limit, as R
         return (
             np.exp(beta),

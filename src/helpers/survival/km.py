@@ -62,8 +62,21 @@ def _confint(surv: np.ndarray, std_err: np.ndarray, conf_type: str, conf_int: fl
 def km_curve(time, event, conf_type: str = "log-log", conf_int: float = 0.95) -> pd.DataFrame:
     """The Kaplan-Meier curve as ``summary(survfit(...), censored=TRUE)``: one row per distinct time.
 
-    Columns ``time, n_risk, n_event, n_censor, surv, std_err, lower, upper``; ``std_err`` is the
-    standard error of S (as ``summary.survfit`` prints it). Rows with a missing time/event are dropped.
+    Parameters
+    ----------
+    time, event : array-like
+        Follow-up times (>= 0) and 0/1 (or True/False) events; rows with a missing value are dropped (R's
+        ``na.omit``), a non-numeric entry is an error naming its row.
+    conf_type : {"log-log", "log", "plain"}
+        The scale of the confidence limits (EZR's log-log by default; R's default is "log").
+    conf_int : float
+        Coverage of the limits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``time, n_risk, n_event, n_censor, surv, std_err, lower, upper``; ``std_err`` is the
+        standard error of S (Greenwood, as ``summary.survfit`` prints it).
     """
     t, e = _time_event(time, event)
     times, n_risk, n_event, n_censor, surv, se = _km_table(t, e)
@@ -151,6 +164,19 @@ def km_median(time, event, rule: str = "print") -> float:
     ``summary(fit)$table``, what EZR shows; ``rule="quantile"`` is ``quantile.survfit``. They differ only
     when S stays at 0.5 to the end of follow-up (print: where it reached 0.5; quantile: the midpoint up to
     the last time).
+
+    Parameters
+    ----------
+    time, event : array-like
+        Follow-up times (>= 0) and 0/1 (or True/False) events; rows with a missing value are dropped (R's
+        ``na.omit``), a non-numeric entry is an error naming its row.
+    rule : {"print", "quantile"}
+        R's ``print.survfit`` (default) or ``quantile.survfit`` rule.
+
+    Returns
+    -------
+    float
+        The median, NaN when the curve stays above 0.5.
     """
     t, e = _time_event(time, event)
     return _km_median(t, e, "plain", rule)[0]
@@ -159,9 +185,28 @@ def km_median(time, event, rule: str = "print") -> float:
 def km_median_ci(
     time, event, conf_type: str = "log-log", conf_int: float = 0.95, rule: str = "print"
 ) -> tuple[float, float, float]:
-    """(median, lower, upper): the limits are where the confidence band's curves reach 0.5, as
-    ``print.survfit`` (default) or ``quantile.survfit`` (``rule="quantile"``; it differs from print also
-    when a band is not monotone). NaN marks a limit that is not reached."""
+    """The median with its confidence interval (Brookmeyer-Crowley): where the confidence band's curves reach 0.5.
+
+    As ``print.survfit`` (default) or ``quantile.survfit`` (``rule="quantile"``; it differs from print also
+    when a band is not monotone).
+
+    Parameters
+    ----------
+    time, event : array-like
+        Follow-up times (>= 0) and 0/1 (or True/False) events; rows with a missing value are dropped (R's
+        ``na.omit``), a non-numeric entry is an error naming its row.
+    conf_type : {"log-log", "log", "plain"}
+        The scale of the band (EZR's log-log by default).
+    conf_int : float
+        Coverage; only 0.95 is implemented.
+    rule : {"print", "quantile"}
+        R's median rule, as :func:`km_median`.
+
+    Returns
+    -------
+    tuple of float
+        (median, lower, upper); NaN marks a value that is not reached.
+    """
     if conf_int != 0.95:
         raise NotImplementedError("only 95% limits are implemented")
     t, e = _time_event(time, event)
@@ -176,6 +221,23 @@ def survival_at(
     S is the KM estimate at the last distinct time <= t. Before the first observed time R reports
     (1, 1, 1); at S = 1 after a censoring the log-log limits are NaN, as in R. Beyond the last observed
     time R reports nothing: NaN here.
+
+    Parameters
+    ----------
+    time, event : array-like
+        Follow-up times (>= 0) and 0/1 (or True/False) events; rows with a missing value are dropped (R's
+        ``na.omit``), a non-numeric entry is an error naming its row.
+    t : float
+        The time at which to read the curve.
+    conf_type : {"log-log", "log", "plain"}
+        The scale of the confidence limits.
+    conf_int : float
+        Coverage of the limits.
+
+    Returns
+    -------
+    tuple of float
+        (S(t), lower, upper).
     """
     tt, ee = _time_event(time, event)
     times, _, _, _, surv, se = _km_table(tt, ee)
@@ -195,6 +257,19 @@ def followup(time, event, method: str = "observed") -> float:
     ``"observed"``: the plain median of the observed times (what "median follow-up 21.1 months (range ...)"
     usually means). ``"reverse_km"``: the reverse Kaplan-Meier median, i.e. KM with the event indicator
     flipped (censoring is the "event"), with R's median rule (as :func:`km_median`).
+
+    Parameters
+    ----------
+    time, event : array-like
+        Follow-up times (>= 0) and 0/1 (or True/False) events; rows with a missing value are dropped (R's
+        ``na.omit``), a non-numeric entry is an error naming its row.
+    method : {"observed", "reverse_km"}
+        Which definition.
+
+    Returns
+    -------
+    float
+        The median follow-up in the unit of ``time``.
     """
     t, e = _time_event(time, event)
     if method == "observed":

@@ -42,6 +42,19 @@ def logrank(time, event, group) -> LogRankResult:
 
     Rows with a missing time, event or group are dropped, as R does. Groups are sorted as R sorts
     factor levels (sorted unique values).
+
+    Parameters
+    ----------
+    time, event : array-like
+        Follow-up times (>= 0) and 0/1 (or True/False) events; rows with a missing value are dropped (R's
+        ``na.omit``), a non-numeric entry is an error naming its row.
+    group : array-like
+        The group of each patient (two or more levels).
+
+    Returns
+    -------
+    LogRankResult
+        ``chi2``, ``df``, ``p`` and ``table`` (per group: n, observed and expected deaths).
     """
     g_raw = np.asarray(group, dtype=object).ravel()
     t, e, ok = _time_event(time, event, g_raw)

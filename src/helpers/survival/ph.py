@@ -16,6 +16,8 @@ from ._common import _chi2_sf
 from .coxph import CoxResult
 from .km import _km_table
 
+RESIDUAL_TIME_COLUMNS = frozenset({"time", "x"})  # the residual table's first two columns
+
 
 @dataclass
 class PHTestResult:
@@ -33,7 +35,25 @@ def ph_test(fit: CoxResult, transform: str = "km") -> PHTestResult:
     Score tests for adding ``x * g(t)`` interactions at the fitted beta (Grambsch-Therneau, the 3.x
     formulation), ``g`` = ``transform`` of time: ``"km"`` (R's default, 1 - left-continuous KM),
     ``"identity"``, ``"rank"`` or ``"log"``.
+
+    Parameters
+    ----------
+    fit : CoxResult
+        A model fitted by :func:`helpers.survival.cox` (right-censored data).
+    transform : {"km", "identity", "rank", "log"}
+        The transform of time.
+
+    Returns
+    -------
+    PHTestResult
+        ``table`` (chisq, df, p per covariate and GLOBAL) and ``residuals`` (the scaled Schoenfeld residuals).
     """
+    clash = sorted(RESIDUAL_TIME_COLUMNS & set(fit.covariates))
+    if clash:
+        raise ValueError(
+            f"ph_test: covariate name(s) {clash} clash with the residual table's time columns "
+            f"{sorted(RESIDUAL_TIME_COLUMNS)}; rename the covariate(s) before fitting"
+        )
     cd = fit._data
     X, time, event = cd.X, cd.time, cd.event
     n, p = X.shape

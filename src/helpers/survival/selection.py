@@ -87,6 +87,26 @@ def forward_conditional(
       V_(-i,i) beta_i / V_(i,i) (no refit), and the statistic is 2 (loglik(full) - loglik(beta_r)). The one
       with the largest p is removed if p > ``p_remove``.
     - Stops when nothing enters, or when a model would recur (SPSS's guard against cycling).
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per patient.
+    duration, event : str
+        Columns of follow-up time and the 0/1 event.
+    candidates : sequence of str
+        The covariates to choose from.
+    p_enter, p_remove : float
+        Entry and removal thresholds (SPSS's defaults).
+    ties : {"breslow", "efron"}
+        Handling of tied death times.
+    eps, iter_max : float, int
+        Convergence settings of each Cox fit.
+
+    Returns
+    -------
+    Selection
+        ``selected`` covariates and ``steps`` (one row per entry or removal).
     """
     cd, names = _selection_data(data, duration, event, candidates, ties)
     in_cols: list[int] = []
@@ -174,7 +194,28 @@ def backward_wald(
     iter_max: int = 20,
 ) -> Selection:
     """EZR's p-value backward elimination: fit all candidates, drop the covariate with the largest Wald
-    p while that p >= ``p_remove``, refit, repeat. Complete cases on all candidates throughout."""
+    p while that p >= ``p_remove``, refit, repeat. Complete cases on all candidates throughout.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per patient.
+    duration, event : str
+        Columns of follow-up time and the 0/1 event.
+    candidates : sequence of str
+        The covariates to choose from.
+    p_remove : float
+        A covariate whose Wald p is at least this leaves the model.
+    ties : {"breslow", "efron"}
+        Handling of tied death times.
+    eps, iter_max : float, int
+        Convergence settings of each Cox fit.
+
+    Returns
+    -------
+    Selection
+        ``selected`` covariates and ``steps`` (one row per removal).
+    """
     cd, names = _selection_data(data, duration, event, candidates, ties)
     in_cols = list(range(len(names)))
     steps, considered = [], []
