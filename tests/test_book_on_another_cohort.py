@@ -42,7 +42,8 @@ def built(tmp_path_factory):
     # the book's folder without its builds; its chapters through the same symlink as book/notebooks
     shutil.copytree(REPO / "book", book, symlinks=True, ignore=shutil.ignore_patterns("_build", "notebooks"))
     (book / "notebooks").symlink_to(REPO / "notebooks")
-    (root / "data").symlink_to(REPO / "data")  # book/cohort's pages include ../../data/*.md
+    (root / "data").symlink_to(REPO / "data")  # book/cohort's pages include ../../data/*.md ...
+    (root / "src").symlink_to(REPO / "src")  # ... and the methods workshop ../src/helpers/teaching/*.py
     out = subprocess.run(
         [
             "make",
