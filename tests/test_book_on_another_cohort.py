@@ -124,6 +124,10 @@ def test_no_page_states_the_papers_cohort_as_this_one(built):
     assert not found, "the paper's cohort stated as this one's:\n" + "\n".join(found)
 
 
+# numbers rounded to many decimals on purpose: the methods workshop's Newton iterations (to show convergence)
+ROUNDED_ON_PURPOSE = {"notebooks/11_methods_workshop.html": 8}
+
+
 @pytest.mark.slow
 def test_nothing_prints_nan_or_an_unrounded_number(built):
     html, _, _ = built
@@ -131,12 +135,15 @@ def test_nothing_prints_nan_or_an_unrounded_number(built):
     for page in sorted(html.rglob("*.html")):
         # the pages about the synthetic cohort show the reconstruction's own report (data/fidelity.md), which
         # does not depend on the cohort the book is built from
-        if "_static" in page.parts or page.parent.name == "cohort":
+        # (and the API reference, whose signatures show defaults as Python writes them)
+        if "_static" in page.parts or page.parent.name == "cohort" or page.name == "api.html":
             continue
-        text = _text(page)
-        for pattern in (r"\bnan\b", r"(?<![\w.])\d+\.\d{6,}\b"):
+        text, name = _text(page), str(page.relative_to(html))
+        for pattern in (r"\bnan\b", r"(?<![\w.])\d+\.(\d{6,})\b"):
             for m in re.finditer(pattern, text):
-                found.append(f"{page.relative_to(html)}: …{text[max(0, m.start() - 80) : m.end() + 40]}…")
+                if m.groups() and len(m.group(1)) == ROUNDED_ON_PURPOSE.get(name):
+                    continue
+                found.append(f"{name}: …{text[max(0, m.start() - 80) : m.end() + 40]}…")
         cells = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find_all(["td", "th"])
         found += [f"{page.relative_to(html)}: a table cell shows NaN" for c in cells if c.get_text().strip() == "NaN"]
     assert not found, "\n".join(found[:40])

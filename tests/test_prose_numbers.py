@@ -33,13 +33,15 @@ COUNTED = re.compile(
 # worked examples on made-up data, and a rule's threshold: not counts of the cohort
 TEACHING = {
     "11_methods_workshop": ["four patients", "Four patients", "three deaths", "three patients"],
+    "08_audit": ["9 patients"],  # GRIM's illustration: "with 9 patients, for instance, no whole k gives 50.1%"
 }
 ATTRIBUTED = re.compile(r"\b(paper|paper's|printed|published|authors|Table \d|abstract)\b", re.IGNORECASE)
 
 
 def prose(markdown: str) -> str:
     """A Markdown cell without what cannot be a typed cohort number: {eval} roles, inline code, math, quotes."""
-    text = re.sub(r"\{eval\}`[^`]*`", "⟨value⟩", markdown)
+    text = re.sub(r"^\s*(```|:::).*$", "", markdown, flags=re.MULTILINE)  # directive fences, not inline code
+    text = re.sub(r"\{eval\}`[^`]*`", "⟨value⟩", text)
     text = re.sub(r"`[^`]*`", "", text)
     text = re.sub(r"\$[^$]*\$", "", text)
     return re.sub(r"\"[^\"]*\"|“[^”]*”", "", text)
