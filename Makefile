@@ -35,8 +35,10 @@ $(STAMP): requirements.txt pyproject.toml
 # or Stata (.dta); MAPPING is a YAML or TOML file that maps the user's column names and codes to ours (data/README.md).
 # Validates the input first and stops before rendering anything if it is invalid; builds into a staging
 # directory and replaces $(BOOK)/_build/html only when the whole build succeeded, so _build keeps the last
-# good site.  $(BOOK)/_build/reports/ holds the build's log and, when it fails, the tracebacks (Sphinx's
-# error log; myst-nb's reports/ of notebooks that failed): CI uploads that folder.  The notebooks read the files
+# good site.  $(BOOK)/_build/reports/ holds the build's log and, when it fails, failures.txt (the log's warning
+# and error lines, the text that failed the -W build) and the tracebacks (Sphinx's error log; myst-nb's
+# reports/ of notebooks that failed): CI uploads that folder.  The status file is written before the build
+# starts (1) and rewritten (0) only when it succeeds, so a failed build under `set -e` still leaves one.  The notebooks read the files
 # from $COHORT / $REGIMENS / $PRIMARY_TREATMENT / $MAPPING (helpers.paths).
 # COHORT without REGIMENS (or PRIMARY_TREATMENT) builds without that file: what needs it says so and skips itself.
 BOOK     ?= book
@@ -65,11 +67,14 @@ book: $(STAMP)
 	reports="$(BOOK)/_build/reports"; rm -rf "$$reports"; mkdir -p "$$reports"; \
 	stage=$$(mktemp -d "$(BOOK)/_build/.staging.XXXXXX"); \
 	trap 'rm -rf "$$stage"' EXIT INT TERM; \
-	{ COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" MAPPING="$(BOOK_MAPPING)" \
+	echo 1 > "$$stage/status"; \
+	{ if COHORT="$(BOOK_COHORT)" REGIMENS="$(BOOK_REGIMENS)" PRIMARY_TREATMENT="$(BOOK_PRIMARY)" MAPPING="$(BOOK_MAPPING)" \
 	    $(BIN)/jupyter-book build "$(BOOK)" --path-output "$$stage" -W --keep-going 2>&1; \
-	  echo $$? > "$$stage/status"; } | tee "$$reports/build.log"; \
+	  then echo 0 > "$$stage/status"; fi; } | tee "$$reports/build.log"; \
 	if [ "$$(cat "$$stage/status")" != 0 ]; then \
 	  if [ -d "$$stage/_build/html/reports" ]; then cp -R "$$stage/_build/html/reports/." "$$reports/"; fi; \
+	  grep -E "WARNING|ERROR|Error|Exception" "$$reports/build.log" | grep -v "Kernel is running over TCP" \
+	    > "$$reports/failures.txt" || true; \
 	  for log in $$(sed -n 's/.*traceback has been saved in \([^ ,]*\.log\).*/\1/p' "$$reports/build.log"); do \
 	    cp "$$log" "$$reports/" 2>/dev/null || true; \
 	  done; \

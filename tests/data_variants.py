@@ -208,3 +208,31 @@ def write_dates(folder: Path) -> Path:
     out = folder / "cohort_dates.csv"
     dates_frame().to_csv(out, index=False)
     return out
+
+
+def unlike_paper_frame() -> pd.DataFrame:
+    """A cohort unlike the paper's, derived deterministically from the committed one: 58 patients (the last
+    three dropped), no trunk primaries (they become extremity), no deaths among superficial tumours nor in the
+    curative-metastasectomy arm (their deaths become alive with disease, so that arm's median is not reached
+    and its Cox coefficient is infinite), and six missing grades (three more than the committed cohort)."""
+    c = as_pandas(COHORT).iloc[:58].copy()
+    c["primary_site"] = c["primary_site"].replace({"trunk": "extremity"})
+    alive = (c["depth"] == "superficial") | (c["metastasectomy_curative"] == 1)
+    c.loc[alive & (c["death"] == 1), "status"] = "AWD"
+    c.loc[alive, "death"] = 0
+    graded = c.index[c["grade"].notna()]
+    c.loc[graded[[0, 10, 20]], "grade"] = np.nan
+    c["grade"] = c["grade"].astype("Int64")
+    return c
+
+
+def write_unlike_paper(folder: Path) -> dict[str, Path]:
+    """:func:`unlike_paper_frame` with the committed regimens and primary treatments of its patients."""
+    c = unlike_paper_frame()
+    out = {"cohort": folder / "cohort_unlike.csv", "regimens": folder / "regimens_unlike.csv"}
+    out["primary_treatment"] = folder / "primary_treatment_unlike.csv"
+    c.to_csv(out["cohort"], index=False)
+    for kind, src in (("regimens", REGIMENS), ("primary_treatment", PRIMARY)):
+        frame = as_pandas(src)
+        frame[frame["patient_id"].isin(c["patient_id"])].to_csv(out[kind], index=False)
+    return out

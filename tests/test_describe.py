@@ -156,3 +156,14 @@ def test_by_group_single_level_has_no_p():
     g = describe.by_group(data, "sex")
     assert g.loc["female", "n"] == 0 and np.isnan(g.loc["female", "median"])
     assert np.isnan(g.attrs["p"])
+
+
+def test_rate_and_median_texts_never_print_nan():
+    from helpers import describe
+
+    assert describe.rate_text(38.26, 25.04, 51.37) == "38.3% (95% log-log CI 25.0–51.4%)"
+    none_died = describe.rate_text(100.0, float("nan"), float("nan"))
+    assert "nan" not in none_died and "no patient has died" in none_died
+    assert describe.median_phrase(30.72) == "a median OS of 30.7 months"
+    assert describe.median_phrase(float("nan")) == "a median OS not reached"
+    assert describe.median_phrase(float("nan"), n=0) == "no patients"

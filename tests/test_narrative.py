@@ -38,7 +38,28 @@ def test_forward_meaning_depends_on_what_was_kept_and_on_the_printed_p():
     )
     assert "does not follow" in significant
     assert "ends with size alone" in narrative.forward_meaning(_forward(["size_gt10"]), printed)
-    assert "does not keep size at all" in narrative.forward_meaning(_forward([]), printed)
+    assert "selects no covariate at all" in narrative.forward_meaning(_forward([]), printed)
+    alone = narrative.forward_meaning(_forward(["no_metastasectomy"]), printed)  # the other branch: no size
+    assert "does **not** keep size at all" in alone and "keeps no curative metastasectomy, HR 2.00" in alone
+    assert "also" not in alone
+
+
+def test_forward_meaning_never_prints_an_infinite_hazard_ratio():
+    forward = _forward(["size_gt10", "no_metastasectomy"])
+    forward.model.table.loc["no_metastasectomy", "hr"] = 1.9e9
+    forward.model.infinite = ["no_metastasectomy"]
+    text = narrative.forward_meaning(forward, pd.Series({"t3.no_metastasectomy.p": 0.138}))
+    assert "no curative metastasectomy, no finite HR" in text and "1900000000" not in text
+
+
+def test_fit_notes_name_the_covariate_without_a_finite_estimate_and_are_empty_otherwise():
+    fit = SimpleNamespace(infinite=["no_metastasectomy"], notes=["Loglik converged before variable ..."])
+    note = narrative.fit_notes(fit, None, what="the hazard ratios above")
+    assert note.startswith(":::{admonition} Statistical note about the hazard ratios above\n:class: note\n")
+    assert "**No curative metastasectomy** has no finite estimate" in note
+    assert narrative.fit_notes(SimpleNamespace(infinite=[], notes=[])) == ""
+    stuck = narrative.fit_notes(SimpleNamespace(infinite=[], notes=["Cox fit ran out of iterations"]))
+    assert "- Cox fit ran out of iterations" in stuck
 
 
 def test_the_ensemble_verdict_turns_on_a_majority_keeping_metastasectomy():
@@ -62,6 +83,8 @@ def test_reviewer_sentences_differ_on_and_off_the_synthetic_cohort():
     assert "123" not in narrative.what_matches_show(count, True)
     assert "120 of the 151" in narrative.what_matches_show(count, True)
     assert "433 of 465" in narrative.what_matches_show(count, False)
+    assert "only if this file is the study's own data" in narrative.what_matches_show(count, False)
+    assert "every ✓ is a check of the paper" not in narrative.what_matches_show(count, False)
     assert "the other 31" in narrative.unverifiable(count, True)
     assert "reproduces 120 of them" in narrative.unverifiable(count, False)
     assert "cannot even be recomputed" not in narrative.unverifiable(count, True)
@@ -100,3 +123,18 @@ def test_robustness_never_calls_a_printed_p_undetermined():
     assert "not determined" not in text and "%" not in text
     assert "most often keeps size > 10 cm and no curative metastasectomy (6 of 10 reconstructions)" in text
     assert "7 of 10 keep something other than size alone" in text and "not how likely" in text
+
+
+def test_ph_verdict_follows_the_global_p():
+    def zph(p):
+        return SimpleNamespace(table=pd.DataFrame({"p": [p]}, index=["GLOBAL"]))
+
+    calm = narrative.ph_verdict(zph(0.784), 34)
+    assert "weak reassurance" in calm and "34 deaths" in calm
+    alarmed = narrative.ph_verdict(zph(0.01), 25)
+    assert "evidence against proportional hazards" in alarmed and "weak reassurance" not in alarmed
+
+
+def test_shown_displays_nothing_for_an_empty_text():
+    assert narrative.shown("") is None
+    assert narrative.shown(":::{note}\nx\n:::\n").data.startswith(":::{note}")

@@ -33,6 +33,7 @@ def test_source_has_the_book_header_and_no_ignored_outputs(md):
     assert text.startswith(HEADER), f"{md.name}: header differs from BOOK.md"
     assert "NBVAL_IGNORE_OUTPUT" not in text
     assert "NBVAL_SKIP" not in text
+    assert "user_expressions" not in text, f"{md.name} stores executed values: the .md is source only"
 
 
 @pytest.mark.parametrize("md", SOURCES, ids=lambda p: p.stem)
@@ -140,6 +141,9 @@ def test_inline_expressions_are_stored_where_jupyterlab_myst_reads_them(tmp_path
     assert nbtools.differences(md) == []
     md.write_text(md.read_text(encoding="utf-8").replace("x * 2", "x * 3"), encoding="utf-8")
     assert any("{eval}" in d for d in nbtools.differences(md))  # stale values are reported, as stale outputs
+    assert nbtools.update_md(md)  # the .ipynb's cells back to the .md: the expressions, not their values
+    assert "x * 2" in md.read_text(encoding="utf-8") and "user_expressions" not in md.read_text(encoding="utf-8")
+    assert nbformat.read(md.with_suffix(".ipynb"), as_version=4).cells[2].metadata["user_expressions"]
 
 
 @pytest.mark.parametrize("expression, error", [("y + 1", "NameError"), ("np.float64(2.5)", "np.float64")])

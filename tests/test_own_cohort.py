@@ -213,3 +213,20 @@ def test_invalid_workbook_stops_before_rendering(last_good_site, tmp_path):
     assert f"{xlsx}, sheet Patients, cell D5: column Gender (sex): value 'X' — expected one of the codes" in both
     assert "nothing was built" in both and "Traceback" not in both
     assert _tree(html) == before
+
+
+def test_a_failed_build_leaves_the_text_that_failed_it_in_reports(tmp_path):
+    """A cell that writes to stderr fails the -W build; reports/failures.txt quotes what it wrote."""
+    book = _tiny_book(tmp_path, extra='import sys; print("Loglik converged before variable x", file=sys.stderr)')
+    config = book / "_config.yml"
+    config.write_text(
+        config.read_text()
+        + "  stderr_output: remove-warn\n"
+        + f"sphinx:\n  local_extensions:\n    stderr_text: {REPO / 'book' / '_ext'}\n"
+    )
+    out = _make_book(f"BOOK={book}", f"COHORT={VALID_COHORT}")
+    assert out.returncode != 0 and "the book build failed" in out.stderr
+    failures = (book / "_build" / "reports" / "failures.txt").read_text()
+    assert "stderr was found in the cell outputs of cell" in failures
+    assert "Loglik converged before variable x" in failures
+    assert _no_staging_left(book / "_build")

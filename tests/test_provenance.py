@@ -62,3 +62,20 @@ def test_what_the_files_lack_is_not_reproduced(files):
 
 def test_the_infeasible_verdict_is_the_fidelity_reports():
     assert provenance.INFEASIBLE == report.INFEASIBLE
+
+
+def test_not_printed_is_one_label_on_the_synthetic_cohort_and_nothing_on_another():
+    from helpers import survival
+
+    label = provenance.not_printed("the proportional-hazards test", survival.ph_test, synthetic=True)
+    assert label.startswith(":::{admonition} Not printed by the paper\n:class: not-printed\n")
+    assert "The proportional-hazards test: **not printed by the paper**" in label
+    assert "{py:func}`helpers.survival.ph.ph_test`" in label  # the function, linked to its API page
+    assert provenance.not_printed("the proportional-hazards test", survival.ph_test, synthetic=False) == ""
+
+
+def test_qualified_name_is_where_the_function_is_documented():
+    from helpers import describe, survival
+
+    assert provenance.qualified_name(survival.followup) == "helpers.survival.km.followup"
+    assert provenance.qualified_name(describe.by_group) == "helpers.describe.by_group"

@@ -279,3 +279,10 @@ def test_ph_test_refuses_a_covariate_named_like_its_time_columns():
     fit = sv.cox(df, "t", "d", ["x"])
     with pytest.raises(ValueError, match=r"clash with the residual table's time columns"):
         sv.ph_test(fit)
+
+
+def test_rmst_difference_without_deaths_before_tau_has_no_p_rather_than_a_division_by_zero():
+    from helpers import survival
+
+    out = survival.rmst_difference([5.0, 6.0, 7.0, 8.0], [0, 0, 0, 0], ["a", "a", "b", "b"], 5.0)
+    assert out["se"] == 0 and out["difference"] == 0 and np.isnan(out["p"])

@@ -202,3 +202,19 @@ def test_sortable_table_filter_and_csv_download_are_offline_controls():
 def test_long_text_is_never_cut_off():
     long = "x" * 400
     assert long in tables.Table({"a": [long]})._repr_html_()
+
+
+def test_marks_say_what_a_match_shows_and_mark_the_papers_slips_apart():
+    from helpers import data, provenance
+
+    cohort = data.load_cohort()
+    card = provenance.explain(cohort, data.load_regimens(), data.load_primary_treatment(), synthetic=True)
+    shown = tables.compare(card, source=["Table 1", "Table 2"])
+    placed = shown.loc["t1.age.<=60.n", "Match"]
+    assert placed == "✓" and placed.title.startswith("Printed by the paper and placed by the generator")
+    assert "helpers.scorecard.reproduce" in placed.title and placed.href.endswith(tables.row_anchor("t1.age.<=60.n"))
+    found = [m for i, m in shown["Match"].items() if m == "✓" and ".median_os" in i]
+    assert found and all(m.title.startswith("Printed by the paper and met by the search") for m in found)
+    slips = card.loc[card["verdict"] == provenance.INFEASIBLE, "id"]
+    assert len(slips) and all(shown.loc[i, "Match"] == "✗ slip" for i in slips if i in shown.index)
+    assert not any(m == "✗ slip" for i, m in shown["Match"].items() if i not in set(slips))

@@ -16,7 +16,7 @@ outputs when they are unset).
 
 ``update-md`` carries code edited in the ``.ipynb`` twins back to their ``.md`` sources (``make format`` runs it
 after ruff has fixed and formatted the notebooks' code, which it reads from the ``.ipynb``); a pair whose cells
-already agree is not rewritten.
+already agree is not rewritten. The stored values of the expressions never enter a ``.md``: it is source only.
 """
 
 from __future__ import annotations
@@ -106,6 +106,9 @@ def update_md(md: Path) -> bool:
     a, b = jupytext.read(md), jupytext.read(twin(md))
     if [_cell_key(c) for c in a.cells] == [_cell_key(c) for c in b.cells]:
         return False
+    for cell in b.cells:  # outputs stay in the .ipynb: the .md is source only
+        for key in OUTPUT_CELL_METADATA:
+            cell.metadata.pop(key, None)
     jupytext.write(b, md, fmt="md:myst")
     return True
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers import factors, survival
+from helpers import factors, ledger, survival
 
 SITE_COLUMNS = {
     "site_lung": "Lungs",
@@ -216,6 +216,26 @@ def median_text(median: float, decimals: int = 1) -> str:
     return f"{float(median):.{decimals}f} months"
 
 
+def rate_text(percent: float, low: float, high: float, ci: str = "95% log-log CI") -> str:
+    """A survival rate in percent with its interval, for prose: ``"38.3% (95% log-log CI 25.0–51.4%)"``; when
+    the interval cannot be computed (no death yet, so S = 1; or S = 0) it says so instead of showing a gap."""
+    if np.isfinite(low) and np.isfinite(high):
+        return f"{percent:.1f}% ({ci} {low:.1f}–{high:.1f}%)"
+    if np.isclose(percent, 100.0):
+        return f"{percent:.1f}% (no {ci}: no patient has died by then, so there is no death to measure it by)"
+    return f"{percent:.1f}% (no {ci} can be computed at this point of the curve)"
+
+
+def median_phrase(median: float, n: int | None = None, decimals: int = 1) -> str:
+    """What a group "had", for prose: ``"a median OS of 30.7 months"``, ``"a median OS not reached"`` (fewer
+    than half died), or ``"no patients"`` when ``n`` is 0 (a group with nobody has no median)."""
+    if n is not None and int(n) == 0:
+        return "no patients"
+    if median is None or not np.isfinite(median):
+        return "a median OS not reached"
+    return f"a median OS of {median_text(median, decimals)}"
+
+
 def by_group(
     data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_months", event: str = "death"
 ) -> pd.DataFrame:
@@ -238,10 +258,5 @@ def by_group(
             }
         )
     out = pd.DataFrame(rows).set_index("level")
-    known = lv.notna()
-    out.attrs["p"] = (
-        survival.logrank(data.loc[known, time], data.loc[known, event], lv[known]).p
-        if lv[known].nunique() >= 2
-        else np.nan
-    )
+    out.attrs["p"] = ledger.factor_p(data, f, time, event)
     return out

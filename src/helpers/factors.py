@@ -7,7 +7,7 @@ reconstruction and the book; ``labels`` holds the text as the paper prints it.  
 
 A *subset* is one of the paper's analysis populations:
 
-- ``all``: the 61 patients (Table 1, Table 3, Figure 1)
+- ``all``: every patient of the cohort (Table 1, Table 3, Figure 1)
 - ``metastasectomy``: curative-intent metastasectomy, 24 patients (Table 4, Figure 2)
 - ``no_metastasectomy``: the 37 others (Table 5, Figure 3a)
 - ``palliative_chemo``: of those, the 30 given chemotherapy (Figure 3b)
@@ -239,7 +239,7 @@ COX_LABELS = {
 }
 
 SUBSETS = {
-    "all": "All 61 patients",
+    "all": "All patients",
     "metastasectomy": "Curative-intent metastasectomy",
     "no_metastasectomy": "No curative-intent metastasectomy",
     "palliative_chemo": "No curative metastasectomy, palliative chemotherapy",

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from . import factors, published, survival
+from . import factors, ledger, published
 
 ALPHA = 0.05
 UNIVARIATE_TABLES = ("Table 1", "Table 4", "Table 5")
@@ -99,8 +99,8 @@ def permutation_null(
         t, d = time[order], death[order]
         pvals = []
         for levels in lv.values():
-            known = levels.notna().to_numpy()
-            pvals.append(survival.logrank(t[known], d[known], levels[known].to_numpy()).p)
+            test = ledger.levels_test(t, d, levels)
+            pvals.append(np.nan if test is None else test.p)
         pvals = np.asarray(pvals)
         rows.append({"permutation": i, "significant": int((pvals < alpha).sum()), "min_p": float(pvals.min())})
     return pd.DataFrame(rows)

@@ -35,32 +35,61 @@ def selection_shares(selection: pd.DataFrame) -> dict:
     }
 
 
+def _kept_text(model, covariates) -> str:
+    """Per covariate of a fitted model: its label, HR and p ("no finite HR" where the fit has none)."""
+    table, infinite = model.table, getattr(model, "infinite", ())
+    return "; ".join(
+        f"{factors.COX_LABELS[c].lower()}, "
+        + ("no finite HR" if c in infinite else f"HR {table.loc[c, 'hr']:.2f} ({plots.format_p(table.loc[c, 'p'])})")
+        for c in covariates
+    )
+
+
 def forward_meaning(forward, printed: pd.Series) -> str:
     """What one cohort's forward conditional selection (``survival.forward_conditional``) means for "only size
-    is an independent prognostic factor"; ``printed``: the published values by id."""
+    is an independent prognostic factor"; ``printed``: the published values by id. Every outcome has its
+    sentence: size alone, size with others, others without size, nothing."""
     others = [c for c in forward.selected if c != SIZE]
-    if others and forward.model is not None:
-        table = forward.model.table
-        kept = "; ".join(
-            f"{factors.COX_LABELS[c].lower()}, HR {table.loc[c, 'hr']:.2f} ({plots.format_p(table.loc[c, 'p'])})"
-            for c in others
-        )
-        names = covariate_names(others, sep=" and ").lower()
-        if all(printed[f"t3.{c}.p"] >= 0.05 for c in others):
-            why = (
-                f"The paper's conclusion that only size is an independent prognostic factor rests on the full "
-                f"model of Table 3, where {names} has a printed p ≥ 0.05, not on the selection the Methods "
-                f"describe: read as the Methods describe it, the analysis would name {names} as well."
-            )
-        else:
-            why = "The paper's conclusion that only size is an independent prognostic factor does not follow."
-        return (
-            "So on this cohort the procedure the Methods name does **not** end with size alone: its final model "
-            f"also keeps {kept}. " + why
-        )
-    if SIZE in forward.selected:
+    if not forward.selected or forward.model is None:
+        return "On this cohort the procedure the Methods name selects no covariate at all, not even size."
+    if not others:
         return "On this cohort the procedure the Methods name ends with size alone, as the paper's conclusion says."
-    return "On this cohort the procedure the Methods name does not keep size at all."
+    kept = _kept_text(forward.model, others)
+    names = covariate_names(others, sep=" and ").lower()
+    if SIZE not in forward.selected:
+        return (
+            f"On this cohort the procedure the Methods name does **not** keep size at all: its final model keeps "
+            f"{kept}. The paper's conclusion that only size is an independent prognostic factor does not hold here."
+        )
+    if all(printed[f"t3.{c}.p"] >= 0.05 for c in others):
+        why = (
+            f"The paper's conclusion that only size is an independent prognostic factor rests on the full "
+            f"model of Table 3, where {names} has a printed p ≥ 0.05, not on the selection the Methods "
+            f"describe: read as the Methods describe it, the analysis would name {names} as well."
+        )
+    else:
+        why = "The paper's conclusion that only size is an independent prognostic factor does not follow."
+    return (
+        "So on this cohort the procedure the Methods name does **not** end with size alone: its final model "
+        f"keeps size and also {kept}. " + why
+    )
+
+
+def ph_verdict(zph, deaths: int) -> str:
+    """What the Grambsch–Therneau test (``survival.ph_test``) says, in words that follow its global p: a
+    non-significant result is weak reassurance with few deaths; a significant one is evidence against
+    proportional hazards."""
+    p = float(zph.table.loc["GLOBAL", "p"])
+    if p >= 0.05:
+        return (
+            f"With {deaths} deaths the test has little power, so a non-significant result ({plots.format_p(p)}) is "
+            "weak reassurance rather than proof."
+        )
+    return (
+        f"The global test finds evidence against proportional hazards ({plots.format_p(p)}): at least one hazard "
+        f"ratio seems to change over time, and a single HR averages over it. With {deaths} deaths the test has "
+        "little power, so the evidence is strong enough to take seriously."
+    )
 
 
 def ensemble_selection_meaning(selection: pd.DataFrame, met_p: pd.Series) -> str:
@@ -108,8 +137,9 @@ def what_matches_show(count: dict, synthetic: bool) -> str:
             "feasibility, never the patients ({doc}`07_scorecard`)."
         )
     return (
-        f"On this cohort, which is not the synthetic one, every ✓ is a check of the paper: {count['matched']} "
-        f"of {count['total']} printed numbers are reproduced from the data ({{doc}}`07_scorecard`)."
+        f"On this cohort, which is not the synthetic one, {count['matched']} of {count['total']} printed numbers "
+        "are reproduced from the data ({doc}`07_scorecard`). A ✓ is a check of the paper only if this file is the "
+        "study's own data; on any other cohort it says only that this cohort prints that number as the paper does."
     )
 
 
@@ -182,3 +212,46 @@ def robustness(shares: pd.DataFrame, selection: pd.DataFrame) -> str:
             "not how likely it was to ({doc}`09_robustness`, {doc}`04_multivariate`).",
         ]
     )
+
+
+# --------------------------------------------------------------------------------------------------
+# statistical notes beside the numbers they affect
+# --------------------------------------------------------------------------------------------------
+
+
+def fit_notes(*fits, what: str = "") -> str:
+    """A note admonition (Markdown) with what the given Cox fits (``CoxResult``; None is skipped) warned of,
+    each once, or "" when they warned of nothing. A covariate with no finite estimate is named in words; any
+    other warning (no convergence) is quoted. ``what`` names the numbers the note is about."""
+    notes = []
+    for fit in fits:
+        if fit is None:
+            continue
+        for c in getattr(fit, "infinite", ()):
+            notes.append(
+                f"**{factors.COX_LABELS.get(c, c)}** has no finite estimate: this cohort has no deaths on one side "
+                "of it, so the likelihood keeps rising as its hazard ratio runs off to 0 or infinity, and the HR, "
+                "CI and p shown for it are where the iterations stopped, not estimates (R's `coxph` warns: "
+                f"*Loglik converged before variable {c}; coefficient may be infinite*)."
+            )
+        notes.extend(n for n in getattr(fit, "notes", ()) if not getattr(fit, "infinite", ()))
+    return note(notes, what)
+
+
+def shown(text: str):
+    """``text`` as Markdown for a notebook cell to display, or None when it is empty: a cell whose label or note
+    does not apply (a cohort that is not the synthetic one, a fit without warnings) shows nothing."""
+    from IPython.display import Markdown
+
+    return Markdown(text) if text else None
+
+
+def note(lines, what: str = "") -> str:
+    """A note admonition (Markdown) with ``lines`` as bullets (each once), or "" when there are none: the one
+    form every statistical note of the book takes. ``what`` names the numbers it is about."""
+    lines = list(dict.fromkeys(lines))
+    if not lines:
+        return ""
+    about = f" about {what}" if what else ""
+    body = "\n".join(f"- {n}" for n in lines)
+    return f":::{{admonition}} Statistical note{about}\n:class: note\n{body}\n:::\n"

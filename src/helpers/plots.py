@@ -25,7 +25,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from . import factors as _factors
-from . import survival
+from . import ledger, survival
 
 PALETTE = "colorblind"  # seaborn's colour-blind-safe palette (Okabe-Ito-like)
 SVG_HASHSALT = "imura2022-repro"  # fixed salt: SVG element ids do not change run to run
@@ -224,9 +224,8 @@ def km_plot(
         for xt, n in zip(ticks, risk):
             ax_risk.text(xt, row_y, str(n), ha="center", va="center", fontsize=9, color=colour)
 
-    if len(groups) >= 2:
-        keep = lv.notna()
-        test = survival.logrank(data.loc[keep, time], data.loc[keep, event], lv[keep])
+    test = ledger.levels_test(data[time], data[event], lv) if len(groups) >= 2 else None
+    if test is not None:
         ax.text(
             0.03,
             0.05,

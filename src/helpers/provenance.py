@@ -28,6 +28,36 @@ INFEASIBLE = "infeasible"  # = helpers.reconstruct.report.INFEASIBLE (checked by
 CONSTRUCTED_KINDS = ("count", "descriptive")
 
 
+NOT_PRINTED = "not printed by the paper"  # a number the paper never printed: the generator chose it freely
+
+
+def qualified_name(func) -> str:
+    """The name of a helpers function where it is defined and documented (book/api.md):
+    ``helpers.survival.ph.ph_test``, which ``helpers.survival`` re-exports as ``ph_test``."""
+    return f"{func.__module__}.{func.__qualname__}"
+
+
+def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:
+    """The one label of a number the paper did not print (Markdown; an empty string off the synthetic cohort).
+
+    On the synthetic cohort such a number is a property of the generator, which was free to choose it, not a
+    finding: every page says so in this admonition, in these words, naming ``what`` and the functions
+    (``computed_by``) that computed it. On any other cohort it is simply that cohort's result, and nothing is
+    added. ``synthetic`` defaults to :func:`synthetic_in_use`.
+    """
+    synthetic = synthetic_in_use() if synthetic is None else synthetic
+    if not synthetic:
+        return ""
+    names = ", ".join(f"{{py:func}}`{qualified_name(f)}`" for f in computed_by)  # a link to book/api.md
+    by = f" Computed by {names}." if names else ""
+    return (
+        f":::{{admonition}} {NOT_PRINTED[0].upper() + NOT_PRINTED[1:]}\n:class: not-printed\n"
+        f"{what[0].upper() + what[1:]}: **{NOT_PRINTED}**. On the synthetic cohort the generator was free to "
+        "choose these numbers, so they are a property of the generator, not findings about the study's patients: "
+        f"read them as an illustration of the method.{by}\n:::\n"
+    )
+
+
 def synthetic_in_use() -> bool:
     """Whether the book runs on the synthetic cohort (``$COHORT`` unset or pointing at ``data/cohort.csv``)."""
     return data.is_synthetic_default(paths.cohort_path())
@@ -54,16 +84,23 @@ def _interval_text(row) -> str:
 
 def _reason_on_data(row, report) -> str:
     """Why a number of a cohort that is not the synthetic one missed (no search was involved)."""
+    if row.get("note"):  # no patients in the level, or no finite Cox estimate: that is the reason
+        return row["note"]
     if row["match"] or row["verdict"] in (report.MATCHED, report.NOT_COMPUTABLE, report.INFEASIBLE):
         return row["reason"]
     if row.get("not_reached", False):
-        return f"printed as not reached; the cohort's median is reached, at {row['reproduced']:.4g}"
+        return f"printed as not reached; the cohort's median is reached, at {_shown(row)}"
     if pd.isna(row["reproduced"]):
         return "the cohort's median is not reached"
-    return (
-        f"{scorecard.shown(row['reproduced'])} does not print as {row['value']:g}: the printed number stands for "
-        f"{_interval_text(row)}"
-    )
+    return f"{_shown(row)} does not print as {row['value']:g}: the printed number stands for {_interval_text(row)}"
+
+
+def _shown(row) -> str:
+    """A reproduced number in a reason: one decimal more than the printed number is judged at, enough to see
+    which way it misses (never an unrounded float)."""
+    decimals = row["decimals"]
+    d = 1 if pd.isna(decimals) else scorecard.judged_decimals(row["statistic"], decimals) + 1
+    return f"{row['reproduced']:.{d}f}"
 
 
 def explain(cohort, regimens=None, primary=None, *, synthetic: bool | None = None) -> pd.DataFrame:

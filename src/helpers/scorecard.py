@@ -10,7 +10,10 @@ columns, in the published order:
   ``match`` False and ``how`` says why: e.g. "no regimen file", "no primary-treatment file (no cohort column
   records ...)");
 - ``kind``: ``count`` (counts, percentages, response rates), ``descriptive`` (median/range of a
-  non-survival column) or ``time`` (anything computed from survival or follow-up times).
+  non-survival column) or ``time`` (anything computed from survival or follow-up times);
+- ``note``: what the page must say beside the number, or "": :data:`NO_PATIENTS` for a statistic of a level
+  with no patients (never a match: a median "not reached" of nobody is no median), or the Cox fit's warning
+  when its estimate for the row's covariate may be infinite or the fit did not converge.
 
 Every statistic comes from ``helpers.survival`` (EZR's conventions: R's median rule, log-log CIs by default,
 Breslow Cox hard-coded) and ``helpers.responses``; populations and levels from ``helpers.factors``.  Nothing
@@ -20,12 +23,13 @@ here knows a published value except through the row it is compared with.
 from __future__ import annotations
 
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import factors, published, survival
+from . import factors, ledger, published, survival
 from .published import MEDIAN_STATS, judged_decimals  # R's printing rule (re-exported)
 
 TIME, EVENT = "os_months", "death"
@@ -40,6 +44,8 @@ NO_COLUMN = {
     "local_recurrence_resection": "no cohort column records resection of a local recurrence",
 }
 NO_PRIMARY_FILE = "no primary-treatment file"
+NO_PATIENTS = "no patients in this level"
+NO_FINITE = "no finite estimate"
 
 
 def interval(value: float, decimals, bound: str = "", statistic: str = "") -> tuple[float, float]:
@@ -117,9 +123,7 @@ class _Context:
         key = (cohort, factor)
         if key not in self._logrank:
             c = self.sub(cohort)
-            lv = self.levels(cohort, factor)
-            ok = lv.notna()
-            self._logrank[key] = survival.logrank(c.loc[ok, TIME], c.loc[ok, EVENT], lv[ok])
+            self._logrank[key] = ledger.levels_test(c[TIME], c[EVENT], self.levels(cohort, factor))
         return self._logrank[key]
 
     def responses(self) -> pd.DataFrame:
@@ -133,8 +137,28 @@ class _Context:
         if self._cox is None:
             design = factors.cox_design(self.cohort)
             data = pd.concat([self.cohort[[TIME, EVENT]], design], axis=1)
-            self._cox = survival.cox(data, TIME, EVENT, list(factors.COX_COVARIATES), ties="breslow")
+            with warnings.catch_warnings():  # kept on the fit (notes, infinite): each row says it (note)
+                warnings.simplefilter("ignore", survival.FitWarning)
+                self._cox = survival.cox(data, TIME, EVENT, list(factors.COX_COVARIATES), ties="breslow")
         return self._cox
+
+    def note(self, row) -> str:
+        """What the page must say beside a row's number (module docstring: ``note``), or ""."""
+        cohort, factor, level, stat = row["cohort"], row["factor"], row["level"], row["statistic"]
+        if factor in factors.COX_COVARIATES and self._cox is not None:
+            if not self._cox.converged:
+                return self._cox.notes[0]
+            if factor in self._cox.infinite:
+                return f"{NO_FINITE}: no deaths on one side of {factor} (coxph: coefficient may be infinite)"
+        empty_level = (
+            factor in factors.FACTORS
+            and isinstance(level, str)
+            and level
+            and cohort not in ("regimens",)
+            and stat not in COUNT_STATS  # a count or percent of nobody is 0, a true number
+            and not self.level_mask(cohort, factor, level).any()
+        )
+        return NO_PATIENTS if empty_level else ""
 
 
 def _binary(c: pd.DataFrame, column: str) -> pd.Series:
@@ -201,21 +225,26 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
         fit = ctx.cox()
         return (
             float(fit.table.loc[factor, stat]),
-            f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor}",
+            f"Breslow Cox of {' + '.join(factors.COX_COVARIATES)} on all: {stat} of {factor} (helpers.survival.cox)",
         )
 
     # ---- log-rank p of a factor
     if stat == "p":
         r = ctx.logrank(cohort, factor)
-        return r.p, f"log-rank (survdiff) of OS by {factor}{where}"
+        if r is None:
+            return math.nan, Missing(f"not computable: fewer than two levels of {factor} have patients{where}")
+        return r.p, f"log-rank (survdiff) of OS by {factor}{where} (helpers.ledger.factor_test)"
 
     # ---- survival of the whole cohort
     if factor == "os":
         if stat == "median_os":
-            return survival.km_median(c[TIME], c[EVENT]), f"KM median OS (R rule){where or ' in all'}"
+            return (
+                survival.km_median(c[TIME], c[EVENT]),
+                f"KM median OS (R rule){where or ' in all'} (helpers.survival.km_median)",
+            )
         if stat == "os_5yr":
             s = survival.survival_at(c[TIME], c[EVENT], FIVE_YEARS)[0]
-            return 100.0 * s, f"100 x KM S(60 months){where or ' in all'}"
+            return 100.0 * s, f"100 x KM S(60 months){where or ' in all'} (helpers.survival.survival_at)"
     if factor == TIME:
         if stat == "median_followup":
             return survival.followup(c[TIME], c[EVENT]), "median of observed os_months (helpers.survival.followup)"
@@ -227,7 +256,7 @@ def _compute(row, ctx: _Context) -> tuple[float, str]:
             m = ctx.level_mask(cohort, factor, level)
             return (
                 survival.km_median(c.loc[m, TIME], c.loc[m, EVENT]),
-                f"KM median OS (R rule){where} where {factor} = {level}",
+                f"KM median OS (R rule){where} where {factor} = {level} (helpers.survival.km_median)",
             )
         if stat in ("n", "count", "percent"):
             m = ctx.level_mask(cohort, factor, level) if level else _binary(c, factor)
@@ -329,6 +358,14 @@ def reproduce(
     out["how"] = [str(h) for h in hows]
     out["computed"] = [not isinstance(h, Missing) for h in hows]
     out["kind"] = [kind_of(r) for r in records]
+    notes = []
+    for row in records:
+        try:
+            notes.append(ctx.note(row))
+        except (ValueError, KeyError):
+            notes.append("")
+    out["note"] = notes
+    out.loc[out["note"] == NO_PATIENTS, "match"] = False  # a level with no patients matches nothing
     return out
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .. import factors, published, scorecard, survival
+from .. import factors, ledger, published, scorecard, survival
 from .claims import ALPHA, CLAIMS, EVENT, TIME, paper_significant
 
 # The bar used when helpers.reconstruct does not give its own (percent of all printed numbers matched).
@@ -44,9 +44,7 @@ def summarise(cohort: pd.DataFrame, regimens: pd.DataFrame | None = None, pub: p
             significant = rec["p"] < ALPHA
             holds = significant == paper
         elif claim.kind == "logrank":
-            sub = factors.subset(cohort, claim.subset)
-            group = factors.levels(sub, claim.factor)
-            rec["p"] = survival.logrank(pd.to_numeric(sub[TIME]), pd.to_numeric(sub[EVENT]), group).p
+            rec["p"] = ledger.factor_p(factors.subset(cohort, claim.subset), claim.factor, TIME, EVENT)
             significant = rec["p"] < ALPHA
             holds = significant == paper
         elif claim.kind == "forward":

@@ -27,16 +27,28 @@ class EPVSetup:
     censor_max: float
     n: int
     deaths: int
+    notes: tuple = ()  # what the page must say about the truth taken (a coefficient of the cohort not finite)
 
 
 def epv_setup(cohort: pd.DataFrame, covariates: Sequence[str] | None = None) -> EPVSetup:
     """The model fitted to ``cohort`` (Table 3's covariates, Breslow ties) taken as the truth: its
     coefficients, the exponential baseline rate that goes with them, and the censoring that reproduces the
-    cohort's number of deaths in expectation."""
+    cohort's number of deaths in expectation.
+
+    A coefficient the cohort cannot estimate (no deaths on one side of its covariate: the fit's ``infinite``)
+    is taken as 0, a true HR of 1, and ``notes`` says so."""
     covariates = list(factors.COX_COVARIATES) if covariates is None else list(covariates)
     design = cohort[["os_months", "death"]].join(factors.cox_design(cohort, covariates)).dropna()
-    fit = survival.cox(design, "os_months", "death", covariates)
-    beta = fit.table["coef"]
+    with warnings.catch_warnings():  # kept on the fit; the setup's notes say what they change
+        warnings.simplefilter("ignore", survival.FitWarning)
+        fit = survival.cox(design, "os_months", "death", covariates)
+    beta = fit.table["coef"].copy()
+    beta[fit.infinite] = 0.0
+    notes = tuple(
+        f"The cohort's Cox fit has no finite estimate for {factors.COX_LABELS[c]} (no deaths on one side of it); "
+        "the simulation takes its true hazard ratio as 1."
+        for c in fit.infinite
+    )
     X = design[covariates].to_numpy(float)
     deaths = int(pd.to_numeric(design["death"]).sum())
     rel = np.exp(X @ beta.to_numpy())
@@ -55,6 +67,7 @@ def epv_setup(cohort: pd.DataFrame, covariates: Sequence[str] | None = None) -> 
         censor_max=censor_max,
         n=len(design),
         deaths=deaths,
+        notes=notes,
     )
 
 

@@ -26,7 +26,7 @@ Parity with R is tested on committed fixtures and on fresh random data sets (``t
 
 # The constants, and the private _numeric, _CoxData and _fit that helpers.timedep builds its counting-process Cox
 # on, are importable from here too; __all__ lists the public functions and results.
-from ._common import CONF_TYPES, R_TOL, Z975, _numeric  # noqa: F401
+from ._common import CONF_TYPES, R_TOL, Z975, FitWarning, _numeric  # noqa: F401
 from .competing import cumulative_incidence
 from .coxph import CoxResult, _CoxData, _fit, cox, wald_summary  # noqa: F401
 from .influence import dfbeta, score_residuals
@@ -61,4 +61,5 @@ __all__ = [
     "cumulative_incidence",
     "dfbeta",
     "score_residuals",
+    "FitWarning",
 ]

@@ -15,6 +15,12 @@ R_TOL = np.sqrt(np.finfo(float).eps)  # sqrt(.Machine$double.eps): the tolerance
 CONF_TYPES = ("log-log", "log", "plain")
 
 
+class FitWarning(UserWarning):
+    """A warning R's survival package also gives about a fit (no convergence, a coefficient that may be
+    infinite). The fit keeps its text in ``notes`` too, so that a page can show it beside the number it affects
+    (``helpers.narrative.fit_notes``) instead of on stderr."""
+
+
 def _chi2_sf(x, df):
     """Upper chi-square tail (scipy.stats.chi2.sf without the distribution-object overhead)."""
     return special.chdtrc(df, x)

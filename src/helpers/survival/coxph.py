@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ._common import Z975, _chi2_sf, _numeric
+from ._common import Z975, FitWarning, _chi2_sf, _numeric
 
 
 class _CoxData:
@@ -150,6 +150,8 @@ class CoxResult:
     var: pd.DataFrame = field(repr=False)
     covariates: list = field(default_factory=list)
     _data: _CoxData = field(default=None, repr=False)
+    notes: list = field(default_factory=list)  # coxph's warnings about this fit, as text (FitWarning)
+    infinite: list = field(default_factory=list)  # the covariates whose coefficient may be infinite
 
     @property
     def coef(self) -> pd.Series:
@@ -224,17 +226,10 @@ def _fit(
     may be infinite). ``keep_data``: keep ``cd`` on the result for :func:`ph_test` (right-censored data only).
     Shared by :func:`cox` and :func:`helpers.timedep.cox_counting`."""
     beta, var, loglik, sctest, it, conv, U = _newton(cd, eps=eps, iter_max=iter_max)
-    if not conv:
-        warnings.warn("Cox fit ran out of iterations and did not converge (as R's coxph warns)", stacklevel=stacklevel)
-    else:  # coxph's check for a monotone likelihood
-        infs = np.abs(var @ U)
-        infs = (infs > eps) & (infs > np.sqrt(eps) * np.abs(beta))
-        if infs.any():
-            names = ", ".join(c for c, bad in zip(covariates, infs) if bad)
-            warnings.warn(
-                f"Loglik converged before variable {names}; coefficient may be infinite (as R's coxph warns)",
-                stacklevel=stacklevel,
-            )
+    infinite = _infinite(beta, var, U, covariates, eps) if conv else []
+    notes = _fit_notes(infinite, conv)
+    for note in notes:
+        warnings.warn(note, FitWarning, stacklevel=stacklevel)
     se = np.sqrt(np.diag(var))
     hr, lo, hi, p = wald_summary(beta, se)
     table = pd.DataFrame(
@@ -265,7 +260,27 @@ def _fit(
         var=pd.DataFrame(var, index=covariates, columns=covariates),
         covariates=covariates,
         _data=cd if keep_data else None,
+        notes=notes,
+        infinite=infinite,
     )
+
+
+def _infinite(beta, var, U, covariates: list, eps: float) -> list[str]:
+    """The covariates whose coefficient may be infinite: coxph's check for a monotone likelihood."""
+    infs = np.abs(var @ U)
+    infs = (infs > eps) & (infs > np.sqrt(eps) * np.abs(beta))
+    return [c for c, bad in zip(covariates, infs) if bad]
+
+
+def _fit_notes(infinite: list[str], converged: bool) -> list[str]:
+    """coxph's warnings about a fit, as text: no convergence, or coefficients that may be infinite."""
+    if not converged:
+        return ["Cox fit ran out of iterations and did not converge (as R's coxph warns)"]
+    if infinite:
+        return [
+            f"Loglik converged before variable {', '.join(infinite)}; coefficient may be infinite (as R's coxph warns)"
+        ]
+    return []
 
 
 def wald_summary(beta, se):

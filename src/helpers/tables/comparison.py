@@ -27,14 +27,32 @@ def row_anchor(published_id: str) -> str:
     return "sc-" + "".join(c if c.isalnum() or c in "._-" else f"_{ord(c):x}" for c in str(published_id))
 
 
+SLIP = "✗ slip"  # a printed number no cohort can reproduce: the paper's own slip, not a shortfall of the search
+MET = {  # a ✓'s tooltip: what the match is evidence of (helpers.provenance's how_reproduced)
+    "built in by construction": "printed by the paper and placed by the generator (built in by construction)",
+    "found by the search": "printed by the paper and met by the search",
+    "computed from the data": "printed by the paper and met by this cohort's data",
+}
+
+
 def _mark(match, row) -> str:
-    """✓ / ✗ / –; a ✗ links to its row on the scorecard, with the reason (when the card has one) as tooltip."""
+    """✓ / ✗ / ✗ slip / –. A ✗ links to its row on the scorecard, with the reason (when the card has one) as
+    tooltip; a printed number no cohort can reproduce (verdict *infeasible*) is marked as the paper's slip. On a
+    card that says how each number was reproduced (``helpers.provenance.explain``) a ✓ links to its row too,
+    its tooltip saying what the match shows and how the number was computed."""
     text = match_mark(match)
+    href = f"{SCORECARD_PAGE}#{row_anchor(row['id'])}"
+    if text == MATCH_MARKS[True]:
+        how = row.get("how_reproduced", "")
+        if _missing(how) or how not in MET:
+            return text
+        what = f"{MET[how][0].upper()}{MET[how][1:]}"
+        return Mark(text, href, f"{what}. Computed by helpers.scorecard.reproduce as: {row.get('how', '')}")
     if text != MATCH_MARKS[False]:
         return text
     reason = row.get("reason", "")
     title = "" if _missing(reason) else f"Why: {reason}"
-    return Mark(text, f"{SCORECARD_PAGE}#{row_anchor(row['id'])}", title or "Why: see the scorecard")
+    return Mark(SLIP if row.get("verdict") == "infeasible" else text, href, title or "Why: see the scorecard")
 
 
 def _select(card: pd.DataFrame, filters: dict) -> pd.DataFrame:
@@ -74,6 +92,9 @@ def compare(card: pd.DataFrame, **filters) -> pd.DataFrame:
         },
         index=pd.Index(rows["id"].to_list(), name="id"),
     )
+    notes = rows["note"].fillna("") if "note" in rows.columns else pd.Series("", index=rows.index)
+    if notes.ne("").any():  # a statistical note (no patients, no finite estimate) beside the number it affects
+        out["Note"] = notes.to_list()
     if rows["cohort"].nunique() > 1:  # the same fact for two groups: say which group
         out.insert(0, "Group", [GROUP_NAMES.get(c, str(c)) for c in rows["cohort"]])
     if rows["source"].nunique() > 1:  # the same number printed twice (a table and the text): say where
@@ -106,6 +127,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             "Computed as": _text_column(card, "how"),
         }
     )
+    out["Match"] = [match_mark(m) for m in _effective_match(card)]  # plain: the row itself says why
     return out[SCORECARD_COLUMNS]
 
 

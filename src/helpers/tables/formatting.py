@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ..scorecard import MEDIAN_STATS, judged_decimals
+from ..scorecard import MEDIAN_STATS, NO_FINITE, NO_PATIENTS, judged_decimals
 
 MATCH_MARKS = {True: "✓", False: "✗"}
 NOT_COMPUTED = "–"
@@ -44,6 +44,11 @@ def format_reproduced(row) -> str:
     anything not reproduced ``–``.
     """
     value = row["reproduced"]
+    note = row.get("note")
+    if note == NO_PATIENTS:
+        return "no patients"
+    if isinstance(note, str) and note.startswith(NO_FINITE):
+        return NO_FINITE  # the fit's estimate runs off to infinity: no number to print (the note says why)
     if _missing(value) or (isinstance(value, (float, np.floating)) and not np.isfinite(value)):
         reached_test = not _missing(row.get("match"))  # the scorecard judged it: a median not reached
         return "N.A." if reached_test and str(row.get("statistic", "")).startswith("median") else NOT_COMPUTED

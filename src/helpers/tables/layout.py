@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .. import factors as _factors
-from .. import survival
+from .. import ledger, survival
 from .formatting import NOT_COMPUTED, _median_text, _p_text
 from .html_table import Table
 
@@ -28,10 +28,7 @@ def univariate(
         lv = factor(data)
         known = lv.notna()
         n_known = int(known.sum())
-        try:
-            p = survival.logrank(data.loc[known, time], data.loc[known, event], lv[known]).p
-        except ValueError:
-            p = np.nan
+        p = ledger.factor_p(data, factor, time, event)
         first = True
         for level in factor.levels:
             rows = data.loc[lv == level]
