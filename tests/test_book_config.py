@@ -184,6 +184,7 @@ NO_COHORT = {
     "notebooks/08_audit": "uses only the printed numbers",
     "notebooks/90_glossary": "uses only the printed numbers",
     "notebooks/91_references": "reads no cohort file",
+    "students": "reads no cohort file",
 }
 SYNTHETIC_PAGES = {"cohort/fidelity": "SYNTHETIC", "cohort/reconstruction": "SYNTHETIC"}
 

@@ -29,7 +29,7 @@ import pandas as pd
 import pytest
 
 from browser import chromium, free_port
-from helpers import audit, data, describe, ensemble, factors, paths, plots, published, scorecard, survival
+from helpers import audit, data, describe, ensemble, factors, paths, plots, published, scorecard, survival, teaching
 
 REPO = Path(__file__).resolve().parents[1]
 SHOTS = REPO / "artifacts" / "jupyterlab"
@@ -274,6 +274,9 @@ def expected_number(notebook: str) -> str:
         return f"{seeds[seeds['ok']]['fidelity_percent'].median():.1f}%"
     if notebook == "10_study_design":
         return f"{len(factors.subset(cohort, 'no_metastasectomy'))} patients who"
+    if notebook == "11_methods_workshop":
+        _, small = teaching.smallest_group(cohort, "primary_site")
+        return f"{len(small)} patients whose"
     if notebook == "90_glossary":
         dcr = published.load().set_index("id").loc["t2.GEM+DOC.dcr", "value"]
         return f"{dcr:.1f}%"

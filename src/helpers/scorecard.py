@@ -400,7 +400,8 @@ def misses(scored: pd.DataFrame) -> pd.DataFrame:
 
 def shown(value: float) -> str:
     """A reproduced value as the fidelity report and the scorecard's reasons show it: five significant digits,
-    and never more than five decimals (a p of 0.069402 is shown 0.06940; its interval is printed to four)."""
+    and never more than five decimals (a p that five significant digits would show to six decimals is shown to
+    five; its interval is printed to four)."""
     text = f"{value:.5g}"
     if "e+" not in text and ("e-" in text or len(text.partition(".")[2]) > 5):
         text = f"{value:.5f}"
