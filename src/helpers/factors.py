@@ -8,9 +8,9 @@ reconstruction and the book; ``labels`` holds the text as the paper prints it.  
 A *subset* is one of the paper's analysis populations:
 
 - ``all``: every patient of the cohort (Table 1, Table 3, Figure 1)
-- ``metastasectomy``: curative-intent metastasectomy, 24 patients (Table 4, Figure 2)
-- ``no_metastasectomy``: the 37 others (Table 5, Figure 3a)
-- ``palliative_chemo``: of those, the 30 given chemotherapy (Figure 3b)
+- ``metastasectomy``: the patients with a curative-intent metastasectomy (Table 4, Figure 2)
+- ``no_metastasectomy``: the others (Table 5, Figure 3a)
+- ``palliative_chemo``: of those, the patients given chemotherapy (Figure 3b)
 """
 
 from __future__ import annotations
