@@ -7,8 +7,6 @@ theme, palette and source label). Each function returns a :class:`matplotlib.fig
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import seaborn as sns
@@ -16,7 +14,7 @@ from matplotlib.figure import Figure
 
 from . import factors as _factors
 from . import survival
-from .plots import PALETTE, _groups, format_p, label_source, set_theme
+from .plots import PALETTE, _groups, label_source, schoenfeld_panels, set_theme
 
 
 def _figure(width: float = 6.4, height: float = 4.0) -> tuple[Figure, object]:
@@ -152,33 +150,16 @@ def schoenfeld_band_plot(zph, fit, *, ncols: int = 2) -> Figure:
     ncols : int
         Panels per row.
     """
-    set_theme()
-    res = zph.residuals
-    covs = [c for c in res.columns if c not in ("time", "x")]
-    nrows = math.ceil(len(covs) / ncols)
-    fig = Figure(figsize=(3.4 * ncols, 2.9 * nrows), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    colour = sns.color_palette(PALETTE)[0]
-    x = res["x"].to_numpy(float)
-    grid = np.linspace(x.min(), x.max(), 60)
-    qs = np.quantile(x, [0.1, 0.5, 0.9])
-    tick_months = [float(np.interp(q, np.sort(x), res["time"].to_numpy(float)[np.argsort(x)])) for q in qs]
-    for ax, cov in zip(axes, covs):
-        y = res[cov].to_numpy(float)
+
+    def draw(ax, x, y, cov, colour):
+        grid = np.linspace(x.min(), x.max(), 60)
         smooth, se = _spline_band(x, y, grid)
         ax.plot(x, y, ls="none", marker="o", ms=3, alpha=0.5, color=colour)
         ax.plot(grid, smooth, color=colour, lw=2)
         ax.fill_between(grid, smooth - 2 * se, smooth + 2 * se, color=colour, alpha=0.15, lw=0)
         ax.axhline(float(fit.table.loc[cov, "coef"]), ls="--", color="0.3", lw=1)
-        p = float(zph.table.loc[cov, "p"])
-        ax.set_title(f"{_factors.COX_LABELS.get(cov, cov)}  (PH test {format_p(p)})", loc="left", fontsize=9)
-        ax.set_xticks(qs, [f"{m:.0f}" for m in tick_months])
-        ax.set_xlabel("Months (KM-transformed scale)" if zph.transform == "km" else "Time", fontsize=9)
-        ax.set_ylabel("Beta(t)", fontsize=9)
-        ax.tick_params(labelsize=8)
-    for ax in axes[len(covs) :]:
-        ax.set_visible(False)
-    return label_source(fig)
+
+    return schoenfeld_panels(zph, draw, ncols=ncols)
 
 
 def cif_plot(

@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from . import factors as _factors
 from . import ledger, survival
+from .survival.ph import RESIDUAL_TIME_COLUMNS
 
 PALETTE = "colorblind"  # seaborn's colour-blind-safe palette (Okabe-Ito-like)
 SVG_HASHSALT = "imura2022-repro"  # fixed salt: SVG element ids do not change run to run
@@ -300,15 +301,13 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Figure:
-    """Scaled Schoenfeld residuals (``survival.ph_test(...).residuals``) against transformed time, one panel per
-    covariate, with a lowess smooth and, when ``fit`` (the ``survival.cox`` result) is given, a dashed line at the
-    fitted coefficient. Like R's ``plot(cox.zph(fit))``; the panel title carries the covariate's PH test p."""
-    from statsmodels.nonparametric.smoothers_lowess import lowess
-
+def schoenfeld_panels(zph, draw, *, ncols: int = 2) -> Figure:
+    """The layout shared by the scaled-Schoenfeld-residual figures: one panel per covariate of
+    ``zph.residuals`` against transformed time, its axis labelled in months, its title carrying the PH test p.
+    ``draw(ax, x, y, covariate, colour)`` draws a panel's data (points, smooth, reference lines)."""
     set_theme()
     res = zph.residuals
-    covs = [c for c in res.columns if c not in ("time", "x")]
+    covs = [c for c in res.columns if c not in RESIDUAL_TIME_COLUMNS]
     nrows = math.ceil(len(covs) / ncols)
     fig = Figure(figsize=(3.4 * ncols, 2.9 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -318,20 +317,30 @@ def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Fi
     qs = np.quantile(x, [0.1, 0.5, 0.9])
     tick_months = [float(np.interp(q, np.sort(x), res["time"].to_numpy(float)[np.argsort(x)])) for q in qs]
     for ax, cov in zip(axes, covs):
-        y = res[cov].to_numpy(float)
-        ax.plot(x, y, ls="none", marker="o", ms=3, alpha=0.5, color=colour)
-        smooth = lowess(y, x, frac=frac, return_sorted=True)
-        ax.plot(smooth[:, 0], smooth[:, 1], color=colour, lw=2)
-        if fit is not None:
-            ax.axhline(float(fit.table.loc[cov, "coef"]), ls="--", color="0.3", lw=1)
-        ax.axhline(0, ls=":", color="0.6", lw=0.8)
+        draw(ax, x, res[cov].to_numpy(float), cov, colour)
         p = float(zph.table.loc[cov, "p"]) if cov in zph.table.index else np.nan
         ax.set_title(f"{_factors.COX_LABELS.get(cov, cov)}  (PH test {format_p(p)})", loc="left", fontsize=9)
-        ax.set_xticks(qs)
-        ax.set_xticklabels([f"{m:.0f}" for m in tick_months])
+        ax.set_xticks(qs, [f"{m:.0f}" for m in tick_months])
         ax.set_xlabel("Months (KM-transformed scale)" if zph.transform == "km" else "Time", fontsize=9)
         ax.set_ylabel("Beta(t)", fontsize=9)
         ax.tick_params(labelsize=8)
     for ax in axes[len(covs) :]:
         ax.set_visible(False)
     return label_source(fig)
+
+
+def schoenfeld_plot(zph, fit=None, *, frac: float = 2 / 3, ncols: int = 2) -> Figure:
+    """Scaled Schoenfeld residuals (``survival.ph_test(...).residuals``) against transformed time, one panel per
+    covariate, with a lowess smooth and, when ``fit`` (the ``survival.cox`` result) is given, a dashed line at the
+    fitted coefficient. Like R's ``plot(cox.zph(fit))``; the panel title carries the covariate's PH test p."""
+    from statsmodels.nonparametric.smoothers_lowess import lowess
+
+    def draw(ax, x, y, cov, colour):
+        ax.plot(x, y, ls="none", marker="o", ms=3, alpha=0.5, color=colour)
+        smooth = lowess(y, x, frac=frac, return_sorted=True)
+        ax.plot(smooth[:, 0], smooth[:, 1], color=colour, lw=2)
+        if fit is not None:
+            ax.axhline(float(fit.table.loc[cov, "coef"]), ls="--", color="0.3", lw=1)
+        ax.axhline(0, ls=":", color="0.6", lw=0.8)
+
+    return schoenfeld_panels(zph, draw, ncols=ncols)
