@@ -142,11 +142,16 @@ class Best(NamedTuple):
 
 def _chain(seed: int, iterations: int | None, finish_rounds: int | None):
     """One search, judged by the fidelity report of its tables as ``--out`` writes them."""
+    return judged(search(seed, iterations, finish_rounds, diagnose=True))
+
+
+def judged(r: Searched):
+    """The tables of a searched state and their fidelity card as ``--out`` writes them: (cohort, regimens,
+    primary, card, printed numbers matched, headline checks met)."""
     from helpers import headline, scorecard
 
     from .report import fidelity_as_written
 
-    r = search(seed, iterations, finish_rounds, diagnose=True)
     cohort, regimens = assemble(r.structure, r.times, r.death, r.spec, r.rng)
     primary = primary_treatment_of(cohort)
     card = fidelity_as_written(cohort, regimens, primary, r.conflicts)
