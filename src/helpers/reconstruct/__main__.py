@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from .api import DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, FINISH_ROUNDS, best_of_chains
+from .blocks import best_of_blocks
 from .report import write, write_tables
 
 
@@ -39,6 +40,12 @@ def main(argv=None) -> int:
         help=f"independent searches from seeds SEED, SEED+1, ... on --jobs workers; the one that "
         f"reproduces the most printed numbers is written (default {DEFAULT_CHAINS})",
     )
+    p.add_argument(
+        "--blocks",
+        action="store_true",
+        help="make the cohort by blocks: exact solutions of the curative block, then the whole cohort searched "
+        "around each (helpers.reconstruct.blocks; --iterations is then the merge's)",
+    )
     p.add_argument("--no-report", action="store_true", help="skip fidelity.csv / fidelity.md")
     from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: see helpers.ensemble
 
@@ -48,7 +55,12 @@ def main(argv=None) -> int:
         if a.chains is not None:
             p.error("--chains applies to the single cohort; every --ensemble member is one search")
         return ensemble.main(a)
-    best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs, a.rounds)
+    if a.blocks:
+        if a.chains is not None:
+            p.error("--chains and --blocks are two designs; give one")
+        best = best_of_blocks(a.seed, a.iterations, a.jobs, a.rounds)
+    else:
+        best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs, a.rounds)
     write_tables(best.cohort, best.regimens, a.out, best.primary)
     if not a.no_report:  # best.card was judged on these very bytes (report.fidelity_as_written)
         iterations = DEFAULT_ITERATIONS if a.iterations is None else a.iterations

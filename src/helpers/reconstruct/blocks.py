@@ -1,0 +1,271 @@
+"""Reconstruction by blocks: the curative block first, exactly, then the whole cohort around it.
+
+The curative-intent metastasectomies (Table 4, and the Discussion's five-year OS after curative
+metastasectomy) are a block: every statistic of Table 4 depends only on those patients' order, outcomes and
+factors.  The whole-cohort search, pulled by Tables 1, 3 and 5 at once, leaves some of them missed; searched
+alone, with only its own targets, the block comes closer.  So a cohort can be made in two steps
+(``python -m helpers.reconstruct --blocks``):
+
+1. :func:`search_block`: the block's targets alone (``BLOCK_COHORTS``), the needles weighted up (a median
+   printed at two decimals is the midpoint of two death times where the curve sits exactly at 0.5:
+   ``NEEDLE_WEIGHT``); seeds are tried in turn until ``BLOCK_SOLUTIONS`` exact solutions are found
+   (:func:`exact_blocks`; the closest complete the list when the seeds run out).
+2. :func:`merge_search`: the whole cohort searched from a block solution, every target of the paper scored,
+   the block's targets weighted by ``BLOCK_WEIGHT``, so that no move that loses one of them is taken (it would
+   cost more than the rest of the loss can gain) while the other patients, the interleaving of the two
+   subsets' times and the era are free.
+
+Everything is counted in iterations and seeds, never in seconds, so the result is a pure function of the seed.
+It is not the default command: data/RECONSTRUCTION.md has what it reaches and what conflicts.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from helpers.published import load as load_published
+
+from .coarse import RankSearch, anneal, start_times
+from .finish import ROUNDS as FINISH_ROUNDS
+from .finish import State, boxes, conflicts, finish, target_hits, target_ids
+from .structure import initial_structure
+from .targets import Targets, build_targets, load_spec
+
+# the cohorts of data/published whose statistics one block alone determines
+BLOCK_COHORTS = {"curative": ("metastasectomy",), "other": ("no_metastasectomy", "palliative_chemo")}
+NEEDLE_WEIGHT = 6.0  # a median printed at two decimals (a midpoint of two death times) in a block search
+BLOCK_SHARE = 2  # a block search's annealing iterations, in merge searches' (10,000,000 by default)
+BLOCK_ITERATIONS = 10_000_000
+BLOCK_SOLUTIONS = 2  # exact block solutions the merge starts from, one merge search each
+BLOCK_SEEDS = 16  # most seeds tried for them
+BLOCK_WEIGHT = 50.0  # a block target's weight in the merge: above anything the other targets can gain
+OTHER_SHARE = 0.0  # iterations of the other block's search inside the merge, in merge iterations
+OTHER_WEIGHT = 1.0  # the other block's targets' weight in the merge
+MERGE_T0 = 1.0  # the merge's starting temperature: from 1 it kept Table 1 better than from 0.3 (423 vs 389 of 465)
+MERGE_FACTOR_SHARE = 0.05
+MERGE_STREAM = 1  # the merge's random stream: (block seed, MERGE_STREAM)
+
+
+def block_published(published: pd.DataFrame, block: str) -> pd.DataFrame:
+    """The printed numbers of one block (``BLOCK_COHORTS``): the rows of ``published`` about its patients."""
+    return published[published["cohort"].isin(BLOCK_COHORTS[block])]
+
+
+def needle_ids(published: pd.DataFrame) -> set:
+    """Ids of the medians printed at two decimals: midpoints of two death times, met only where the curve
+    sits exactly at 0.5."""
+    med = published[(published["statistic"] == "median_os") & published["decimals"].fillna(0).eq(2)]
+    return set(med["id"])
+
+
+def weighted(targets: Targets, ids: set, factor: float) -> Targets:
+    """``targets`` with the weight of each target whose published id is in ``ids`` multiplied by ``factor``."""
+    arrays = {"median_os": targets.tmed, "p": targets.tp, "cox": targets.tcox, "os_5yr": targets.ts5}
+    arrays["followup"] = targets.tscal
+    out = {}
+    for kind, a in arrays.items():
+        a = a.copy()
+        hit = np.array([i in ids for i in targets.ids[kind]], bool)
+        if len(a):
+            a[hit, -1] *= factor
+        out[kind] = a
+    return Targets(
+        targets.groupings,
+        out["median_os"],
+        out["p"],
+        out["cox"],
+        out["os_5yr"],
+        out["followup"],
+        targets.ids,
+        targets.tguide,
+    )
+
+
+def met(st: RankSearch) -> np.ndarray:
+    """Whether the search state meets each of its targets (``finish.target_hits``, in ``target_ids`` order)."""
+    return target_hits(st, State.of(st), boxes(st))
+
+
+class Block(NamedTuple):
+    """One block search: its seed, its end state and whether every block target is met."""
+
+    seed: int
+    state: RankSearch
+    exact: bool
+
+
+def search_block(
+    seed: int,
+    block: str = "curative",
+    iterations: int = BLOCK_ITERATIONS,
+    finish_rounds: int = FINISH_ROUNDS,
+    published: pd.DataFrame | None = None,
+) -> Block:
+    """One block searched alone: the structure and start of :func:`api.search` from ``seed``, only the block's
+    printed numbers as targets (its needles weighted by ``NEEDLE_WEIGHT``), the coarse search, the finisher."""
+    from .api import FACTOR_SHARE, T_END, T_START
+
+    published = load_published() if published is None else published
+    spec = load_spec()
+    pub = block_published(published, block)
+    targets = weighted(build_targets(pub), needle_ids(pub), NEEDLE_WEIGHT)
+    rng = np.random.default_rng(seed)
+    s = initial_structure(spec, rng)
+    t, death = start_times(s, spec, targets, rng)
+    factor_iterations = int(iterations * FACTOR_SHARE)
+    st = anneal(s, t, death, targets, rng, iterations, factor_iterations=factor_iterations, t0=T_START, t1=T_END)
+    if finish_rounds > 0:
+        finish(st, finish_rounds)
+    return Block(seed, st, bool(met(st).all()))
+
+
+def exact_blocks(
+    seed: int,
+    block: str = "curative",
+    iterations: int = BLOCK_ITERATIONS,
+    wanted: int = BLOCK_SOLUTIONS,
+    n_jobs: int = -1,
+    finish_rounds: int = FINISH_ROUNDS,
+) -> tuple[list[Block], int]:
+    """The first ``wanted`` exact solutions of a block from seeds ``seed, seed + 1, ...`` (at most
+    ``BLOCK_SEEDS`` seeds, ``n_jobs`` at a time), and the number of seeds tried.  Which ones are found does not
+    depend on ``n_jobs``: a batch's solutions are taken in seed order and the later ones dropped.  When the
+    seeds run out first, the closest solutions (most of the block's weighted targets met) complete the list."""
+    from joblib import Parallel, cpu_count, delayed
+
+    workers = max(1, cpu_count() if n_jobs < 0 else n_jobs)
+    runs: list[Block] = []
+    while sum(b.exact for b in runs) < wanted and len(runs) < BLOCK_SEEDS:
+        batch = range(seed + len(runs), seed + min(len(runs) + workers, BLOCK_SEEDS))
+        if workers == 1:
+            runs += [search_block(j, block, iterations, finish_rounds) for j in batch]
+        else:
+            runs += Parallel(n_jobs=workers)(delayed(search_block)(j, block, iterations, finish_rounds) for j in batch)
+    exact = [b for b in runs if b.exact][:wanted]
+    tried = runs.index(exact[-1]) + 1 if len(exact) == wanted else len(runs)
+    closest = sorted((b for b in runs if not b.exact), key=lambda b: -b.state.energy()[1])
+    return exact + closest[: wanted - len(exact)], tried
+
+
+def block_ids(published: pd.DataFrame, block: str) -> set:
+    """Ids of every printed number that states the same fact as one of the block's (the table's number and
+    its copies in the text)."""
+    pub = block_published(published, block)
+    return set(pub["id"])
+
+
+def merge_search(
+    block: Block,
+    iterations: int,
+    finish_rounds: int = FINISH_ROUNDS,
+    diagnose: bool = False,
+    published: pd.DataFrame | None = None,
+):
+    """The whole cohort searched from a block solution: every printed number a target, the block's weighted by
+    ``BLOCK_WEIGHT``; the block's end state (its order, outcomes, factors and era, the other patients as the
+    block search left them) is the start.  Returns an ``api.Searched`` (its random stream, seeded by the block's
+    seed, goes on to ``assemble``); ``diagnose``: with what each miss conflicts with.  With ``OTHER_SHARE`` > 0,
+    the other block is first searched around the curative one (only the two blocks' targets), and its targets
+    then weigh ``OTHER_WEIGHT`` in the merge."""
+    from .api import T_END, T_START, Searched
+
+    published = load_published() if published is None else published
+    cur, other = block_ids(published, "curative"), block_ids(published, "other")
+    rng = np.random.default_rng((block.seed, MERGE_STREAM))
+    st = block.state
+    if OTHER_SHARE > 0:  # the other block first, around the curative one
+        both = published[published["id"].isin(cur | other)]
+        targets = weighted(build_targets(both), cur, BLOCK_WEIGHT)
+        it = int(iterations * OTHER_SHARE)
+        st = anneal(st.s, st.rank, st.death, targets, rng, it, int(it * MERGE_FACTOR_SHARE), t0=T_START, t1=T_END)
+    targets = weighted(weighted(build_targets(published), cur, BLOCK_WEIGHT), other, OTHER_WEIGHT)
+    factor_iterations = int(iterations * MERGE_FACTOR_SHARE)
+    st = anneal(st.s, st.rank, st.death, targets, rng, iterations, factor_iterations, t0=MERGE_T0, t1=T_END)
+    if finish_rounds > 0:
+        finish(st, finish_rounds)
+    energy, hits = st.energy()
+    missed = conflicts(st) if diagnose else {}
+    death = np.asarray(st.death).astype(np.int8)
+    return Searched(st.s.copy(), st.times(), death, load_spec(), rng, energy, int(round(hits)), missed), st
+
+
+def block_kept(st: RankSearch, published: pd.DataFrame | None = None) -> bool:
+    """Whether a merged state still meets every target of the curative block."""
+    published = load_published() if published is None else published
+    ids = block_ids(published, "curative")
+    hits = met(st)
+    keep = np.array([i in ids for i in target_ids(st.tg)], bool)
+    return bool(hits[keep].all())
+
+
+class Merges(NamedTuple):
+    """How :func:`best_of_blocks` chose: the seed the block seeds start from, the exact block solutions' seeds,
+    the seeds tried, each merge's scores (in the order of the blocks) and the one written."""
+
+    first_seed: int
+    seeds_tried: int  # block searches run to find the solutions
+    block_seeds: list[int]  # the block solutions, one merge each
+    exact: list[bool]  # whether each is exact (the closest ones complete the list when the seeds run out)
+    matched: list[int]  # printed numbers reproduced by each merge
+    headline: list[int]  # headline checks met (helpers.headline)
+    kept: list[bool]  # whether each merge still meets every target of the block
+    chosen: int  # index of the merge written
+
+    @property
+    def seed(self) -> int:
+        return self.block_seeds[self.chosen]
+
+    @property
+    def count(self) -> int:
+        return len(self.block_seeds)
+
+
+def _merged(block: Block, iterations: int, finish_rounds: int):
+    """One merge, judged as ``--out`` writes it: ``api.judged``'s tuple and whether the block is kept."""
+    from .api import judged
+
+    r, st = merge_search(block, iterations, finish_rounds, diagnose=True)
+    return (*judged(r), block_kept(st))
+
+
+def best_of_blocks(
+    seed: int,
+    iterations: int | None = None,
+    n_jobs: int = -1,
+    finish_rounds: int | None = None,
+    block_iterations: int | None = None,
+):
+    """The cohort by blocks: the first ``BLOCK_SOLUTIONS`` exact solutions of the curative block from seeds
+    ``seed, seed + 1, ...`` (:func:`exact_blocks`; the closest ones when none is exact), one merge search
+    of ``iterations`` from each (:func:`merge_search`), and the merge a reader would choose: the block kept,
+    then the most headline checks met, then the most printed numbers reproduced, the first on a tie.  Returns
+    an ``api.Best`` whose ``chains`` is a :class:`Merges`."""
+    from joblib import Parallel, cpu_count, delayed
+
+    from .api import DEFAULT_ITERATIONS, Best
+
+    iterations = DEFAULT_ITERATIONS if iterations is None else int(iterations)
+    finish_rounds = FINISH_ROUNDS if finish_rounds is None else int(finish_rounds)
+    block_iterations = int(iterations * BLOCK_SHARE) if block_iterations is None else int(block_iterations)
+    workers = max(1, cpu_count() if n_jobs < 0 else n_jobs)
+    found, tried = exact_blocks(seed, "curative", block_iterations, BLOCK_SOLUTIONS, workers, finish_rounds)
+    if workers == 1 or len(found) == 1:
+        runs = [_merged(b, iterations, finish_rounds) for b in found]
+    else:
+        runs = Parallel(n_jobs=min(workers, len(found)))(delayed(_merged)(b, iterations, finish_rounds) for b in found)
+    keys = [(r[6], r[5], r[4], -k) for k, r in enumerate(runs)]
+    k = keys.index(max(keys))
+    merges = Merges(
+        seed,
+        tried,
+        [b.seed for b in found],
+        [b.exact for b in found],
+        [r[4] for r in runs],
+        [r[5] for r in runs],
+        [r[6] for r in runs],
+        k,
+    )
+    return Best(*runs[k][:4], merges)

@@ -1,0 +1,102 @@
+"""Reconstruction by blocks: a block's targets are its own patients' statistics, the block search is a pure
+function of its seed, and the merge keeps what the block met."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.published import load as load_published
+from helpers.reconstruct import blocks
+from helpers.reconstruct.coarse import RankSearch
+from helpers.reconstruct.finish import target_ids
+from helpers.reconstruct.targets import build_targets
+
+SMALL = 20_000  # iterations: enough to exercise the searches, fast
+ROUNDS = 1
+
+
+@pytest.fixture(scope="module")
+def published():
+    return load_published()
+
+
+@pytest.fixture(scope="module")
+def block():
+    return blocks.search_block(3, "curative", SMALL, ROUNDS)
+
+
+def test_block_published_is_its_cohorts_only(published):
+    for name, cohorts in blocks.BLOCK_COHORTS.items():
+        pub = blocks.block_published(published, name)
+        assert len(pub) and set(pub["cohort"]) == set(cohorts)
+    cur = blocks.block_published(published, "curative")
+    assert "text.discussion.metastasectomy.os.os_5yr" in set(cur["id"])  # the Discussion's 69.5% is the block's
+
+
+def test_needles_are_the_medians_printed_at_two_decimals(published):
+    ids = blocks.needle_ids(published)
+    rows = published[published["id"].isin(ids)]
+    assert len(rows) and (rows["statistic"] == "median_os").all() and (rows["decimals"] == 2).all()
+    assert "t4.primary_site.retroperitoneum.median_os" in ids
+
+
+def test_weighted_scales_only_the_named_targets(published):
+    tg = build_targets(published)
+    some = set(tg.ids["p"][:2]) | set(tg.ids["median_os"][-1:])
+    w = blocks.weighted(tg, some, 7.0)
+    for kind, a, b in (("p", tg.tp, w.tp), ("median_os", tg.tmed, w.tmed), ("cox", tg.tcox, w.tcox)):
+        on = np.array([i in some for i in tg.ids[kind]], bool)
+        assert np.allclose(b[on, -1], 7.0 * a[on, -1]) and np.array_equal(b[~on], a[~on], equal_nan=True)
+        assert np.array_equal(b[:, :-1], a[:, :-1], equal_nan=True)
+
+
+def test_a_block_s_targets_depend_on_its_patients_only(block):
+    """Moving the other patients anywhere in the order leaves every curative target met or missed as it was."""
+    st = block.state
+    before = blocks.met(st)
+    n_cur = st.s.n_cur
+    order = st.order.copy()
+    others = np.flatnonzero(order >= n_cur)
+    rng = np.random.default_rng(0)
+    order[others] = rng.permutation(order[others])
+    death = st.death.copy()
+    moved = RankSearch(st.s, order, death, st.tg)
+    assert np.array_equal(blocks.met(moved), before)
+
+
+def test_block_search_is_a_pure_function_of_its_seed(block):
+    again = blocks.search_block(3, "curative", SMALL, ROUNDS)
+    assert np.array_equal(again.state.order, block.state.order)
+    assert np.array_equal(again.state.death, block.state.death)
+    assert np.array_equal(again.state.s.C, block.state.s.C)
+    assert again.exact == block.exact == bool(blocks.met(block.state).all())
+
+
+def test_merge_keeps_what_the_block_met(block, published):
+    """The merge scores every target, yet meets at least as many of the block's as the block search did (the
+    block's weigh more than all the others can gain), and all of them when the block was exact."""
+    r, st = blocks.merge_search(block, SMALL, ROUNDS)
+    ids = blocks.block_ids(published, "curative")
+    had = dict(zip(target_ids(block.state.tg), blocks.met(block.state)))
+    now = dict(zip(target_ids(st.tg), blocks.met(st)))
+    assert len(now) > len(had) and set(had) <= ids
+    assert sum(now[i] for i in had) >= sum(had.values())
+    assert blocks.block_kept(st) or not block.exact
+    assert len(r.times) == st.s.n and r.death.sum() == block.state.death.sum()
+
+
+def test_blocks_command_writes_the_merge_a_reader_would_choose(tmp_path, monkeypatch):
+    """``--blocks``: the report says which block solutions were merged and which merge is written, and the run is
+    a pure function of its seed."""
+    monkeypatch.setattr(blocks, "BLOCK_SEEDS", 3)
+    from helpers.reconstruct.__main__ import main
+
+    args = ["--seed", "5", "--iterations", "3000", "--rounds", "1", "--jobs", "1", "--blocks"]
+    main(["--out", str(tmp_path / "a"), *args])
+    main(["--out", str(tmp_path / "b"), *args, "--no-report"])
+    for name in ("cohort.csv", "regimens.csv", "primary_treatment.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    made_by = (tmp_path / "a" / "fidelity.md").read_text().splitlines()[4]
+    assert "--seed 5 --blocks`, by blocks" in made_by and "from seed 5 on: 3 seeds gave" in made_by
+    assert "The merges kept the block:" in made_by and "is written" in made_by
