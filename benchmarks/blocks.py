@@ -32,7 +32,7 @@ def block_run(seed: int, name: str, iterations: int):
 
 def merged_card(block, iterations: int):
     w0 = time.perf_counter()
-    out = blocks._merged(block, iterations, blocks.FINISH_ROUNDS)
+    out = blocks.merge_judged(block, iterations, blocks.FINISH_ROUNDS)
     card, matched, met, kept = out[3], out[4], out[5], out[6]
     by = scorecard.summary(card)
     sources = {s: f"{int(r['matched'])}/{int(r['total'])}" for (k, s), r in by.iterrows() if k == "source"}

@@ -1,6 +1,7 @@
 """Run every benchmark in turn and print its figures (``make bench``). Not a test: nothing here asserts.
 
 - ``benchmarks/reconstruct.py``: runtime and fidelity of the reconstruction at several iteration budgets
+- ``benchmarks/blocks.py``: the curative block searched alone (exact rate, wall time per seed) and a merge
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)
@@ -18,7 +19,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     failed = []
-    for script in ("reconstruct.py", "book.py", "ensemble.py", "miss_rates.py", "study_design.py"):
+    for script in ("reconstruct.py", "blocks.py", "book.py", "ensemble.py", "miss_rates.py", "study_design.py"):
         print(f"\n=== benchmarks/{script} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / script)], cwd=HERE.parent).returncode:
             failed.append(script)

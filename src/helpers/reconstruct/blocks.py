@@ -223,7 +223,7 @@ class Merges(NamedTuple):
         return len(self.block_seeds)
 
 
-def _merged(block: Block, iterations: int, finish_rounds: int):
+def merge_judged(block: Block, iterations: int, finish_rounds: int):
     """One merge, judged as ``--out`` writes it: ``api.judged``'s tuple and whether the block is kept."""
     from .api import judged
 
@@ -253,9 +253,11 @@ def best_of_blocks(
     workers = max(1, cpu_count() if n_jobs < 0 else n_jobs)
     found, tried = exact_blocks(seed, "curative", block_iterations, BLOCK_SOLUTIONS, workers, finish_rounds)
     if workers == 1 or len(found) == 1:
-        runs = [_merged(b, iterations, finish_rounds) for b in found]
+        runs = [merge_judged(b, iterations, finish_rounds) for b in found]
     else:
-        runs = Parallel(n_jobs=min(workers, len(found)))(delayed(_merged)(b, iterations, finish_rounds) for b in found)
+        runs = Parallel(n_jobs=min(workers, len(found)))(
+            delayed(merge_judged)(b, iterations, finish_rounds) for b in found
+        )
     keys = [(r[6], r[5], r[4], -k) for k, r in enumerate(runs)]
     k = keys.index(max(keys))
     merges = Merges(
