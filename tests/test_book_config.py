@@ -242,3 +242,17 @@ def test_citation_points_at_the_configured_repository():
     assert cff["repository-code"].rstrip("/") == CONFIG["repository"]["url"].rstrip("/")
     assert cff["license"] == "MIT"
     assert any(r.get("doi") == "10.3390/curroncol29040187" for r in cff["references"])
+
+
+def test_every_helper_the_scorecard_names_has_its_entry_on_the_api_page(built_book):
+    """One click from a number to the function that computed it: the scorecard's "Computed as" links to
+    ``api.html#<qualified name>``, so every rule's helper must be documented there under that id."""
+    from helpers.scorecard import rules
+
+    api = (built_book / "api.html").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in sorted({rules.qualified_name(rule.function) for rule in rules.RULES})
+        if f'id="{name}"' not in api
+    ]
+    assert missing == [], f"no entry on the API page for: {missing}"

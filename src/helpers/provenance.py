@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, paths, scorecard
+from . import data, paths, scorecard, statistics
+from .scorecard.rules import qualified_name
 
 BY_CONSTRUCTION = "built in by construction"
 BY_SEARCH = "found by the search"
@@ -25,16 +26,10 @@ NOT_REPRODUCED = "not reproduced"
 HOW = (BY_CONSTRUCTION, BY_SEARCH, FROM_DATA, NOT_REPRODUCED)
 MISSED = "missed"  # the verdict of a feasible miss on a cohort that is not the synthetic one
 INFEASIBLE = "infeasible"  # = helpers.reconstruct.report.INFEASIBLE (checked by tests/test_provenance.py)
-CONSTRUCTED_KINDS = ("count", "descriptive")
+CONSTRUCTED_KINDS = statistics.CONSTRUCTED_KINDS  # helpers.statistics: the one vocabulary of kinds
 
 
 NOT_PRINTED = "not printed by the paper"  # a number the paper never printed: the generator chose it freely
-
-
-def qualified_name(func) -> str:
-    """The name of a helpers function where it is defined and documented (book/api.md):
-    ``helpers.survival.ph.ph_test``, which ``helpers.survival`` re-exports as ``ph_test``."""
-    return f"{func.__module__}.{func.__qualname__}"
 
 
 def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:
