@@ -4,11 +4,18 @@
 ``notebooks/*.ipynb`` is re-executed; only cells marked ``# NBVAL_CHECK_OUTPUT`` have their outputs compared.
 Figure reprs and memory addresses are sanitised by ``tests/nbval_sanitize.cfg`` (added here, so the
 path works from any working directory).
+
+``make test`` spreads the tests over one worker per core (pytest-xdist, ``--dist loadgroup``): each test file
+is one group, so a notebook's cells run in order in one kernel and a module's fixtures are built once; every
+test that reads or writes ``book/_build`` is in the one group :data:`BOOK_GROUP`, so the book is built once.
+Plain ``pytest`` runs the same tests in one process.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -69,6 +76,20 @@ SLOW_FIXTURES = {"built_book", "default_run"}
 SLOW_FILES = {"test_own_cohort.py", "test_jupyterlab.py"}
 
 
+# The tests that build, read or write book/_build/html: one xdist group, so one worker builds the book once.
+BOOK_GROUP = "book"
+BOOK_FILES = {"test_own_cohort.py", "test_site.py", "test_book_config.py", "test_links.py"}
+
+
+def xdist_group(item) -> str:
+    """The group an item runs in under ``--dist loadgroup``: :data:`BOOK_GROUP`, or its file."""
+    path = Path(str(item.fspath))
+    if "built_book" in getattr(item, "fixturenames", ()) or path.name in BOOK_FILES:
+        return BOOK_GROUP
+    return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.as_posix()
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath))
@@ -78,6 +99,7 @@ def pytest_collection_modifyitems(config, items):
             or path.name in SLOW_FILES
         ):
             item.add_marker(pytest.mark.slow)
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
 
 
 def make_toy_cohort(n: int = 40, seed: int = 7) -> pd.DataFrame:
@@ -183,44 +205,77 @@ def built_book() -> Path:
 _DEFAULT_RUN: dict = {}
 
 
-def _start_default_run() -> None:
-    work = Path(tempfile.mkdtemp(prefix="default-run-"))
+def _worker(config) -> str:
+    """This process's xdist worker id ("gw0", ...), or "" when the tests run in one process."""
+    return getattr(config, "workerinput", {}).get("workerid", "")
+
+
+def _default_run_dir(config) -> Path:
+    """Where the default command writes: one folder per test run, shared by the xdist workers."""
+    run = getattr(config, "workerinput", {}).get("testrunuid")
+    if run is None:
+        return Path(tempfile.mkdtemp(prefix="default-run-"))
+    work = Path(tempfile.gettempdir()) / f"default-run-{run}"
+    work.mkdir(exist_ok=True)
+    return work
+
+
+def _start_default_run(work: Path) -> None:
+    """``python -m helpers.reconstruct --out WORK/out`` in the background; its exit code lands in WORK/rc."""
     log = open(work / "run.log", "w")
+    command = '"$0" -m helpers.reconstruct --out "$1/out"; echo $? > "$1/rc.tmp" && mv "$1/rc.tmp" "$1/rc"'
     proc = subprocess.Popen(
-        [sys.executable, "-m", "helpers.reconstruct", "--out", str(work / "out")],
+        ["sh", "-c", command, sys.executable, str(work)],
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopping it stops the search's workers too
     )
-    _DEFAULT_RUN.update(proc=proc, work=work, log=log)
+    _DEFAULT_RUN.update(proc=proc, log=log)
 
 
 def pytest_collection_finish(session):
     """When a test needs the default command's output (``default_run``), start the command now, in the
-    background: it takes minutes of both cores, and the tests before the one that waits for it run meanwhile."""
+    background: it takes minutes of both cores, and the tests before the one that waits for it run meanwhile.
+    Under xdist the first worker starts it and whichever worker runs the test waits for it."""
     if any("default_run" in getattr(item, "fixturenames", ()) for item in session.items):
-        _start_default_run()
+        _DEFAULT_RUN["work"] = work = _default_run_dir(session.config)
+        if _worker(session.config) in ("", "gw0"):
+            _start_default_run(work)
 
 
 def pytest_sessionfinish(session, exitstatus):
     proc = _DEFAULT_RUN.get("proc")
     if proc is not None:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+            if _worker(session.config) and exitstatus != pytest.ExitCode.INTERRUPTED:
+                proc.wait()  # another worker may still wait for the output
+            else:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         _DEFAULT_RUN["log"].close()
+    if _DEFAULT_RUN.get("used") or (proc is not None and not _worker(session.config)):
         shutil.rmtree(_DEFAULT_RUN["work"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def default_run() -> Path:
+def default_run(request) -> Path:
     """The folder `python -m helpers.reconstruct --out DIR` (the default command) wrote, started at collection."""
-    if "proc" not in _DEFAULT_RUN:  # not started at collection (e.g. requested dynamically): start it now
-        _start_default_run()
-    proc = _DEFAULT_RUN["proc"]
-    code = proc.wait()
-    _DEFAULT_RUN["log"].flush()
+    import time
+
+    if "work" not in _DEFAULT_RUN:  # not started at collection (e.g. requested dynamically): start it now
+        _DEFAULT_RUN["work"] = Path(tempfile.mkdtemp(prefix="default-run-"))
+        _start_default_run(_DEFAULT_RUN["work"])
+    work, proc = _DEFAULT_RUN["work"], _DEFAULT_RUN.get("proc")
+    waited = 0
+    while not (work / "rc").exists():
+        if (proc is not None and proc.poll() is not None and not (work / "rc").exists()) or waited > 3600:
+            pytest.fail(f"`python -m helpers.reconstruct --out DIR` stopped without an exit code ({work / 'run.log'})")
+        time.sleep(1)
+        waited += 1
+    _DEFAULT_RUN["used"] = True
+    code = int((work / "rc").read_text())
     if code != 0:
-        tail = (_DEFAULT_RUN["work"] / "run.log").read_text()[-3000:]
+        tail = (work / "run.log").read_text()[-3000:] if (work / "run.log").exists() else ""
         pytest.fail(f"`python -m helpers.reconstruct --out DIR` exited with {code}:\n{tail}")
-    return _DEFAULT_RUN["work"] / "out"
+    return work / "out"

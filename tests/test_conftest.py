@@ -77,3 +77,21 @@ def test_the_line_ends_a_run_that_skipped_such_tests(tmp_path):
     last = [ln for ln in run.stdout.splitlines() if ln.strip()][-3:]
     assert run.returncode == 0, run.stdout
     assert missing_tools_line([R_REASON, BROWSER_REASON]) in last, last
+
+
+def test_make_test_keeps_a_notebook_and_the_book_each_in_one_worker():
+    """Under ``pytest -n auto --dist loadgroup`` (make test) a group runs in one worker, in order: a notebook's
+    cells share one kernel, and the tests of book/_build share one build."""
+    from types import SimpleNamespace
+
+    from conftest import BOOK_GROUP, xdist_group
+
+    def item(path: str, *fixtures: str):
+        return SimpleNamespace(fspath=REPO / path, fixturenames=list(fixtures))
+
+    assert xdist_group(item("notebooks/02_survival.ipynb")) == "notebooks/02_survival.ipynb"
+    assert xdist_group(item("tests/test_scorecard.py", "toy_cohort")) == "tests/test_scorecard.py"
+    assert xdist_group(item("tests/test_links.py")) == BOOK_GROUP
+    assert xdist_group(item("tests/test_tables.py", "built_book")) == BOOK_GROUP
+    makefile = (REPO / "Makefile").read_text()
+    assert "-m pytest -n auto --dist loadgroup\n" in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0] + "\n"
