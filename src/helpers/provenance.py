@@ -53,6 +53,16 @@ def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:
     )
 
 
+def reproduced(card: pd.DataFrame, published_id: str) -> float:
+    """The number the scorecard recomputed for a printed one (``card``: :func:`helpers.scorecard.reproduce` or
+    :func:`explain`), by its id in ``data/published/``: a page that states it reads it here, so it is computed
+    once. NaN when it could not be computed (a median not reached, a file missing)."""
+    rows = card.loc[card["id"] == published_id, "reproduced"]
+    if rows.empty:
+        raise KeyError(f"no printed number {published_id!r} in the scorecard (data/published/ ids)")
+    return float(rows.iloc[0])
+
+
 def synthetic_in_use() -> bool:
     """Whether the book runs on the synthetic cohort (``$COHORT`` unset or pointing at ``data/cohort.csv``)."""
     return data.is_synthetic_default(paths.cohort_path())
