@@ -5,14 +5,15 @@
 Figure reprs and memory addresses are sanitised by ``tests/nbval_sanitize.cfg`` (added here, so the
 path works from any working directory).
 
-``make test`` spreads the tests over one worker per core (pytest-xdist, ``--dist loadgroup``): each test file
-is one group, so a notebook's cells run in order in one kernel and a module's fixtures are built once; every
-test that reads or writes ``book/_build`` is in the one group :data:`BOOK_GROUP`, so the book is built once.
-Plain ``pytest`` runs the same tests in one process.
+``make test`` spreads the test files over one worker per core (pytest-xdist, ``--dist loadfile``): a notebook's
+cells run in order in one kernel and a module's fixtures are built once. The tests that build or change
+``book/_build/html`` take :func:`book_lock` (an exclusive lock across processes), so the book is built once
+and no test sees it half-built. Plain ``pytest`` runs the same tests in one process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -76,20 +77,6 @@ SLOW_FIXTURES = {"built_book", "default_run"}
 SLOW_FILES = {"test_own_cohort.py", "test_jupyterlab.py"}
 
 
-# The tests that build, read or write book/_build/html: one xdist group, so one worker builds the book once.
-BOOK_GROUP = "book"
-BOOK_FILES = {"test_own_cohort.py", "test_site.py", "test_book_config.py", "test_links.py"}
-
-
-def xdist_group(item) -> str:
-    """The group an item runs in under ``--dist loadgroup``: :data:`BOOK_GROUP`, or its file."""
-    path = Path(str(item.fspath))
-    if "built_book" in getattr(item, "fixturenames", ()) or path.name in BOOK_FILES:
-        return BOOK_GROUP
-    return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.as_posix()
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = Path(str(item.fspath))
@@ -99,7 +86,6 @@ def pytest_collection_modifyitems(config, items):
             or path.name in SLOW_FILES
         ):
             item.add_marker(pytest.mark.slow)
-        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
 
 
 def make_toy_cohort(n: int = 40, seed: int = 7) -> pd.DataFrame:
@@ -161,6 +147,22 @@ def book_sources() -> list[Path]:
     return [p for p in paths if p.is_file()]
 
 
+@contextlib.contextmanager
+def book_lock():
+    """Hold the book's lock (``fcntl.flock`` on a file in the temporary directory, keyed by this checkout):
+    one process at a time builds or changes book/_build/html, the others wait."""
+    import fcntl
+    import hashlib
+
+    key = hashlib.sha256(str(REPO).encode()).hexdigest()[:12]
+    with open(Path(tempfile.gettempdir()) / f"book-{key}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def book_is_fresh() -> bool:
     """True when book/_build/html exists, holds every chapter, and is newer than every source."""
     stamp = BUILD_HTML / "index.html"
@@ -186,12 +188,16 @@ def built_book() -> Path:
     given = os.environ.get("BOOK_HTML")  # test an already-built site elsewhere, as is
     if given:
         return Path(given).resolve()
-    if not book_is_fresh():
-        env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT", "MAPPING")}
-        run = subprocess.run(
-            ["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True, text=True
-        )
-        if run.returncode != 0:
+    with book_lock():  # another worker may be building it: wait, then find it fresh
+        run = None
+        if not book_is_fresh():
+            env = {
+                k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT", "MAPPING")
+            }
+            run = subprocess.run(
+                ["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True, text=True
+            )
+        if run is not None and run.returncode != 0:
             log = run.stdout + run.stderr
             problems = [ln for ln in log.splitlines() if "WARNING" in ln or "Error" in ln or "make book" in ln]
             pytest.fail(f"`make book` failed (exit {run.returncode}):\n" + "\n".join(problems[-40:]))

@@ -79,19 +79,23 @@ def test_the_line_ends_a_run_that_skipped_such_tests(tmp_path):
     assert missing_tools_line([R_REASON, BROWSER_REASON]) in last, last
 
 
-def test_make_test_keeps_a_notebook_and_the_book_each_in_one_worker():
-    """Under ``pytest -n auto --dist loadgroup`` (make test) a group runs in one worker, in order: a notebook's
-    cells share one kernel, and the tests of book/_build share one build."""
-    from types import SimpleNamespace
+def test_the_book_lock_keeps_other_processes_out_while_held():
+    """Under ``pytest -n auto --dist loadfile`` (make test) one worker at a time builds or changes the book."""
+    from conftest import book_lock
 
-    from conftest import BOOK_GROUP, xdist_group
-
-    def item(path: str, *fixtures: str):
-        return SimpleNamespace(fspath=REPO / path, fixturenames=list(fixtures))
-
-    assert xdist_group(item("notebooks/02_survival.ipynb")) == "notebooks/02_survival.ipynb"
-    assert xdist_group(item("tests/test_scorecard.py", "toy_cohort")) == "tests/test_scorecard.py"
-    assert xdist_group(item("tests/test_links.py")) == BOOK_GROUP
-    assert xdist_group(item("tests/test_tables.py", "built_book")) == BOOK_GROUP
+    probe = textwrap.dedent("""
+        import fcntl, hashlib, sys, tempfile
+        from pathlib import Path
+        key = hashlib.sha256(sys.argv[1].encode()).hexdigest()[:12]
+        with open(Path(tempfile.gettempdir()) / f"book-{key}.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                sys.exit(3)
+    """)
+    with book_lock():
+        held = subprocess.run([sys.executable, "-c", probe, str(REPO)])
+    free = subprocess.run([sys.executable, "-c", probe, str(REPO)])
+    assert (held.returncode, free.returncode) == (3, 0)
     makefile = (REPO / "Makefile").read_text()
-    assert "-m pytest -n auto --dist loadgroup\n" in makefile.split("\ntest:", 1)[1].split("\n\n", 1)[0] + "\n"
+    assert "\t$(BIN)/python -m pytest -n auto --dist loadfile\n" in makefile

@@ -78,5 +78,11 @@ def test_the_scorecard_names_the_function_of_every_number(toy_cohort):
     computed = card[card["computed"]]
     assert computed["function"].str.len().gt(0).all()
     assert computed["function"].str.startswith("helpers.").all()
-    assert set(computed.loc[computed["statistic"] == "median_os", "function"]) == {"helpers.survival.km.km_median"}
+    medians = computed[computed["statistic"] == "median_os"]
+    assert set(medians.loc[medians["factor"] == "os", "function"]) == {"helpers.survival.km.km_median"}
+    assert set(medians.loc[medians["factor"] != "os", "function"]) == {"helpers.ledger.factor_groups"}
+    assert set(computed.loc[computed["statistic"] == "p", "function"]) == {
+        "helpers.ledger.factor_groups",
+        "helpers.ledger.table3_fit",
+    }
     assert set(computed.loc[computed["factor"] == "size_gt10", "function"]) == {"helpers.ledger.table3_fit"}

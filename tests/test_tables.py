@@ -216,7 +216,7 @@ def test_marks_say_what_a_match_shows_and_mark_the_papers_slips_apart():
     assert placed.href.endswith(tables.row_anchor("t1.age.<=60.n"))
     found = [m for i, m in shown["Match"].items() if m == "✓" and ".median_os" in i]
     assert found and all(m.title.startswith("Printed by the paper and met by the search") for m in found)
-    assert all("Computed by helpers.survival.km.km_median: KM median OS" in m.title for m in found)
+    assert all("Computed by helpers.ledger.factor_groups: KM median OS" in m.title for m in found)
     row = tables.scorecard_table(card).set_index("Id").loc["t1.age.<=60.n", "Computed as"]
     assert row.href == "../api.html#helpers.factors.levels" and row.startswith("patients with age")
     slips = card.loc[card["verdict"] == provenance.INFEASIBLE, "id"]

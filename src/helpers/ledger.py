@@ -1,5 +1,5 @@
-"""Results the pages share, computed in one place: the log-rank test of a factor within a population, and
-Table 3's Cox model.
+"""Results the pages share, computed in one place: the log-rank test and the Kaplan–Meier medians of a factor
+within a population, and Table 3's Cox model.
 
 The paper's univariate analyses test one factor at a time within a population (all patients, Table 4's and
 Table 5's subsets): R's ``survdiff`` over the patients whose level is known. The scorecard, the chapter tables
@@ -50,6 +50,38 @@ def factor_p(data: pd.DataFrame, factor, time: str = "os_months", event: str = "
     """:func:`factor_test`'s p, NaN when there is nothing to test."""
     test = factor_test(data, factor, time, event)
     return np.nan if test is None else float(test.p)
+
+
+def factor_groups(
+    data: pd.DataFrame, factor: str | factors.Factor, time: str = "os_months", event: str = "death"
+) -> pd.DataFrame:
+    """Survival per level of ``factor`` within ``data`` (a population): ``label``, ``n``, ``deaths`` and the
+    Kaplan–Meier ``median`` (:func:`helpers.survival.km_median`, R's rule; NaN when not reached or when the
+    level has no patients), indexed by level key in the factor's order. ``.attrs["test"]`` is
+    :func:`factor_test` (None when fewer than two levels occur) and ``.attrs["p"]`` its p (NaN then).
+
+    The chapter tables (``helpers.tables.univariate``), ``helpers.describe.by_group`` and the scorecard's
+    medians of a level all read this table: one grouped Kaplan–Meier and one log-rank per population and factor.
+    """
+    f = factors.FACTORS[factor] if isinstance(factor, str) else factor
+    lv = f(data)
+    rows = []
+    for level in f.levels:
+        sub = data.loc[lv == level]
+        rows.append(
+            {
+                "level": level,
+                "label": f.label_of(level),
+                "n": len(sub),
+                "deaths": int(pd.to_numeric(sub[event]).sum()) if len(sub) else 0,
+                "median": survival.km_median(sub[time], sub[event]) if len(sub) else np.nan,
+            }
+        )
+    out = pd.DataFrame(rows, columns=["level", "label", "n", "deaths", "median"]).set_index("level")
+    test = levels_test(pd.to_numeric(data[time]).to_numpy(float), pd.to_numeric(data[event]).to_numpy(float), lv)
+    out.attrs["test"] = test
+    out.attrs["p"] = np.nan if test is None else float(test.p)
+    return out
 
 
 def table3_design(cohort: pd.DataFrame) -> pd.DataFrame:

@@ -18,24 +18,11 @@ SCALES = ("count", "percent", "p", "ratio", "months", "value")
 
 
 class Statistic(NamedTuple):
-    """One statistic of the published tables.
-
-    Attributes
-    ----------
-    name : str
-        As in the published files' ``statistic`` column.
-    kind : str
-        One of :data:`KINDS`.
-    scale : str
-        One of :data:`SCALES`: ``count`` a whole number ≥ 0; ``percent`` in 0–100; ``p`` in (0, 1]; ``ratio``
-        and ``months`` positive; ``value`` anything.
-    judged_at : int
-        The fewest decimals the printed value is judged at (0: as printed).
-    median : bool
-        A Kaplan–Meier median: a death time or the midpoint of two, matched only when it prints as printed.
-    meaning : str
-        What the statistic is, in words.
-    """
+    """One statistic of the published tables: its ``name`` (as in the published files' ``statistic`` column),
+    its ``kind`` (one of :data:`KINDS`), its ``scale`` (one of :data:`SCALES`: ``count`` a whole number ≥ 0,
+    ``percent`` in 0–100, ``p`` in (0, 1], ``ratio`` and ``months`` positive, ``value`` anything), ``judged_at``
+    (the fewest decimals its printed value is judged at; 0: as printed), ``median`` (a Kaplan–Meier median: a
+    death time or the midpoint of two, matched only when it prints as printed) and its ``meaning`` in words."""
 
     name: str
     kind: str

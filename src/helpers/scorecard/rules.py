@@ -47,7 +47,7 @@ class Context:
         self.cohort = cohort
         self.regimens = regimens
         self.primary = primary
-        self._logrank, self._cox, self._sub, self._levels, self._responses = {}, None, {}, {}, None
+        self._groups, self._cox, self._sub, self._levels, self._responses = {}, None, {}, {}, None
 
     def sub(self, name: str) -> pd.DataFrame:
         if name not in self._sub:
@@ -64,12 +64,15 @@ class Context:
         lv = self.levels(cohort, factor)
         return lv.isna() if level == "NA" else (lv == level)
 
-    def logrank(self, cohort: str, factor: str):
+    def groups(self, cohort: str, factor: str) -> pd.DataFrame:
+        """:func:`helpers.ledger.factor_groups`: n, deaths and KM median per level, and the log-rank test."""
         key = (cohort, factor)
-        if key not in self._logrank:
-            c = self.sub(cohort)
-            self._logrank[key] = ledger.levels_test(c[TIME], c[EVENT], self.levels(cohort, factor))
-        return self._logrank[key]
+        if key not in self._groups:
+            self._groups[key] = ledger.factor_groups(self.sub(cohort), factor, TIME, EVENT)
+        return self._groups[key]
+
+    def logrank(self, cohort: str, factor: str):
+        return self.groups(cohort, factor).attrs["test"]
 
     def responses(self) -> pd.DataFrame:
         if self._responses is None:
@@ -218,10 +221,9 @@ def _followup(row, ctx: Context):
 
 def _level_median_os(row, ctx: Context):
     cohort, factor, level = row["cohort"], row["factor"], row["level"]
-    c, m = ctx.sub(cohort), ctx.level_mask(cohort, factor, level)
-    return survival.km_median(
-        c.loc[m, TIME], c.loc[m, EVENT]
-    ), f"KM median OS (R rule){_where(row)} where {factor} = {level}"
+    groups = ctx.groups(cohort, factor)
+    median = float(groups.loc[level, "median"]) if level in groups.index else math.nan
+    return median, f"KM median OS (R rule){_where(row)} where {factor} = {level}"
 
 
 def level_count(row, ctx: Context):
@@ -307,7 +309,7 @@ RULES: tuple[Rule, ...] = (
     Rule("regimens", lambda r: r["cohort"] == "regimens", _regimens, responses.response_summary),
     Rule("primary treatment", lambda r: r["factor"] in NO_COLUMN, _primary_fact, load_primary_treatment),
     Rule("Cox model", lambda r: r["factor"] in factors.COX_COVARIATES, _cox, ledger.table3_fit),
-    Rule("log-rank p", lambda r: r["statistic"] == "p", _logrank, ledger.factor_test),
+    Rule("log-rank p", lambda r: r["statistic"] == "p", _logrank, ledger.factor_groups),
     Rule(
         "median OS",
         lambda r: r["factor"] == "os" and r["statistic"] == "median_os",
@@ -325,7 +327,7 @@ RULES: tuple[Rule, ...] = (
         "median OS of a level",
         lambda r: _is_factor(r) and r["statistic"] == "median_os",
         _level_median_os,
-        survival.km_median,
+        ledger.factor_groups,
     ),
     Rule(
         "patients of a level",
