@@ -87,8 +87,8 @@ book: $(STAMP)
 	rm -rf "$(BOOK)/_build/.html.old"; \
 	echo "make book: built $(BOOK)/_build/html from $(BOOK_COHORT)$(if $(BOOK_REGIMENS), and $(BOOK_REGIMENS))$(if $(BOOK_PRIMARY), and $(BOOK_PRIMARY))$(if $(BOOK_MAPPING), mapped by $(BOOK_MAPPING))"
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(STAMP)  # every test, the files spread over one worker per core (pytest-xdist; conftest.py: the book's lock)
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 quick: $(STAMP)  # the fast loop: every test but those that build the book, run the default search or a notebook
 	$(BIN)/python -m pytest -m "not slow"

@@ -4,11 +4,19 @@
 ``notebooks/*.ipynb`` is re-executed; only cells marked ``# NBVAL_CHECK_OUTPUT`` have their outputs compared.
 Figure reprs and memory addresses are sanitised by ``tests/nbval_sanitize.cfg`` (added here, so the
 path works from any working directory).
+
+``make test`` spreads the test files over one worker per core (pytest-xdist, ``--dist loadfile``): a notebook's
+cells run in order in one kernel and a module's fixtures are built once. The tests that build or change
+``book/_build/html`` take :func:`book_lock` (an exclusive lock across processes), so the book is built once
+and no test sees it half-built. Plain ``pytest`` runs the same tests in one process.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -139,6 +147,22 @@ def book_sources() -> list[Path]:
     return [p for p in paths if p.is_file()]
 
 
+@contextlib.contextmanager
+def book_lock():
+    """Hold the book's lock (``fcntl.flock`` on a file in the temporary directory, keyed by this checkout):
+    one process at a time builds or changes book/_build/html, the others wait."""
+    import fcntl
+    import hashlib
+
+    key = hashlib.sha256(str(REPO).encode()).hexdigest()[:12]
+    with open(Path(tempfile.gettempdir()) / f"book-{key}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def book_is_fresh() -> bool:
     """True when book/_build/html exists, holds every chapter, and is newer than every source."""
     stamp = BUILD_HTML / "index.html"
@@ -164,12 +188,16 @@ def built_book() -> Path:
     given = os.environ.get("BOOK_HTML")  # test an already-built site elsewhere, as is
     if given:
         return Path(given).resolve()
-    if not book_is_fresh():
-        env = {k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT", "MAPPING")}
-        run = subprocess.run(
-            ["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True, text=True
-        )
-        if run.returncode != 0:
+    with book_lock():  # another worker may be building it: wait, then find it fresh
+        run = None
+        if not book_is_fresh():
+            env = {
+                k: v for k, v in os.environ.items() if k not in ("COHORT", "REGIMENS", "PRIMARY_TREATMENT", "MAPPING")
+            }
+            run = subprocess.run(
+                ["make", "--no-print-directory", "book"], cwd=REPO, env=env, capture_output=True, text=True
+            )
+        if run is not None and run.returncode != 0:
             log = run.stdout + run.stderr
             problems = [ln for ln in log.splitlines() if "WARNING" in ln or "Error" in ln or "make book" in ln]
             pytest.fail(f"`make book` failed (exit {run.returncode}):\n" + "\n".join(problems[-40:]))
@@ -183,44 +211,77 @@ def built_book() -> Path:
 _DEFAULT_RUN: dict = {}
 
 
-def _start_default_run() -> None:
-    work = Path(tempfile.mkdtemp(prefix="default-run-"))
+def _worker(config) -> str:
+    """This process's xdist worker id ("gw0", ...), or "" when the tests run in one process."""
+    return getattr(config, "workerinput", {}).get("workerid", "")
+
+
+def _default_run_dir(config) -> Path:
+    """Where the default command writes: one folder per test run, shared by the xdist workers."""
+    run = getattr(config, "workerinput", {}).get("testrunuid")
+    if run is None:
+        return Path(tempfile.mkdtemp(prefix="default-run-"))
+    work = Path(tempfile.gettempdir()) / f"default-run-{run}"
+    work.mkdir(exist_ok=True)
+    return work
+
+
+def _start_default_run(work: Path) -> None:
+    """``python -m helpers.reconstruct --out WORK/out`` in the background; its exit code lands in WORK/rc."""
     log = open(work / "run.log", "w")
+    command = '"$0" -m helpers.reconstruct --out "$1/out"; echo $? > "$1/rc.tmp" && mv "$1/rc.tmp" "$1/rc"'
     proc = subprocess.Popen(
-        [sys.executable, "-m", "helpers.reconstruct", "--out", str(work / "out")],
+        ["sh", "-c", command, sys.executable, str(work)],
         cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: stopping it stops the search's workers too
     )
-    _DEFAULT_RUN.update(proc=proc, work=work, log=log)
+    _DEFAULT_RUN.update(proc=proc, log=log)
 
 
 def pytest_collection_finish(session):
     """When a test needs the default command's output (``default_run``), start the command now, in the
-    background: it takes minutes of both cores, and the tests before the one that waits for it run meanwhile."""
+    background: it takes minutes of both cores, and the tests before the one that waits for it run meanwhile.
+    Under xdist the first worker starts it and whichever worker runs the test waits for it."""
     if any("default_run" in getattr(item, "fixturenames", ()) for item in session.items):
-        _start_default_run()
+        _DEFAULT_RUN["work"] = work = _default_run_dir(session.config)
+        if _worker(session.config) in ("", "gw0"):
+            _start_default_run(work)
 
 
 def pytest_sessionfinish(session, exitstatus):
     proc = _DEFAULT_RUN.get("proc")
     if proc is not None:
         if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+            if _worker(session.config) and exitstatus != pytest.ExitCode.INTERRUPTED:
+                proc.wait()  # another worker may still wait for the output
+            else:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
         _DEFAULT_RUN["log"].close()
+    if _DEFAULT_RUN.get("used") or (proc is not None and not _worker(session.config)):
         shutil.rmtree(_DEFAULT_RUN["work"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
-def default_run() -> Path:
+def default_run(request) -> Path:
     """The folder `python -m helpers.reconstruct --out DIR` (the default command) wrote, started at collection."""
-    if "proc" not in _DEFAULT_RUN:  # not started at collection (e.g. requested dynamically): start it now
-        _start_default_run()
-    proc = _DEFAULT_RUN["proc"]
-    code = proc.wait()
-    _DEFAULT_RUN["log"].flush()
+    import time
+
+    if "work" not in _DEFAULT_RUN:  # not started at collection (e.g. requested dynamically): start it now
+        _DEFAULT_RUN["work"] = Path(tempfile.mkdtemp(prefix="default-run-"))
+        _start_default_run(_DEFAULT_RUN["work"])
+    work, proc = _DEFAULT_RUN["work"], _DEFAULT_RUN.get("proc")
+    waited = 0
+    while not (work / "rc").exists():
+        if (proc is not None and proc.poll() is not None and not (work / "rc").exists()) or waited > 3600:
+            pytest.fail(f"`python -m helpers.reconstruct --out DIR` stopped without an exit code ({work / 'run.log'})")
+        time.sleep(1)
+        waited += 1
+    _DEFAULT_RUN["used"] = True
+    code = int((work / "rc").read_text())
     if code != 0:
-        tail = (_DEFAULT_RUN["work"] / "run.log").read_text()[-3000:]
+        tail = (work / "run.log").read_text()[-3000:] if (work / "run.log").exists() else ""
         pytest.fail(f"`python -m helpers.reconstruct --out DIR` exited with {code}:\n{tail}")
-    return _DEFAULT_RUN["work"] / "out"
+    return work / "out"

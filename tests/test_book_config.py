@@ -242,3 +242,30 @@ def test_citation_points_at_the_configured_repository():
     assert cff["repository-code"].rstrip("/") == CONFIG["repository"]["url"].rstrip("/")
     assert cff["license"] == "MIT"
     assert any(r.get("doi") == "10.3390/curroncol29040187" for r in cff["references"])
+
+
+def test_every_helper_the_scorecard_names_has_its_entry_on_the_api_page(built_book):
+    """One click from a number to the function that computed it: the scorecard's "Computed as" links to
+    ``api.html#<qualified name>``, so every rule's helper must be documented there under that id."""
+    from helpers.scorecard import rules
+
+    api = (built_book / "api.html").read_text(encoding="utf-8")
+    missing = [
+        name
+        for name in sorted({rules.qualified_name(rule.function) for rule in rules.RULES})
+        if f'id="{name}"' not in api
+    ]
+    assert missing == [], f"no entry on the API page for: {missing}"
+
+
+@pytest.mark.parametrize("doc", ["02_survival", "04_multivariate", "05_metastasectomy"])
+def test_what_the_paper_did_not_print_is_labelled_so_with_its_helper(built_book, doc):
+    """On the synthetic cohort a number the paper never printed is a property of the generator: the page says
+    "not printed by the paper" in the one admonition (helpers.provenance.not_printed), which links to the API
+    entry of the helper that computed it."""
+    page = (built_book / "notebooks" / f"{doc}.html").read_text(encoding="utf-8")
+    boxes = re.findall(r'<div class="not-printed admonition">(.*?)</div>', page, flags=re.S)
+    assert boxes, f"{doc}: no 'not printed by the paper' admonition"
+    for box in boxes:
+        assert "<strong>not printed by the paper</strong>" in box
+        assert re.search(r'href="\.\./api\.html#helpers\.[\w.]+"', box), f"{doc}: a label without its helper's link"

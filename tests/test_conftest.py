@@ -77,3 +77,25 @@ def test_the_line_ends_a_run_that_skipped_such_tests(tmp_path):
     last = [ln for ln in run.stdout.splitlines() if ln.strip()][-3:]
     assert run.returncode == 0, run.stdout
     assert missing_tools_line([R_REASON, BROWSER_REASON]) in last, last
+
+
+def test_the_book_lock_keeps_other_processes_out_while_held():
+    """Under ``pytest -n auto --dist loadfile`` (make test) one worker at a time builds or changes the book."""
+    from conftest import book_lock
+
+    probe = textwrap.dedent("""
+        import fcntl, hashlib, sys, tempfile
+        from pathlib import Path
+        key = hashlib.sha256(sys.argv[1].encode()).hexdigest()[:12]
+        with open(Path(tempfile.gettempdir()) / f"book-{key}.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                sys.exit(3)
+    """)
+    with book_lock():
+        held = subprocess.run([sys.executable, "-c", probe, str(REPO)])
+    free = subprocess.run([sys.executable, "-c", probe, str(REPO)])
+    assert (held.returncode, free.returncode) == (3, 0)
+    makefile = (REPO / "Makefile").read_text()
+    assert "\t$(BIN)/python -m pytest -n auto --dist loadfile\n" in makefile

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import book_lock
 
 from helpers import paths
 from notebook_text import MYST_HEADER
@@ -45,20 +46,22 @@ def _tree(root: Path) -> dict[str, str]:
 
 @pytest.fixture
 def last_good_site():
-    """book/_build/html with a sentinel file in it (created for the test if there is no site yet)."""
-    html = REPO / "book" / "_build" / "html"
-    created = not html.exists()
-    html.mkdir(parents=True, exist_ok=True)
-    sentinel = html / "SENTINEL-test_own_cohort.txt"
-    sentinel.write_text("the last good site\n")
-    before = _tree(html)
-    yield html, before
-    sentinel.unlink(missing_ok=True)
-    if created and html.exists() and not any(html.iterdir()):
-        html.rmdir()
-        build = html.parent
-        if not any(build.iterdir()):
-            build.rmdir()
+    """book/_build/html with a sentinel file in it (created for the test if there is no site yet), held under
+    the book's lock (conftest.book_lock) so that no other test worker builds the book meanwhile."""
+    with book_lock():
+        html = REPO / "book" / "_build" / "html"
+        created = not html.exists()
+        html.mkdir(parents=True, exist_ok=True)
+        sentinel = html / "SENTINEL-test_own_cohort.txt"
+        sentinel.write_text("the last good site\n")
+        before = _tree(html)
+        yield html, before
+        sentinel.unlink(missing_ok=True)
+        if created and html.exists() and not any(html.iterdir()):
+            html.rmdir()
+            build = html.parent
+            if not any(build.iterdir()):
+                build.rmdir()
 
 
 def _no_staging_left(build: Path) -> bool:

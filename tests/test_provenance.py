@@ -79,3 +79,15 @@ def test_qualified_name_is_where_the_function_is_documented():
 
     assert provenance.qualified_name(survival.followup) == "helpers.survival.km.followup"
     assert provenance.qualified_name(describe.by_group) == "helpers.describe.by_group"
+
+
+def test_a_page_reads_a_printed_numbers_reproduction_from_the_scorecard(toy_cohort):
+    import math
+
+    from helpers import scorecard, survival
+
+    card = scorecard.reproduce(toy_cohort)
+    median = provenance.reproduced(card, "text.3_2.os.median_os")
+    assert median == survival.km_median(toy_cohort["os_months"], toy_cohort["death"]) or math.isnan(median)
+    with pytest.raises(KeyError, match="no printed number 'text.nothing'"):
+        provenance.reproduced(card, "text.nothing")

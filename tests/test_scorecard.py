@@ -138,7 +138,7 @@ def card():
 
 
 def test_columns_and_order(card):
-    assert list(card.columns) == COLUMNS + ["reproduced", "match", "how", "computed", "kind"]
+    assert list(card.columns) == COLUMNS + ["reproduced", "match", "how", "function", "computed", "kind"]
     assert list(card["id"]) == [r["id"] for r in HITS]
     assert card["match"].dtype == bool and card["reproduced"].dtype == "float64"
 

@@ -212,9 +212,13 @@ def test_marks_say_what_a_match_shows_and_mark_the_papers_slips_apart():
     shown = tables.compare(card, source=["Table 1", "Table 2"])
     placed = shown.loc["t1.age.<=60.n", "Match"]
     assert placed == "✓" and placed.title.startswith("Printed by the paper and placed by the generator")
-    assert "helpers.scorecard.reproduce" in placed.title and placed.href.endswith(tables.row_anchor("t1.age.<=60.n"))
+    assert "Computed by helpers.factors.levels:" in placed.title
+    assert placed.href.endswith(tables.row_anchor("t1.age.<=60.n"))
     found = [m for i, m in shown["Match"].items() if m == "✓" and ".median_os" in i]
     assert found and all(m.title.startswith("Printed by the paper and met by the search") for m in found)
+    assert all("Computed by helpers.ledger.factor_groups: KM median OS" in m.title for m in found)
+    row = tables.scorecard_table(card).set_index("Id").loc["t1.age.<=60.n", "Computed as"]
+    assert row.href == "../api.html#helpers.factors.levels" and row.startswith("patients with age")
     slips = card.loc[card["verdict"] == provenance.INFEASIBLE, "id"]
     assert len(slips) and all(shown.loc[i, "Match"] == "✗ slip" for i in slips if i in shown.index)
     assert not any(m == "✗ slip" for i, m in shown["Match"].items() if i not in set(slips))

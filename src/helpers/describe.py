@@ -241,22 +241,7 @@ def by_group(
 ) -> pd.DataFrame:
     """Survival per level of a factor: ``n``, ``deaths`` and the KM ``median`` (R's rule, NaN if not reached),
     indexed by level key in the factor's order (a level with no patients has n 0).  ``.attrs["p"]`` is the
-    log-rank p over the known levels (``helpers.survival.logrank``), NaN when fewer than two levels occur."""
-    f = factors.FACTORS[factor] if isinstance(factor, str) else factor
+    log-rank p over the known levels, NaN when fewer than two levels occur: :func:`helpers.ledger.factor_groups`,
+    which computes them for every page."""
     _require(data, time, event)
-    lv = f(data)
-    rows = []
-    for level in f.levels:
-        sub = data.loc[lv == level]
-        rows.append(
-            {
-                "level": level,
-                "label": f.label_of(level),
-                "n": len(sub),
-                "deaths": int(pd.to_numeric(sub[event]).sum()) if len(sub) else 0,
-                "median": survival.km_median(sub[time], sub[event]) if len(sub) else np.nan,
-            }
-        )
-    out = pd.DataFrame(rows).set_index("level")
-    out.attrs["p"] = ledger.factor_p(data, f, time, event)
-    return out
+    return ledger.factor_groups(data, factor, time, event)

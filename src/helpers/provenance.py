@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data, paths, scorecard
+from . import data, paths, scorecard, statistics
+from .scorecard.rules import qualified_name
 
 BY_CONSTRUCTION = "built in by construction"
 BY_SEARCH = "found by the search"
@@ -25,16 +26,10 @@ NOT_REPRODUCED = "not reproduced"
 HOW = (BY_CONSTRUCTION, BY_SEARCH, FROM_DATA, NOT_REPRODUCED)
 MISSED = "missed"  # the verdict of a feasible miss on a cohort that is not the synthetic one
 INFEASIBLE = "infeasible"  # = helpers.reconstruct.report.INFEASIBLE (checked by tests/test_provenance.py)
-CONSTRUCTED_KINDS = ("count", "descriptive")
+CONSTRUCTED_KINDS = statistics.CONSTRUCTED_KINDS  # helpers.statistics: the one vocabulary of kinds
 
 
 NOT_PRINTED = "not printed by the paper"  # a number the paper never printed: the generator chose it freely
-
-
-def qualified_name(func) -> str:
-    """The name of a helpers function where it is defined and documented (book/api.md):
-    ``helpers.survival.ph.ph_test``, which ``helpers.survival`` re-exports as ``ph_test``."""
-    return f"{func.__module__}.{func.__qualname__}"
 
 
 def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:
@@ -56,6 +51,16 @@ def not_printed(what: str, *computed_by, synthetic: bool | None = None) -> str:
         "choose these numbers, so they are a property of the generator, not findings about the study's patients: "
         f"read them as an illustration of the method.{by}\n:::\n"
     )
+
+
+def reproduced(card: pd.DataFrame, published_id: str) -> float:
+    """The number the scorecard recomputed for a printed one (``card``: :func:`helpers.scorecard.reproduce` or
+    :func:`explain`), by its id in ``data/published/``: a page that states it reads it here, so it is computed
+    once. NaN when it could not be computed (a median not reached, a file missing)."""
+    rows = card.loc[card["id"] == published_id, "reproduced"]
+    if rows.empty:
+        raise KeyError(f"no printed number {published_id!r} in the scorecard (data/published/ ids)")
+    return float(rows.iloc[0])
 
 
 def synthetic_in_use() -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from .paths import PUBLISHED
+from .statistics import MEDIANS, judged_at
 
 COLUMNS = [
     "id",
@@ -33,10 +34,9 @@ COLUMNS = [
 SOURCES = ("Table 1", "Table 2", "Table 3", "Table 4", "Table 5", "Text", "Abstract")
 COHORTS = ("all", "metastasectomy", "no_metastasectomy", "palliative_chemo", "regimens")
 FILES = ("table1.csv", "table2.csv", "table3.csv", "table4.csv", "table5.csv", "abstract.csv", "text.csv")
-# R's printing rule: R drops trailing zeros, so a printed number stands for the precision it was computed at.
-MEDIAN_STATS = frozenset({"median_os", "median_pfs"})  # Kaplan-Meier medians: a death time or a midpoint
-THREE_DECIMAL_STATS = frozenset({"p", "hr", "ci_low", "ci_high"})  # log-rank and Wald p, Table 3's HR and CI
-MEDIAN_DECIMALS, THREE_DECIMALS = 1, 3
+# R's printing rule: R drops trailing zeros, so a printed number stands for the precision it was computed at
+# (helpers.statistics: each statistic's ``judged_at``).
+MEDIAN_STATS = MEDIANS  # Kaplan-Meier medians: a death time or a midpoint
 
 
 class PublishedDataError(ValueError):
@@ -116,14 +116,11 @@ def judged_decimals(statistic: str, decimals) -> int:
     Returns
     -------
     int
-        ``decimals``, raised to 1 for a median and to 3 for a p-value, hazard ratio or confidence limit.
+        ``decimals``, raised to 1 for a median and to 3 for a p-value, hazard ratio or confidence limit
+        (:func:`helpers.statistics.judged_at`).
     """
     d = 0 if decimals is None or pd.isna(decimals) else int(decimals)
-    if statistic in MEDIAN_STATS:
-        return max(d, MEDIAN_DECIMALS)
-    if statistic in THREE_DECIMAL_STATS:
-        return max(d, THREE_DECIMALS)
-    return d
+    return max(d, judged_at(statistic))
 
 
 def load(directory: str | Path | None = None) -> pd.DataFrame:

@@ -7,8 +7,22 @@ import math
 
 import pandas as pd
 
+from .. import statistics
 from .base import CONSISTENT, INCONSISTENT, _check, _one, _where, fmt
 from .subgroups import _median
+
+
+def possible(statistic: str, value: float) -> bool:
+    """Whether ``value`` is possible for ``statistic`` on its scale (:mod:`helpers.statistics`): a percent in
+    0–100, a p in (0, 1], a count a whole number ≥ 0, a ratio or a time in months positive."""
+    scale = statistics.STATISTICS[statistic].scale if statistic in statistics.STATISTICS else "value"
+    return {
+        "percent": 0 <= value <= 100,
+        "p": 0 < value <= 1,
+        "count": value >= 0 and value == round(value),
+        "ratio": value > 0,
+        "months": value > 0,
+    }.get(scale, True)
 
 
 def plausibility_checks(pub: pd.DataFrame) -> list[dict]:
@@ -41,13 +55,7 @@ def plausibility_checks(pub: pd.DataFrame) -> list[dict]:
         v, s = r["value"], r["statistic"]
         if r["not_reached"]:
             continue
-        if s in ("percent", "orr", "dcr", "os_5yr") and not 0 <= v <= 100:
-            bad.append(f"{r['id']} {fmt(r)}")
-        if s == "p" and not 0 < v <= 1:
-            bad.append(f"{r['id']} {fmt(r)}")
-        if s in ("n", "count", "cr", "pr", "sd", "pd") and (v < 0 or v != round(v)):
-            bad.append(f"{r['id']} {fmt(r)}")
-        if s in ("hr", "ci_low", "ci_high", "median_os", "median_pfs") and v <= 0:
+        if not possible(s, v):
             bad.append(f"{r['id']} {fmt(r)}")
     for (_, cov), g in (
         _where(pub, statistic=["hr", "ci_low", "ci_high"])

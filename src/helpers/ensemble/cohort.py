@@ -16,10 +16,6 @@ from .claims import ALPHA, CLAIMS, EVENT, TIME, paper_significant
 _FALLBACK_FLOOR = 95.0
 
 
-def _cox_design(cohort: pd.DataFrame) -> pd.DataFrame:
-    return cohort[[TIME, EVENT]].apply(pd.to_numeric).join(factors.cox_design(cohort))
-
-
 def summarise(cohort: pd.DataFrame, regimens: pd.DataFrame | None = None, pub: pd.DataFrame | None = None) -> dict:
     """The paper's claims in one cohort: ``{claim key: {hr, ci_low, ci_high, p, significant,
     paper_significant, holds, selected}}`` (hr/CI only for Cox claims, ``selected`` only for forward
@@ -28,9 +24,9 @@ def summarise(cohort: pd.DataFrame, regimens: pd.DataFrame | None = None, pub: p
     ``regimens`` is accepted for symmetry with ``scorecard.reproduce``; no claim needs it.
     """
     pub = published.load() if pub is None else pub
-    design = _cox_design(cohort)
+    design = ledger.table3_design(cohort)
     covariates = list(factors.COX_COVARIATES)
-    fit = survival.cox(design, TIME, EVENT, covariates)  # Breslow ties, as EZR
+    fit = ledger.table3_fit(cohort)  # Breslow ties, as EZR
     forward = survival.forward_conditional(design, TIME, EVENT, covariates)
     out = {}
     for claim in CLAIMS:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from helpers import data, scorecard
+from helpers import data, scorecard, statistics
 
 PRIMARY_FILE = "primary_treatment.csv"
 SYNTHETIC = (
@@ -30,8 +30,8 @@ def _interval(row) -> str:
     return f"{ends[0]}{lo:.{d + 1}f}, {hi:.{d + 1}f}{ends[1]}"
 
 
-RATE_STATS = ("percent", "orr", "dcr")
-COUNT_STATS = ("n", "count", "cr", "pr", "sd", "pd")
+RATE_STATS = statistics.RATES  # percentages of counts (helpers.statistics: the one vocabulary)
+COUNT_STATS = statistics.COUNTS
 
 
 def printed(row) -> str:
@@ -44,7 +44,7 @@ def printed(row) -> str:
 def infeasible(row: pd.Series, card: pd.DataFrame) -> bool:
     """A printed rate that no cohort can reproduce: the counts it is computed from are all reproduced,
     yet their exact ratio misses the printed value by a slip of at most one unit in the last digit."""
-    if row["match"] or row["kind"] not in ("count", "descriptive") or row["statistic"] not in RATE_STATS:
+    if row["match"] or row["kind"] not in statistics.CONSTRUCTED_KINDS or row["statistic"] not in RATE_STATS:
         return False
     if pd.isna(row["reproduced"]):
         return False
@@ -52,7 +52,7 @@ def infeasible(row: pd.Series, card: pd.DataFrame) -> bool:
     same = card[
         (card["source"] == row["source"])
         & (card["level"].fillna("") == (row["level"] or ""))
-        & card["statistic"].isin(COUNT_STATS)
+        & card["statistic"].isin(list(COUNT_STATS))
     ]
     return bool(slip and len(same) and same["match"].all())
 
@@ -69,7 +69,7 @@ def verdict(row: pd.Series, card: pd.DataFrame | None = None) -> str:
         return MATCHED
     if not row.get("computed", True):
         return NOT_COMPUTABLE
-    if card is not None and row["kind"] in ("count", "descriptive") and infeasible(row, card):
+    if card is not None and row["kind"] in statistics.CONSTRUCTED_KINDS and infeasible(row, card):
         return INFEASIBLE
     return NOT_REACHED
 
@@ -123,7 +123,7 @@ def explain(
     if not row.get("computed", True):
         return f"not computable from the given files: {row['how']}"
     rep = row["reproduced"]
-    if row["kind"] in ("count", "descriptive"):
+    if row["kind"] in statistics.CONSTRUCTED_KINDS:
         if card is not None and infeasible(row, card):
             return (
                 f"provably infeasible: the counts it derives from are all reproduced, and their exact ratio "

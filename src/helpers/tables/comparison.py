@@ -11,6 +11,7 @@ from .html_table import Mark, SortableTable, Table, sortable
 from .labels import GROUP_NAMES, STATISTIC_NAMES, _factor_label, _level_label
 
 SCORECARD_PAGE = "07_scorecard.html"  # where every published number's row, with its reason, lives on the site
+API_PAGE = "../api.html"  # book/api.md, from a chapter: each helper's entry is anchored by its qualified name
 COMPARE_COLUMNS = ["Factor", "Level", "Statistic", "Printed", "Reproduced", "Match"]
 
 
@@ -47,7 +48,9 @@ def _mark(match, row) -> str:
         if _missing(how) or how not in MET:
             return text
         what = f"{MET[how][0].upper()}{MET[how][1:]}"
-        return Mark(text, href, f"{what}. Computed by helpers.scorecard.reproduce as: {row.get('how', '')}")
+        function = row.get("function", "")
+        by = f"Computed by {function}: " if not _missing(function) and function else "Computed as: "
+        return Mark(text, href, f"{what}. {by}{row.get('how', '')}")
     if text != MATCH_MARKS[False]:
         return text
     reason = row.get("reason", "")
@@ -110,11 +113,20 @@ def _text_column(card: pd.DataFrame, column: str) -> list[str]:
     return ["" if _missing(v) else str(v) for v in values]
 
 
+def _computed_as(card: pd.DataFrame) -> list:
+    """What was computed, each linked to the API entry of the helper that computed it (``function``)."""
+    functions = _text_column(card, "function")
+    return [
+        Mark(how, f"{API_PAGE}#{function}", f"Computed by {function}") if function else how
+        for how, function in zip(_text_column(card, "how"), functions)
+    ]
+
+
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
     """Every published number, one row each (:data:`SCORECARD_COLUMNS`): where it is printed, the
     :func:`compare` columns, how it was reproduced and the reason for a miss (from
     ``helpers.provenance.explain``; empty for a card without them), its Id in ``data/published/``, and what
-    was computed."""
+    was computed, linked to the API entry of the helper that computed it."""
     base = pd.DataFrame(compare(card)).reset_index(drop=True)
     out = pd.DataFrame(
         {
@@ -124,7 +136,7 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
             "How reproduced": _text_column(card, "how_reproduced"),
             "Reason": _text_column(card, "reason"),
             "Id": card["id"].to_list(),
-            "Computed as": _text_column(card, "how"),
+            "Computed as": _computed_as(card),
         }
     )
     out["Match"] = [match_mark(m) for m in _effective_match(card)]  # plain: the row itself says why

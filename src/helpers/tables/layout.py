@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .. import factors as _factors
-from .. import ledger, survival
+from .. import ledger
 from .formatting import NOT_COMPUTED, _median_text, _p_text
 from .html_table import Table
 
@@ -19,21 +19,19 @@ def univariate(
 
     Percentages are of the patients with a known level (as the paper's grade row); patients with a missing
     level get an ``N.A.`` row with their count only. Medians are R's KM median (``N.A.`` when not reached);
-    p is ``survival.logrank`` over the known levels (``–`` when fewer than two levels are present).
+    p is the log-rank test over the known levels (``–`` when fewer than two levels are present); both from
+    :func:`helpers.ledger.factor_groups`.
     """
     data = _factors.subset(cohort, subset)
     records = []
     for key in factor_keys:
         factor = _factors.FACTORS[key] if isinstance(key, str) else key
-        lv = factor(data)
-        known = lv.notna()
-        n_known = int(known.sum())
-        p = ledger.factor_p(data, factor, time, event)
+        groups = ledger.factor_groups(data, factor, time, event)
+        n_known = int(groups["n"].sum())
+        p = groups.attrs["p"]
         first = True
         for level in factor.levels:
-            rows = data.loc[lv == level]
-            n = len(rows)
-            median = survival.km_median(rows[time], rows[event]) if n else np.nan
+            n, median = int(groups.loc[level, "n"]), groups.loc[level, "median"]
             pct = 100.0 * n / n_known if n_known else np.nan
             records.append(
                 {
