@@ -132,10 +132,10 @@ def test_columns_follow_issue_3_order():
     assert len(data.COHORT_COLUMNS) == 30 == len(set(data.COHORT_COLUMNS))
     assert data.REGIMEN_COLUMNS == ["patient_id", "line", "regimen", "best_response", "pfs_months", "pfs_event"]
     # the primary-treatment file's columns are the published factors they reproduce
-    from helpers import scorecard
+    from helpers.scorecard import rules
 
     assert data.PRIMARY_TREATMENT_COLUMNS[0] == "patient_id"
-    assert data.PRIMARY_TREATMENT_COLUMNS[1:] == sorted(scorecard.NO_COLUMN, key=data.PRIMARY_TREATMENT_COLUMNS.index)
+    assert data.PRIMARY_TREATMENT_COLUMNS[1:] == sorted(rules.NO_COLUMN, key=data.PRIMARY_TREATMENT_COLUMNS.index)
 
 
 def test_valid_files_pass():
