@@ -8,8 +8,11 @@ alone, with only its own targets, the block comes closer.  So a cohort can be ma
 
 1. :func:`search_block`: the block's targets alone (``BLOCK_COHORTS``), the needles weighted up (a median
    printed at two decimals is the midpoint of two death times where the curve sits exactly at 0.5:
-   ``NEEDLE_WEIGHT``); seeds are tried in turn until ``BLOCK_SOLUTIONS`` exact solutions are found
-   (:func:`exact_blocks`; the closest complete the list when the seeds run out).
+   ``NEEDLE_WEIGHT``), except the row of one factor (``FREE_FACTOR``: Table 4's size p and its two medians),
+   which no annealing met; that row is then completed exactly (:func:`completions`: every assignment of the
+   factor's levels with the printed counts, checked against the row); seeds are tried in turn until
+   ``BLOCK_SOLUTIONS`` exact solutions are found (:func:`exact_blocks`; the closest complete the list when the
+   seeds run out).
 2. :func:`merge_search`: the whole cohort searched from a block solution, every target of the paper scored,
    the block's targets weighted by ``BLOCK_WEIGHT``, so that no move that loses one of them is taken (it would
    cost more than the rest of the loss can gain) while the other patients, the interleaving of the two
@@ -21,10 +24,12 @@ It is not the default command: data/RECONSTRUCTION.md has what it reaches and wh
 
 from __future__ import annotations
 
+import itertools
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2
 
 from helpers.published import load as load_published
 
@@ -41,6 +46,7 @@ BLOCK_SHARE = 2  # a block search's annealing iterations, in merge searches' (10
 BLOCK_ITERATIONS = 10_000_000
 BLOCK_SOLUTIONS = 2  # exact block solutions the merge starts from, one merge search each
 BLOCK_SEEDS = 16  # most seeds tried for them
+FREE_FACTOR = "size"  # its Table 4 row (p, level medians) is completed exactly, not searched (completions)
 BLOCK_WEIGHT = 50.0  # a block target's weight in the merge: above anything the other targets can gain
 OTHER_SHARE = 0.0  # iterations of the other block's search inside the merge, in merge iterations
 OTHER_WEIGHT = 1.0  # the other block's targets' weight in the merge
@@ -89,6 +95,56 @@ def met(st: RankSearch) -> np.ndarray:
     return target_hits(st, State.of(st), boxes(st))
 
 
+def free_ids(published: pd.DataFrame, block: str = "curative", factor: str = FREE_FACTOR) -> set:
+    """Ids of the block's printed numbers that :func:`completions` meets instead of the search: the factor's p
+    and level medians (its counts stay targets, met by construction)."""
+    pub = block_published(published, block)
+    return set(pub.loc[(pub["factor"] == factor) & pub["statistic"].isin(["p", "median_os"]), "id"])
+
+
+def _two_group_p(time: np.ndarray, death: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Log-rank p (``survdiff``'s, two groups) of each row of ``members`` (0/1 per patient), vectorised: only a
+    first filter of :func:`completions`, whose candidates the search's own statistics then judge."""
+    dt = np.unique(time[death == 1])
+    at_risk = (time[:, None] >= dt[None, :]).astype(float)
+    dies = ((time[:, None] == dt[None, :]) & (death[:, None] == 1)).astype(float)
+    n, d = at_risk.sum(0), dies.sum(0)
+    n1 = members @ at_risk
+    o_e = (members @ dies - n1 * d / n).sum(1)
+    v = np.where(n > 1, n1 * (n - n1) * d * (n - d) / (n**2 * np.maximum(n - 1, 1)), 0.0).sum(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return chi2.sf(o_e**2 / v, 1)
+
+
+def completions(st: RankSearch, targets: Targets, published: pd.DataFrame, factor: str = FREE_FACTOR) -> list:
+    """Every assignment of ``factor``'s two levels to the curative patients, with the printed counts, under
+    which ``st`` (its order, outcomes and other factors kept) meets every target of ``targets``: a complete
+    enumeration (42,504 assignments of Table 4's size), first filtered by the printed p's interval, each
+    survivor judged by :func:`met`. Returns the exact states (``RankSearch`` over ``targets``), in the order
+    of the enumeration."""
+    n = st.s.n_cur
+    codes = st.s.codes[factor][:n]
+    low, high = int(codes.min()), int(codes.max())
+    k = int((codes == high).sum())
+    p_row = block_published(published, "curative")
+    p_row = p_row[(p_row["factor"] == factor) & (p_row["statistic"] == "p")].iloc[0]
+    half = 0.5 * 10.0 ** -int(p_row["decimals"])
+    lo, hi = float(p_row["value"]) - half - 1e-9, float(p_row["value"]) + half + 1e-9
+    time, death = np.asarray(st.times())[:n].astype(float), np.asarray(st.death)[:n].astype(float)
+    combos = np.array(list(itertools.combinations(range(n), k)), np.int64)
+    members = np.zeros((len(combos), n))
+    np.put_along_axis(members, combos, 1.0, 1)
+    p = _two_group_p(time, death, members)
+    exact = []
+    for chosen in combos[(p >= lo) & (p <= hi)]:
+        s = st.s.copy()
+        s.codes[factor][:n] = np.where(np.isin(np.arange(n), chosen), high, low)
+        out = RankSearch(s, st.order, st.death, targets)
+        if met(out).all():
+            exact.append(out)
+    return exact
+
+
 class Block(NamedTuple):
     """One block search: its seed, its end state and whether every block target is met."""
 
@@ -105,20 +161,27 @@ def search_block(
     published: pd.DataFrame | None = None,
 ) -> Block:
     """One block searched alone: the structure and start of :func:`api.search` from ``seed``, only the block's
-    printed numbers as targets (its needles weighted by ``NEEDLE_WEIGHT``), the coarse search, the finisher."""
+    printed numbers as targets (its needles weighted by ``NEEDLE_WEIGHT``), the coarse search, the finisher.
+    In the curative block the row of ``FREE_FACTOR`` is left out of the search and completed exactly
+    (:func:`completions`); the block's state is then the first exact completion, scored on every target."""
     from .api import FACTOR_SHARE, T_END, T_START
 
     published = load_published() if published is None else published
     spec = load_spec()
     pub = block_published(published, block)
     targets = weighted(build_targets(pub), needle_ids(pub), NEEDLE_WEIGHT)
+    free = free_ids(published, block) if block == "curative" else set()
+    searched = weighted(build_targets(pub[~pub["id"].isin(free)]), needle_ids(pub), NEEDLE_WEIGHT)
     rng = np.random.default_rng(seed)
     s = initial_structure(spec, rng)
-    t, death = start_times(s, spec, targets, rng)
+    t, death = start_times(s, spec, searched, rng)
     factor_iterations = int(iterations * FACTOR_SHARE)
-    st = anneal(s, t, death, targets, rng, iterations, factor_iterations=factor_iterations, t0=T_START, t1=T_END)
+    st = anneal(s, t, death, searched, rng, iterations, factor_iterations=factor_iterations, t0=T_START, t1=T_END)
     if finish_rounds > 0:
         finish(st, finish_rounds)
+    if free:
+        exact = completions(st, targets, published) if met(st).all() else []
+        st = exact[0] if exact else RankSearch(st.s, st.order, st.death, targets)
     return Block(seed, st, bool(met(st).all()))
 
 

@@ -180,7 +180,7 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
 def made_by_blocks(run: str, budget: str, merges) -> str:
     """``made_by`` of a cohort made by blocks (``blocks.Merges``): the block solutions found, the merges
     searched from them and how the one written was chosen."""
-    from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, NEEDLE_WEIGHT
+    from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT
 
     seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in zip(merges.block_seeds, merges.exact))
     exact = f"{sum(merges.exact)} exact solution{'s' if sum(merges.exact) != 1 else ''} (every block number met)"
@@ -189,7 +189,8 @@ def made_by_blocks(run: str, budget: str, merges) -> str:
     line = (
         f"Made by {run}, by blocks. The curative block (the curative-intent metastasectomies: Table 4 and the "
         f"Discussion's five-year OS after curative metastasectomy) was searched alone, with only its own printed "
-        f"numbers as targets (a median printed at two decimals weighted {NEEDLE_WEIGHT:g}) and {BLOCK_SHARE} times "
+        f"numbers as targets (a median printed at two decimals weighted {NEEDLE_WEIGHT:g}; Table 4's {FREE_FACTOR} "
+        f"p and medians completed afterwards by enumerating every assignment of {FREE_FACTOR}) and {BLOCK_SHARE} times "
         f"the merge's iterations, from seed {merges.first_seed} on: {tried} seeds gave {exact}; the solutions of seeds "
         f"{seeds} were kept. From each, the whole cohort was searched ({budget}), every printed "
         f"number a target and the block's weighted {BLOCK_WEIGHT:g}. The merges kept the block: {kept}; they met "
