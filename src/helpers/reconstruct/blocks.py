@@ -37,7 +37,7 @@ from .coarse import RankSearch, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import State, boxes, conflicts, finish, target_hits, target_ids
 from .structure import initial_structure
-from .targets import Targets, build_targets, load_spec
+from .targets import Targets, build_targets, interval, load_spec
 
 # the cohorts of data/published whose statistics one block alone determines
 BLOCK_COHORTS = {"curative": ("metastasectomy",), "other": ("no_metastasectomy", "palliative_chemo")}
@@ -126,10 +126,9 @@ def completions(st: RankSearch, targets: Targets, published: pd.DataFrame, facto
     codes = st.s.codes[factor][:n]
     low, high = int(codes.min()), int(codes.max())
     k = int((codes == high).sum())
-    p_row = block_published(published, "curative")
-    p_row = p_row[(p_row["factor"] == factor) & (p_row["statistic"] == "p")].iloc[0]
-    half = 0.5 * 10.0 ** -int(p_row["decimals"])
-    lo, hi = float(p_row["value"]) - half - 1e-9, float(p_row["value"]) + half + 1e-9
+    rows = block_published(published, "curative")
+    row = rows[(rows["factor"] == factor) & (rows["statistic"] == "p")].iloc[0]
+    lo, hi = interval(row["value"], row["decimals"], row["bound"], "p")  # the printing rule
     time, death = np.asarray(st.times())[:n].astype(float), np.asarray(st.death)[:n].astype(float)
     combos = np.array(list(itertools.combinations(range(n), k)), np.int64)
     members = np.zeros((len(combos), n))
@@ -171,7 +170,7 @@ def search_block(
     pub = block_published(published, block)
     targets = weighted(build_targets(pub), needle_ids(pub), NEEDLE_WEIGHT)
     free = free_ids(published, block) if block == "curative" else set()
-    searched = weighted(build_targets(pub[~pub["id"].isin(free)]), needle_ids(pub), NEEDLE_WEIGHT)
+    searched = weighted(build_targets(pub[~pub["id"].isin(free)]), needle_ids(pub), NEEDLE_WEIGHT) if free else targets
     rng = np.random.default_rng(seed)
     s = initial_structure(spec, rng)
     t, death = start_times(s, spec, searched, rng)
