@@ -10,7 +10,8 @@ Table 3 is significant.  :func:`checks` reads both off a scorecard (``helpers.sc
   prints as it lies below 0.05).  A Wald p of Table 3 decides the significance of its hazard ratio, so it is
   the claim about that ratio.
 
-``helpers.reconstruct.best_of_chains`` ranks its chains by :func:`met`, then by the count of matched numbers.
+``helpers.reconstruct.best_of_blocks`` (the default) and ``best_of_chains`` rank their searches by :func:`met`,
+then by the count of matched numbers.
 """
 
 from __future__ import annotations

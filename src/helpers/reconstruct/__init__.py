@@ -10,7 +10,9 @@ Read it top down; ``reconstruct(seed)`` (``api``) is a pure function of its argu
    with (stage 3);
 4. ``pins``: the printed medians, rates and follow-up as values, placed on the searched order;
 5. ``assemble`` and ``primary``: the tables, with their decoration;
-6. ``targets``: what every stage aims at, from ``helpers.published`` (the structural spec and the scored
+6. ``blocks``: the default design: the curative patients' block (Table 4) solved alone and exactly, then the
+   whole cohort searched around it (the merges), the merge a reader would choose written;
+7. ``targets``: what every stage aims at, from ``helpers.published`` (the structural spec and the scored
    targets); ``stats``: the statistics every stage shares, equal to ``helpers.survival``'s; ``report``: the
    fidelity report, judged by ``helpers.scorecard``.
 
@@ -36,10 +38,14 @@ from .api import (  # noqa: E402
     best_of_chains,
     reconstruct,
 )
+from .blocks import BLOCK_SEED, DEFAULT_MERGES, best_of_blocks  # noqa: E402
 
 __all__ = [
     "reconstruct",
     "best_of_chains",
+    "best_of_blocks",
+    "BLOCK_SEED",
+    "DEFAULT_MERGES",
     "DEFAULT_CHAINS",
     "DEFAULT_SEED",
     "DEFAULT_ITERATIONS",

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 
 from .api import DEFAULT_CHAINS, DEFAULT_ITERATIONS, DEFAULT_SEED, ENSEMBLE_ITERATIONS, FINISH_ROUNDS, best_of_chains
-from .blocks import best_of_blocks
+from .blocks import BLOCK_SEED, best_of_blocks
 from .report import write, write_tables
 
 
@@ -19,7 +19,13 @@ def main(argv=None) -> int:
         required=True,
         help="directory to write cohort.csv, regimens.csv, primary_treatment.csv, fidelity.*",
     )
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help=f"the first seed (default {BLOCK_SEED} for the default design, by blocks; {DEFAULT_SEED} with --chains "
+        "or --ensemble)",
+    )
     p.add_argument(
         "--iterations",
         type=int,
@@ -37,27 +43,23 @@ def main(argv=None) -> int:
         "--chains",
         type=int,
         default=None,
-        help=f"independent searches from seeds SEED, SEED+1, ... on --jobs workers; the one that "
-        f"reproduces the most printed numbers is written (default {DEFAULT_CHAINS})",
-    )
-    p.add_argument(
-        "--blocks",
-        action="store_true",
-        help="make the cohort by blocks: exact solutions of the curative block, then the whole cohort searched "
-        "around each (helpers.reconstruct.blocks; --iterations is then the merge's)",
+        help=f"make the cohort by independent whole-cohort searches instead of by blocks: CHAINS searches from "
+        f"seeds SEED, SEED+1, ... on --jobs workers, the one a reader would choose written (e.g. {DEFAULT_CHAINS}). "
+        "Without it the cohort is made by blocks (helpers.reconstruct.blocks): exact solutions of the curative "
+        "block, then the whole cohort searched around each (--iterations is then the merge's)",
     )
     p.add_argument("--no-report", action="store_true", help="skip fidelity.csv / fidelity.md")
     from helpers import ensemble  # --ensemble N [--jobs --backend --scheduler]: see helpers.ensemble
 
     ensemble.add_arguments(p)
     a = p.parse_args(argv)
+    if a.seed is None:
+        a.seed = DEFAULT_SEED if a.ensemble is not None or a.chains is not None else BLOCK_SEED
     if a.ensemble is not None:
         if a.chains is not None:
             p.error("--chains applies to the single cohort; every --ensemble member is one search")
         return ensemble.main(a)
-    if a.blocks:
-        if a.chains is not None:
-            p.error("--chains and --blocks are two designs; give one")
+    if a.chains is None:
         best = best_of_blocks(a.seed, a.iterations, a.jobs, a.rounds)
     else:
         best = best_of_chains(a.seed, a.iterations, a.chains, a.jobs, a.rounds)

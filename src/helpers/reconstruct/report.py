@@ -161,7 +161,7 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
     run = f"`python -m helpers.reconstruct --out DIR --seed {seed}`"
     budget = f"{iterations:,} annealing iterations" + (f" and up to {rounds} finishing rounds" if rounds else "")
     if hasattr(chains, "block_seeds"):
-        return made_by_blocks(run[:-1] + " --blocks`", budget, chains)
+        return made_by_blocks(run, budget, chains)
     if chains is None or chains.count == 1:
         return f"Made by {run} ({budget})."
     seeds = ", ".join(str(chains.first_seed + k) for k in range(chains.count))
@@ -182,22 +182,27 @@ def made_by_blocks(run: str, budget: str, merges) -> str:
     searched from them and how the one written was chosen."""
     from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT
 
-    seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in zip(merges.block_seeds, merges.exact))
-    exact = f"{sum(merges.exact)} exact solution{'s' if sum(merges.exact) != 1 else ''} (every block number met)"
+    solutions = sorted(set(zip(merges.block_seeds, merges.exact)))
+    seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in solutions)
+    n_exact = sum(e for _, e in solutions)
+    exact = f"{n_exact} exact solution{'s' if n_exact != 1 else ''} (every block number met)"
+    streams = ", ".join(str(s) for s in sorted(set(merges.streams)))
     kept = ", ".join("yes" if k else "no" for k in merges.kept)
-    tried = merges.seeds_tried
     line = (
         f"Made by {run}, by blocks. The curative block (the curative-intent metastasectomies: Table 4 and the "
         f"Discussion's five-year OS after curative metastasectomy) was searched alone, with only its own printed "
         f"numbers as targets (a median printed at two decimals weighted {NEEDLE_WEIGHT:g}; Table 4's {FREE_FACTOR} "
         f"p and medians completed afterwards by enumerating every assignment of {FREE_FACTOR}) and {BLOCK_SHARE} times "
-        f"the merge's iterations, from seed {merges.first_seed} on: {tried} seeds gave {exact}; the solutions of seeds "
-        f"{seeds} were kept. From each, the whole cohort was searched ({budget}), every printed "
-        f"number a target and the block's weighted {BLOCK_WEIGHT:g}. The merges kept the block: {kept}; they met "
-        f"{', '.join(str(m) for m in merges.headline)} headline checks and reproduced "
-        f"{', '.join(str(m) for m in merges.matched)} of the printed numbers; the merge from seed {merges.seed} is "
-        "written, chosen as a reader checks a reproduction: the block kept, then the headline checks met "
-        "(`helpers.headline`), then the printed numbers reproduced"
+        f"the merge's iterations, from seed {merges.first_seed} on: {merges.seeds_tried} seed"
+        f"{'s' if merges.seeds_tried != 1 else ''} gave {exact}; the solution{'s' if len(solutions) != 1 else ''} "
+        f"of seed{'s' if len(solutions) != 1 else ''} {seeds} {'were' if len(solutions) != 1 else 'was'} kept. "
+        f"From {'each' if len(solutions) != 1 else 'it'}, the whole cohort was searched once per random stream "
+        f"({streams}; {budget}), every printed "
+        f"number a target and the block's weighted {BLOCK_WEIGHT:g}. The {merges.count} merges kept the block: "
+        f"{kept}; they met {', '.join(str(m) for m in merges.headline)} headline checks and reproduced "
+        f"{', '.join(str(m) for m in merges.matched)} of the printed numbers; the merge from seed {merges.seed}, "
+        f"stream {merges.stream}, is written, chosen as a reader checks a reproduction: the block kept, then the "
+        "headline checks met (`helpers.headline`), then the printed numbers reproduced"
     )
     chosen, most = merges.matched[merges.chosen], max(merges.matched)
     if chosen == most:
