@@ -129,8 +129,9 @@ def test_survival_rates_both_ci_types():
 
 
 def test_median_text():
-    assert describe.median_text(30.71) == "30.7 months"
+    assert describe.median_text(30.7) == "30.7 months"
     assert describe.median_text(76.05, decimals=2) == "76.05 months"
+    assert describe.median_text(76.05) == "76.05 months" and describe.median_text(83.0) == "83.0 months"  # as R
     assert describe.median_text(float("nan")) == "not reached"
 
 
@@ -164,6 +165,6 @@ def test_rate_and_median_texts_never_print_nan():
     assert describe.rate_text(38.26, 25.04, 51.37) == "38.3% (95% log-log CI 25.0–51.4%)"
     none_died = describe.rate_text(100.0, float("nan"), float("nan"))
     assert "nan" not in none_died and "no patient has died" in none_died
-    assert describe.median_phrase(30.72) == "a median OS of 30.7 months"
+    assert describe.median_phrase(30.7) == "a median OS of 30.7 months"
     assert describe.median_phrase(float("nan")) == "a median OS not reached"
     assert describe.median_phrase(float("nan"), n=0) == "no patients"

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import factors, survival, tables
+from helpers.statistics import median_decimals
 
 
 def fake_card() -> pd.DataFrame:
@@ -64,7 +65,8 @@ def test_univariate_layout_matches_helpers(toy_cohort):
     big = toy_cohort[factors.levels(toy_cohort, "size") == ">10"]
     n = len(big)
     assert out.loc[1, "N (%)"] == f"{n} ({100 * n / len(toy_cohort):.1f})"
-    assert out.loc[1, "Median OS (months)"] == f"{survival.km_median(big['os_months'], big['death']):.1f}"
+    m = survival.km_median(big["os_months"], big["death"])
+    assert out.loc[1, "Median OS (months)"] == f"{m:.{median_decimals(m)}f}"
     p = survival.logrank(toy_cohort["os_months"], toy_cohort["death"], factors.levels(toy_cohort, "size")).p
     assert out.loc[0, "p"] == ("<0.001" if p < 0.001 else f"{p:.3f}")
     # grade: percentages of the 37 known, then an N.A. row with the 3 unknown
@@ -72,6 +74,18 @@ def test_univariate_layout_matches_helpers(toy_cohort):
     known = toy_cohort["grade"].notna().sum()
     g2 = (toy_cohort["grade"] == 2).sum()
     assert out.loc[2, "N (%)"] == f"{g2} ({100 * g2 / known:.1f})"
+
+
+def test_a_median_prints_at_the_precision_it_has():
+    """R's printing rule: a death time at one decimal, the midpoint of two death times at two (the paper's
+    76.05), and a median not reached as N.A."""
+    from helpers.tables.formatting import _median_text
+
+    assert median_decimals(76.05) == 2 and median_decimals(83.0) == 1
+    midpoint = survival.km_median([10.0, 20.1, 30.0, 40.0], [1, 1, 1, 1])  # S sits at exactly 0.5 after 20.1
+    assert _median_text(midpoint) == "25.05"
+    assert _median_text(survival.km_median([10.0, 20.1, 30.0], [1, 1, 1])) == "20.1"
+    assert _median_text(83.0) == "83.0" and _median_text(float("nan")) == "N.A."
 
 
 def test_univariate_on_a_subset_counts_only_the_subset(toy_cohort):

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import factors, ledger, survival
+from helpers.statistics import median_decimals
 
 SITE_COLUMNS = {
     "site_lung": "Lungs",
@@ -209,10 +210,13 @@ def survival_rates(
     return pd.DataFrame(rows).set_index("months")
 
 
-def median_text(median: float, decimals: int = 1) -> str:
-    """A KM median for prose: ``"30.7 months"``, or ``"not reached"`` when it is NaN (the paper's "N.A.")."""
+def median_text(median: float, decimals: int | None = None) -> str:
+    """A KM median for prose: ``"30.7 months"`` (by default at the precision R prints it,
+    :func:`helpers.statistics.median_decimals`: ``"76.05 months"`` for a midpoint), or ``"not reached"`` when it
+    is NaN (the paper's "N.A.")."""
     if median is None or not np.isfinite(median):
         return "not reached"
+    decimals = median_decimals(median) if decimals is None else decimals
     return f"{float(median):.{decimals}f} months"
 
 
@@ -226,7 +230,7 @@ def rate_text(percent: float, low: float, high: float, ci: str = "95% log-log CI
     return f"{percent:.1f}% (no {ci} can be computed at this point of the curve)"
 
 
-def median_phrase(median: float, n: int | None = None, decimals: int = 1) -> str:
+def median_phrase(median: float, n: int | None = None, decimals: int | None = None) -> str:
     """What a group "had", for prose: ``"a median OS of 30.7 months"``, ``"a median OS not reached"`` (fewer
     than half died), or ``"no patients"`` when ``n`` is 0 (a group with nobody has no median)."""
     if n is not None and int(n) == 0:

@@ -92,3 +92,9 @@ def judged_at(statistic: str) -> int:
     """The fewest decimals a printed ``statistic`` is judged at (0 for one this module does not list)."""
     s = STATISTICS.get(statistic)
     return s.judged_at if s else 0
+
+
+def median_decimals(median: float) -> int:
+    """The decimals R prints a Kaplan-Meier median at, the precision it has: one for a death time (``83.0``),
+    two for the midpoint of two (``76.05``), where the curve sits at exactly 0.5."""
+    return 2 if abs(round(float(median), 2) - round(float(median), 1)) > 1e-9 else 1

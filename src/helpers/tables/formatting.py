@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..scorecard import MEDIAN_STATS, NO_FINITE, NO_PATIENTS, judged_decimals
+from ..statistics import median_decimals
 
 MATCH_MARKS = {True: "✓", False: "✗"}
 NOT_COMPUTED = "–"
@@ -77,7 +78,9 @@ def match_mark(match) -> str:
 
 
 def _median_text(m: float) -> str:
-    return "N.A." if not np.isfinite(m) else f"{m:.1f}"
+    """A KM median as R prints it, at the precision it has: a death time at one decimal (``83.0``), the midpoint
+    of two at two (``76.05``); ``N.A.`` when not reached."""
+    return "N.A." if not np.isfinite(m) else f"{m:.{median_decimals(m)}f}"
 
 
 def _p_text(p: float) -> str:
