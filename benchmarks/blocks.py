@@ -75,7 +75,7 @@ def main() -> None:
             f"block kept {kept}, {wall:.0f} s; {sources}",
             flush=True,
         )
-    k = max(range(len(jobs)), key=lambda j: (merges[j][2], merges[j][1], merges[j][0], -j))
+    k = blocks.reader_choice([m[2] for m in merges], [m[1] for m in merges], [m[0] for m in merges])
     b, c, stream = jobs[k]
     print(
         f"a reader's choice: block {b.seed} completion {c + 1} stream {stream}, {merges[k][1]} headline, "

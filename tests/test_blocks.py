@@ -86,6 +86,12 @@ def test_merge_keeps_what_the_block_met(block, published):
     assert len(r.times) == st.s.n and r.death.sum() == block.state.death.sum()
 
 
+def test_reader_choice_ranks_the_block_then_the_headline_then_the_numbers():
+    assert blocks.reader_choice([False, True], [55, 50], [440, 400]) == 1  # the block kept first
+    assert blocks.reader_choice([True, True, True], [54, 55, 55], [440, 430, 433]) == 2  # then headline, numbers
+    assert blocks.reader_choice([True, True], [55, 55], [433, 433]) == 0  # the first on a tie
+
+
 def test_a_merge_s_stream_is_its_random_stream(block):
     """A merge is a pure function of its block and its stream, and another stream is another search."""
     one, _ = blocks.merge_search(block, SMALL, ROUNDS, stream=2)

@@ -209,7 +209,8 @@ def test_structure_is_exact_for_many_seeds():
 
 
 def test_same_seed_same_bytes(tmp_path):
-    """The chains design (the blocks design, the default: tests/test_blocks.py)."""
+    """The whole-cohort design (``--chains``) is a pure function of its seed (the default design, by blocks, is
+    checked in tests/test_blocks.py)."""
     a, b = tmp_path / "a", tmp_path / "b"
     chains = ["--chains", str(api.DEFAULT_CHAINS)]
     main(["--out", str(a), "--seed", "7", *QUICK, *chains, "--no-report"])

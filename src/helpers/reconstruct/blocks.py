@@ -307,6 +307,12 @@ class Merges(NamedTuple):
         return len(self.block_seeds)
 
 
+def reader_choice(kept: list, headline: list, matched: list) -> int:
+    """Index of the merge a reader would choose: the block kept, then the most headline checks met
+    (``helpers.headline``), then the most printed numbers reproduced, the first on a tie."""
+    return max(range(len(kept)), key=lambda k: (kept[k], headline[k], matched[k], -k))
+
+
 def merge_judged(block: Block, iterations: int, finish_rounds: int, stream: int = MERGE_STREAMS[0]):
     """One merge, judged as ``--out`` writes it: ``api.judged``'s tuple and whether the block is kept."""
     from .api import judged
@@ -344,8 +350,7 @@ def best_of_blocks(
         runs = Parallel(n_jobs=min(workers, len(jobs)))(
             delayed(merge_judged)(b, iterations, finish_rounds, stream) for b, stream in jobs
         )
-    keys = [(r[6], r[5], r[4], -k) for k, r in enumerate(runs)]
-    k = keys.index(max(keys))
+    k = reader_choice([r[6] for r in runs], [r[5] for r in runs], [r[4] for r in runs])
     merges = Merges(
         seed,
         tried,

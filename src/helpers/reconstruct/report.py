@@ -188,15 +188,16 @@ def made_by_blocks(run: str, budget: str, merges) -> str:
     exact = f"{n_exact} exact solution{'s' if n_exact != 1 else ''} (every block number met)"
     streams = ", ".join(str(s) for s in sorted(set(merges.streams)))
     kept = ", ".join("yes" if k else "no" for k in merges.kept)
+    many = len(solutions) != 1
     line = (
         f"Made by {run}, by blocks. The curative block (the curative-intent metastasectomies: Table 4 and the "
         f"Discussion's five-year OS after curative metastasectomy) was searched alone, with only its own printed "
         f"numbers as targets (a median printed at two decimals weighted {NEEDLE_WEIGHT:g}; Table 4's {FREE_FACTOR} "
         f"p and medians completed afterwards by enumerating every assignment of {FREE_FACTOR}) and {BLOCK_SHARE} times "
         f"the merge's iterations, from seed {merges.first_seed} on: {merges.seeds_tried} seed"
-        f"{'s' if merges.seeds_tried != 1 else ''} gave {exact}; the solution{'s' if len(solutions) != 1 else ''} "
-        f"of seed{'s' if len(solutions) != 1 else ''} {seeds} {'were' if len(solutions) != 1 else 'was'} kept. "
-        f"From {'each' if len(solutions) != 1 else 'it'}, the whole cohort was searched once per random stream "
+        f"{'s' if merges.seeds_tried != 1 else ''} gave {exact}; the solution{'s' if many else ''} "
+        f"of seed{'s' if many else ''} {seeds} {'were' if many else 'was'} kept. "
+        f"From {'each' if many else 'it'}, the whole cohort was searched once per random stream "
         f"({streams}; {budget}), every printed "
         f"number a target and the block's weighted {BLOCK_WEIGHT:g}. The {merges.count} merges kept the block: "
         f"{kept}; they met {', '.join(str(m) for m in merges.headline)} headline checks and reproduced "
