@@ -159,6 +159,13 @@ def judged(r: Searched):
     return cohort, regimens, primary, card, matched, headline.met(card)
 
 
+def reader_choice(kept: list, headline: list, matched: list) -> int:
+    """Index of the search a reader would choose (of :func:`best_of_chains`' chains, or of
+    ``blocks.best_of_blocks``' merges): the curative block kept (all True for chains, which hold no block), then the
+    most headline checks met (``helpers.headline``), then the most printed numbers reproduced, the first on a tie."""
+    return max(range(len(kept)), key=lambda k: (kept[k], headline[k], matched[k], -k))
+
+
 def best_of_chains(
     seed: int = DEFAULT_SEED,
     iterations: int | None = None,
@@ -183,6 +190,6 @@ def best_of_chains(
         runs = Parallel(n_jobs=workers)(delayed(_chain)(seed + k, iterations, finish_rounds) for k in range(chains))
     matched = [r[4] for r in runs]
     met = [r[5] for r in runs]
-    k = max(range(chains), key=lambda j: (met[j], matched[j], -j))  # the lowest seed on a tie
+    k = reader_choice([True] * chains, met, matched)  # the lowest seed on a tie
     cohort, regimens, primary, card = runs[k][:4]
     return Best(cohort, regimens, primary, card, Chains(seed, seed + k, matched, met))

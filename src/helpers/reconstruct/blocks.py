@@ -34,6 +34,7 @@ from scipy.stats import chi2
 
 from helpers.published import load as load_published
 
+from .api import reader_choice
 from .coarse import RankSearch, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import State, boxes, conflicts, finish, target_hits, target_ids
@@ -305,12 +306,6 @@ class Merges(NamedTuple):
     @property
     def count(self) -> int:
         return len(self.block_seeds)
-
-
-def reader_choice(kept: list, headline: list, matched: list) -> int:
-    """Index of the merge a reader would choose: the block kept, then the most headline checks met
-    (``helpers.headline``), then the most printed numbers reproduced, the first on a tie."""
-    return max(range(len(kept)), key=lambda k: (kept[k], headline[k], matched[k], -k))
 
 
 def merge_judged(block: Block, iterations: int, finish_rounds: int, stream: int = MERGE_STREAMS[0]):
