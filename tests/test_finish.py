@@ -71,7 +71,7 @@ def test_target_hits_agree_with_the_scorer_on_the_placed_times(state):
     bx = finish.boxes(state)
     for mv in [None, *finish.fine_moves(s, state.s.n_cur)[::101]]:
         x = s if mv is None else s.apply(state, [mv])
-        t = place_times(x.order, x.rank, x.death, x.C, x.G, state.K, tg, state.rows5, state.lev5)
+        t = place_times(x.order, x.rank, x.death, x.C, x.G, state.K, tg)
         codes = {k: x.C[i] for i, k in enumerate(CODED)}
         tv = target_values(codes, state.s.n_cur, t / 10.0, x.death, tg)
         assert list(tv["id"]) == finish.target_ids(tg)

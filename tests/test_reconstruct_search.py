@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from helpers.published import load as load_published
+from helpers.reconstruct.arrays import row_stats
 from helpers.reconstruct.coarse import MIX, RankSearch, _chunks, start_times
 from helpers.reconstruct.pins import ITEM_COLS, pin_chain, place
 from helpers.reconstruct.ranks import five_year_curves, km_ranks
@@ -42,12 +43,11 @@ def test_rank_statistics_equal_the_scorer_on_distinct_times():
         rank[order] = np.arange(n)
         med, s60, send, pval = km_logrank(rank.astype(float), death, order, G, K, R_TOL)
         R = len(K)
-        x1, x2, send2 = (np.full((R, 4), np.nan) for _ in range(3))
-        pval2 = np.full(R, np.nan)
-        km_ranks(order, death, G, K, np.arange(R), R, send2, pval2, x1, x2, np.zeros((R, 4)), True)
-        np.testing.assert_allclose(pval2, pval, rtol=1e-12, equal_nan=True)
-        np.testing.assert_allclose(send2, send, rtol=1e-12, equal_nan=True)
-        np.testing.assert_array_equal((x1 + x2) / 2, med)  # the median is a rank, or the midpoint of two
+        rs = row_stats(R, 0)
+        km_ranks(order, death, G, K, np.arange(R), R, rs, True)
+        np.testing.assert_allclose(rs.pval, pval, rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(rs.send, send, rtol=1e-12, equal_nan=True)
+        np.testing.assert_array_equal((rs.x1 + rs.x2) / 2, med)  # the median is a rank, or the midpoint of two
 
 
 def test_five_year_curve_is_km_after_each_rank():

@@ -26,10 +26,11 @@ import numpy as np
 
 from helpers.factors import COX_COVARIATES, FACTORS
 
+from .arrays import Design, Draws, MoveMix, Ranked, TargetArrays, row_stats, target_arrays
 from .assemble import TENTH, era_allowed
 from .kernel import anneal_chunk
 from .loss import state_pins
-from .moves import CUR_SWAPS, ERA, NON_SWAPS
+from .moves import CUR_SWAPS, NON_SWAPS
 from .pins import ITEM_COLS, pin_chain, place
 from .ranks import km_ranks
 from .structure import CODED, Structure
@@ -66,8 +67,8 @@ class RankSearch:
         self.row_sub = np.array([SUBSET_CODE[sb] for sb, _ in targets.groupings], np.int64)
         self.cox_fac = np.array([CODED.index(k) for k, _ in COX_COVARIATES.values()], np.int64)
         self.cox_bad = np.array([FACTORS[k].levels.index(b) for k, b in COX_COVARIATES.values()], np.int8)
-        self.rows5 = targets.ts5[:, 0].astype(np.int64)
-        self.lev5 = targets.ts5[:, 1].astype(np.int64)
+        ta = target_arrays(targets)
+        self.rows5, self.lev5 = ta.rows5, ta.lev5
         self.params = np.array([ALPHA, ERA_MAX_T, CAP, PIN_MISS, P_SCALE, COX_SCALE])
         self.state = np.array([np.nan, np.nan, np.inf, 0.0, 1.0, 0.0])
         self.rebuild()
@@ -79,42 +80,31 @@ class RankSearch:
         self.X = cox_matrix(self.s.codes)
 
     def keep_best(self) -> None:
-        self.best_rank, self.best_death, self.best_C = self.rank.copy(), self.death.copy(), self.s.C.copy()
+        self.best = Ranked(self.order.copy(), self.rank.copy(), self.death.copy(), self.s.C.copy())
+
+    def ranked(self) -> Ranked:
+        """The current state as the kernel takes it (the same arrays, changed in place by a run)."""
+        return Ranked(self.order, self.rank, self.death, self.s.C)
+
+    def design(self, G=None, X=None) -> Design:
+        """The ``arrays.Design`` of the current state, or of another state's grouping and Cox matrices."""
+        G, X = self.G if G is None else G, self.X if X is None else X
+        return Design(G, self.K, X, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, int(self.s.n_cur))
+
+    def targets(self) -> TargetArrays:
+        """The target arrays the compiled loss reads (``arrays.target_arrays`` of ``tg``)."""
+        return target_arrays(self.tg)
 
     def run(self, U, IJ, temps, mix, cur_swaps=CUR_SWAPS, non_swaps=NON_SWAPS) -> None:
-        tg = self.tg
         anneal_chunk(
-            U,
-            IJ,
-            temps,
-            self.rank,
-            self.order,
-            self.death,
-            self.s.C,
-            self.G,
-            self.K,
-            self.X,
-            self.row_fac,
-            self.row_sub,
-            self.cox_fac,
-            self.cox_bad,
-            self.s.n_cur,
-            tg.tmed,
-            tg.tp,
-            tg.tcox,
-            tg.tguide,
-            tg.ts5,
-            self.rows5,
-            self.lev5,
-            tg.tscal,
+            Draws(U, IJ, temps),
+            self.ranked(),
+            self.design(),
+            self.targets(),
             self.params,
             self.state,
-            self.best_rank,
-            self.best_death,
-            self.best_C,
-            mix,
-            cur_swaps,
-            non_swaps,
+            self.best,
+            MoveMix(mix, cur_swaps, non_swaps),
         )
 
     def energy(self) -> tuple[float, float]:
@@ -130,26 +120,22 @@ class RankSearch:
     def restore_best(self) -> None:
         """Continue from the best state seen."""
         if np.isfinite(self.state[2]):
-            self.rank[:], self.death[:], self.s.C[:, :] = self.best_rank, self.best_death, self.best_C
-            self.order[self.rank] = np.arange(len(self.rank))
+            self.order[:], self.rank[:], self.death[:], self.s.C[:, :] = self.best
             self.rebuild()
 
     def times(self) -> np.ndarray:
         """Times (tenths) that meet the heaviest chain of pins of the current order."""
-        return place_times(self.order, self.rank, self.death, self.s.C, self.G, self.K, self.tg, self.rows5, self.lev5)
+        return place_times(self.order, self.rank, self.death, self.s.C, self.G, self.K, self.tg)
 
 
-def place_times(order, rank, death, C, G, K, tg: Targets, rows5, lev5) -> np.ndarray:
+def place_times(order, rank, death, C, G, K, tg: Targets) -> np.ndarray:
     """Times (tenths) per patient that meet the heaviest chain of pins (``pins``) of an order."""
     n = len(rank)
     R = G.shape[0]
-    x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
-    pval = np.full(R, np.nan)
-    km_ranks(order, death, G, K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
+    rs = row_stats(R, 0)
+    km_ranks(order, death, G, K, np.arange(R), R, rs, True)
     items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-    m, _, era_rank = state_pins(
-        order, death, C, ERA, G, x1, x2, tg.tmed, tg.tscal, tg.ts5, rows5, lev5, ERA_MAX_T, items
-    )
+    m, _, era_rank = state_pins(order, death, C, G, rs, target_arrays(tg), ERA_MAX_T, items)
     _, pred, w_end, top = pin_chain(items, m, 1.0)
     v = place(items, m, pred, w_end, top, n, era_rank, ERA_MAX_T, 1)
     return v[rank]

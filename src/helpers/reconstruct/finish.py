@@ -29,6 +29,7 @@ import numba as nb
 import numpy as np
 from scipy.special import chdtri
 
+from .arrays import Ranked, row_stats
 from .loss import evaluate_state
 from .moves import CUR_SWAPS, NON_SWAPS, apply_move, swap_ok
 from .stats import Z975
@@ -130,20 +131,7 @@ class State:
     def apply(self, st, moves) -> State:
         out = self.copy()
         for mv in moves:
-            apply_move(
-                mv,
-                out.order,
-                out.rank,
-                out.death,
-                out.C,
-                out.G,
-                out.X,
-                st.row_fac,
-                st.row_sub,
-                st.cox_fac,
-                st.cox_bad,
-                st.s.n_cur,
-            )
+            apply_move(mv, Ranked(out.order, out.rank, out.death, out.C), st.design(out.G, out.X))
         return out
 
 
@@ -157,24 +145,7 @@ class Score(NamedTuple):
 
 def _evaluate(st, s: State):
     """``loss.evaluate_state`` of a state with the search's targets: (loss, hits, log-rank p, Cox table, ok)."""
-    tg = st.tg
-    return evaluate_state(
-        s.order,
-        s.death,
-        s.C,
-        s.G,
-        st.K,
-        s.X,
-        tg.tmed,
-        tg.tp,
-        tg.tcox,
-        tg.tguide,
-        tg.ts5,
-        st.rows5,
-        st.lev5,
-        tg.tscal,
-        st.params,
-    )
+    return evaluate_state(s.order, s.death, s.C, st.design(s.G, s.X), st.targets(), st.params)
 
 
 def score(st, bx: Boxes, s: State) -> Score:
@@ -393,19 +364,15 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
     chain of pins (``pins.pin_chain``), the one the placed times meet, holds it."""
     from .coarse import ERA_MAX_T
     from .loss import state_pins
-    from .moves import ERA
     from .pins import ITEM_COLS, pin_chain
     from .ranks import five_year_curves, km_ranks
 
     tg = st.tg
     n, R = len(s.order), s.G.shape[0]
-    x1, x2, send = (np.full((R, 4), np.nan) for _ in range(3))
-    pval = np.full(R, np.nan)
-    km_ranks(s.order, s.death, s.G, st.K, np.arange(R), R, send, pval, x1, x2, np.zeros((R, 4)), True)
+    rs = row_stats(R, 0)
+    km_ranks(s.order, s.death, s.G, st.K, np.arange(R), R, rs, True)
     items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-    m, _, _ = state_pins(
-        s.order, s.death, s.C, ERA, s.G, x1, x2, tg.tmed, tg.tscal, tg.ts5, st.rows5, st.lev5, ERA_MAX_T, items
-    )
+    m, _, _ = state_pins(s.order, s.death, s.C, s.G, rs, st.targets(), ERA_MAX_T, items)
     _, pred, _, q = pin_chain(items, m, 1.0)
     keys = [tuple(items[z, :5]) for z in range(m)]  # identical pins are one item of the chain
     held = set()
@@ -414,7 +381,8 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
         q = int(pred[q])
     chain = {int(items[z, 6]) for z in range(m) if keys[z] in held}
     med = np.array(
-        [(np.isnan(x1[int(r), int(g)]) if nr else (j in chain)) for j, (r, g, _, _, nr, _) in enumerate(tg.tmed)], bool
+        [(np.isnan(rs.x1[int(r), int(g)]) if nr else (j in chain)) for j, (r, g, _, _, nr, _) in enumerate(tg.tmed)],
+        bool,
     )
     S5, last5 = five_year_curves(s.order, s.death, s.G, st.rows5, st.lev5, n)
     five = np.zeros(len(tg.ts5), bool)

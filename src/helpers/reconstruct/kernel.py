@@ -16,103 +16,38 @@ import math
 import numba as nb
 import numpy as np
 
+from .arrays import row_stats
 from .loss import _stats_rows, rank_loss
 from .moves import ERA, do_swap, insert_at, refresh, swap_ok
 from .pins import ITEM_COLS
 
 
 @nb.njit(cache=True)
-def anneal_chunk(
-    U,
-    IJ,
-    temps,
-    rank,
-    order,
-    death,
-    C,
-    G,
-    K,
-    X,
-    row_fac,
-    row_sub,
-    cox_fac,
-    cox_bad,
-    n_cur,
-    tmed,
-    tp,
-    tcox,
-    tguide,
-    ts5,
-    rows5,
-    lev5,
-    tscal,
-    params,
-    state,
-    best_rank,
-    best_death,
-    best_C,
-    mix,
-    cur_swaps,
-    non_swaps,
-):
-    """Run ``len(U)`` annealing iterations in place.  ``state`` = [energy, hits, best_energy, best_hits,
-    cox_ok, accepted]; ``params`` = [alpha, era_cap, cap, pin_miss, p_scale, cox_scale]; ``mix``:
-    cumulative probabilities of the moves (swap with a neighbour in rank, swap with anyone, move to a new
-    rank, swap death with censoring, swap a factor; the rest flips an era), then the shares of death swaps
-    and of factor swaps with the nearest patient in the order.  ``cur_swaps``/``non_swaps``: the factors
-    swapped within each subset.  ``U`` has 5 uniform numbers per iteration, ``IJ`` 3 integers."""
-    alpha, era_cap, cap, pin_miss, p_scale, cox_scale = (
-        params[0],
-        params[1],
-        params[2],
-        params[3],
-        params[4],
-        params[5],
-    )
+def anneal_chunk(draws, st, dz, tg, params, state, best, moves):
+    """Run ``len(draws.U)`` annealing iterations in place on ``st`` (an ``arrays.Ranked``) and ``dz`` (its
+    ``arrays.Design``), scored against ``tg`` (``arrays.TargetArrays``).  ``state`` = [energy, hits,
+    best_energy, best_hits, cox_ok, accepted]; ``params`` = [alpha, era_cap, cap, pin_miss, p_scale,
+    cox_scale]; ``best``: an ``arrays.Ranked`` the best state seen is copied into; ``moves``: an
+    ``arrays.MoveMix`` (``mix``: cumulative probabilities of the moves (swap with a neighbour in rank, swap
+    with anyone, move to a new rank, swap death with censoring, swap a factor; the rest flips an era), then the
+    shares of death swaps and of factor swaps with the nearest patient in the order; ``cur_swaps``/
+    ``non_swaps``: the factors swapped within each subset).  ``draws``: 5 uniform numbers and 3 integers per
+    iteration and its temperature (``arrays.Draws``)."""
+    U, IJ, temps = draws.U, draws.IJ, draws.temps
+    rank, order, death, C = st.rank, st.order, st.death, st.C
+    G, X, n_cur = dz.G, dz.X, dz.n_cur
+    mix, cur_swaps, non_swaps = moves.mix, moves.cur_swaps, moves.non_swaps
     n = rank.shape[0]
     R = G.shape[0]
-    has_cox = tcox.shape[0] > 0
-    send = np.full((R, 4), np.nan)
-    pval = np.full(R, np.nan)
-    x1 = np.full((R, 4), np.nan)
-    x2 = np.full((R, 4), np.nan)
-    cx = np.full((4, X.shape[1]), np.nan)
-    items = np.zeros((tmed.shape[0] + tscal.shape[0] + n + 1, ITEM_COLS))
+    has_cox = tg.tcox.shape[0] > 0
+    rs = row_stats(R, X.shape[1])
+    send, pval, x1, x2, ncount, cx, beta = rs.send, rs.pval, rs.x1, rs.x2, rs.ncount, rs.cx, rs.beta
+    items = np.zeros((tg.tmed.shape[0] + tg.tscal.shape[0] + n + 1, ITEM_COLS))
     memo = np.full((items.shape[0] + 1, ITEM_COLS), -1.0)
     all_rows = np.arange(R)
-    beta = np.zeros(X.shape[1])
     beta0 = beta.copy()
-    ncount = np.zeros((R, 4))  # group sizes per row: order and death moves keep them
-    ok = _stats_rows(rank, order, death, G, K, X, all_rows, R, send, pval, x1, x2, ncount, True, cx, has_cox, beta)
-    energy, hits = rank_loss(
-        order,
-        death,
-        C,
-        ERA,
-        G,
-        x1,
-        x2,
-        send,
-        pval,
-        cx,
-        ok,
-        tmed,
-        tp,
-        tcox,
-        tguide,
-        ts5,
-        rows5,
-        lev5,
-        tscal,
-        alpha,
-        era_cap,
-        items,
-        memo,
-        cap,
-        pin_miss,
-        p_scale,
-        cox_scale,
-    )
+    ok = _stats_rows(st, dz, all_rows, R, rs, True, has_cox)
+    energy, hits = rank_loss(order, death, C, G, rs, ok, tg, params, items, memo)
     send0 = send.copy()
     pval0 = pval.copy()
     ncount0 = ncount.copy()
@@ -219,7 +154,7 @@ def anneal_chunk(
                 Gsv[z, r] = G[r, pts[z]]
             for q in range(X.shape[1]):
                 Xsv[z, q] = X[pts[z], q]
-            refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, pts[z])
+            refresh(dz, C, pts[z])
         nr = 0
         cox_dirty = kind <= 2
         adjacent = kind == 0 and abs(rank[i] - rank[j]) == 1
@@ -273,56 +208,10 @@ def anneal_chunk(
             beta0[:] = beta
         ok_new = ok
         if nr > 0 or cox_dirty:
-            ok_new = _stats_rows(
-                rank,
-                order,
-                death,
-                G,
-                K,
-                X,
-                rows,
-                nr,
-                send,
-                pval,
-                x1,
-                x2,
-                ncount,
-                recount,
-                cx,
-                cox_dirty and has_cox,
-                beta,
-            )
+            ok_new = _stats_rows(st, dz, rows, nr, rs, recount, cox_dirty and has_cox)
             if not (cox_dirty and has_cox):
                 ok_new = ok
-        e, h = rank_loss(
-            order,
-            death,
-            C,
-            ERA,
-            G,
-            x1,
-            x2,
-            send,
-            pval,
-            cx,
-            ok_new,
-            tmed,
-            tp,
-            tcox,
-            tguide,
-            ts5,
-            rows5,
-            lev5,
-            tscal,
-            alpha,
-            era_cap,
-            items,
-            memo,
-            cap,
-            pin_miss,
-            p_scale,
-            cox_scale,
-        )
+        e, h = rank_loss(order, death, C, G, rs, ok_new, tg, params, items, memo)
         de = e - energy
         if de <= 0 or U[it, 3] < math.exp(-de / temps[it]):
             energy = e
@@ -332,9 +221,10 @@ def anneal_chunk(
             if e < state[2]:
                 state[2] = e
                 state[3] = h
-                best_rank[:] = rank
-                best_death[:] = death
-                best_C[:, :] = C
+                best.order[:] = order
+                best.rank[:] = rank
+                best.death[:] = death
+                best.C[:, :] = C
         else:
             x1[:, :] = x10
             x2[:, :] = x20

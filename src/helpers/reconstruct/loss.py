@@ -16,6 +16,7 @@ import math
 import numba as nb
 import numpy as np
 
+from .arrays import Ranked, row_stats
 from .moves import ERA
 from .pins import ITEM_COLS, build_items, pin_chain
 from .ranks import five_year_curves, km_ranks
@@ -39,53 +40,31 @@ def _interval_cost(x, lo, hi, w, base10, scale, alpha, cap):
 
 
 @nb.njit(cache=True)
-def state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev5, era_cap, items):
-    """Every pin of a state (``pins.build_items``): its median ranks ``x1``/``x2``, its 5-year curves and
-    the rank of its last later-era patient.  Returns (number of pins, their targets' weight, that rank)."""
+def state_pins(order, death, C, G, rs, tg, era_cap, items):
+    """Every pin of a state (``pins.build_items``): its median ranks (``rs``, an ``arrays.RowStats``), its
+    5-year curves (``tg``, an ``arrays.TargetArrays``) and the rank of its last later-era patient.  Returns
+    (number of pins, their targets' weight, that rank)."""
     n = order.shape[0]
     era_rank = -1
     for q in range(n):
-        if C[era_row, order[q]] == 1:
+        if C[ERA, order[q]] == 1:
             era_rank = q
-    S5, last5 = five_year_curves(order, death, G, rows5, lev5, n)
-    m, total = build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items)
+    S5, last5 = five_year_curves(order, death, G, tg.rows5, tg.lev5, n)
+    m, total = build_items(rs.x1, rs.x2, tg.tmed, tg.tscal, S5, last5, tg.ts5, n, era_rank, era_cap, items)
     return m, total, era_rank
 
 
 @nb.njit(cache=True)
-def rank_loss(
-    order,
-    death,
-    C,
-    era_row,
-    G,
-    x1,
-    x2,
-    send,
-    pval,
-    cx,
-    ok,
-    tmed,
-    tp,
-    tcox,
-    tguide,
-    ts5,
-    rows5,
-    lev5,
-    tscal,
-    alpha,
-    era_cap,
-    items,
-    memo,
-    cap,
-    pin_miss,
-    p_scale,
-    cox_scale,
-):
+def rank_loss(order, death, C, G, rs, ok, tg, params, items, memo):
     """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
     (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
     a missed value target ``pin_miss``.  A *guide* (``tguide`` rows: kind 0 = beta, 1 = SE of a Cox
-    covariate, its box, weight and scale) adds ``w * min(d / scale, cap)`` and no hits."""
+    covariate, its box, weight and scale) adds ``w * min(d / scale, cap)`` and no hits.  ``rs``: the state's
+    ``arrays.RowStats``, ``ok``: whether its Cox fit converged, ``tg``: an ``arrays.TargetArrays``, ``params``:
+    [alpha, era_cap, cap, pin_miss, p_scale, cox_scale]; ``items``/``memo``: work space for the pins."""
+    alpha, era_cap, cap, pin_miss, p_scale, cox_scale = params[0], params[1], params[2], params[3], params[4], params[5]
+    tmed, tp, tcox, tguide = tg.tmed, tg.tp, tg.tcox, tg.tguide
+    send, pval, x1, cx = rs.send, rs.pval, rs.x1, rs.cx
     loss = 0.0
     hits = 0.0
     for j in range(tguide.shape[0]):
@@ -121,7 +100,7 @@ def rank_loss(
         h, c = _interval_cost(x, tcox[j, 2], tcox[j, 3], tcox[j, 4], False, cox_scale, alpha, cap)
         hits += h
         loss += c
-    m, total, _ = state_pins(order, death, C, era_row, G, x1, x2, tmed, tscal, ts5, rows5, lev5, era_cap, items)
+    m, total, _ = state_pins(order, death, C, G, rs, tg, era_cap, items)
     # ``memo``: the last pins and their chain's weight (row 0: m, weight); the same pins need no new chain
     same = int(memo[0, 0]) == m
     for q in range(m):
@@ -144,86 +123,40 @@ def rank_loss(
 
 
 @nb.njit(cache=True)
-def _stats_rows(rank, order, death, G, K, X, rows, nr, send, pval, x1, x2, ncount, recount, cx, cox, beta):
-    km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2, ncount, recount)
+def _stats_rows(st, dz, rows, nr, rs, recount, cox):
+    """The rank statistics of the first ``nr`` of ``rows`` of a state (``st``: ``arrays.Ranked``, ``dz``:
+    ``arrays.Design``) into ``rs``, and with ``cox`` the Cox model, warm-started from ``rs.beta``; returns
+    whether the fit converged (True without ``cox``)."""
+    km_ranks(st.order, st.death, dz.G, dz.K, rows, nr, rs, recount)
     ok = True
     if cox:
+        beta = rs.beta
         warm = True
         for a in range(beta.shape[0]):
             if not abs(beta[a]) < 5.0:
                 warm = False
         if not warm:
             beta[:] = 0.0
-        c, ok, b = cox_fit(rank.astype(np.float64), death, order, X, beta)
-        cx[:, :] = c
+        c, ok, b = cox_fit(st.rank.astype(np.float64), st.death, st.order, dz.X, beta)
+        rs.cx[:, :] = c
         if ok:
             beta[:] = b
     return ok
 
 
 @nb.njit(cache=True)
-def evaluate_state(order, death, C, G, K, X, tmed, tp, tcox, tguide, ts5, rows5, lev5, tscal, params):
+def evaluate_state(order, death, C, dz, tg, params):
     """Every rank statistic of a state computed afresh (the Cox fit from 0, as R): (loss, hits, log-rank p per
-    grouping row, Cox table (hr, ci_low, ci_high, p per covariate), whether the fit converged)."""
+    grouping row, Cox table (hr, ci_low, ci_high, p per covariate), whether the fit converged).  ``dz``: an
+    ``arrays.Design``, ``tg``: an ``arrays.TargetArrays``, ``params`` as :func:`rank_loss` reads them."""
     n = order.shape[0]
     rank = np.empty(n, np.int64)
     for q in range(n):
         rank[order[q]] = q
-    R = G.shape[0]
-    send = np.full((R, 4), np.nan)
-    pval = np.full(R, np.nan)
-    x1 = np.full((R, 4), np.nan)
-    x2 = np.full((R, 4), np.nan)
-    cx = np.full((4, X.shape[1]), np.nan)
-    beta = np.zeros(X.shape[1])
-    ok = _stats_rows(
-        rank,
-        order,
-        death,
-        G,
-        K,
-        X,
-        np.arange(R),
-        R,
-        send,
-        pval,
-        x1,
-        x2,
-        np.zeros((R, 4)),
-        True,
-        cx,
-        tcox.shape[0] > 0,
-        beta,
-    )
-    items = np.zeros((tmed.shape[0] + tscal.shape[0] + n + 1, ITEM_COLS))
+    R = dz.G.shape[0]
+    rs = row_stats(R, dz.X.shape[1])
+    ok = _stats_rows(Ranked(order, rank, death, C), dz, np.arange(R), R, rs, True, tg.tcox.shape[0] > 0)
+    items = np.zeros((tg.tmed.shape[0] + tg.tscal.shape[0] + n + 1, ITEM_COLS))
     memo = np.full((items.shape[0] + 1, ITEM_COLS), -1.0)
-    loss, hits = rank_loss(
-        order,
-        death,
-        C,
-        ERA,
-        G,
-        x1,
-        x2,
-        send,
-        pval,
-        cx,
-        ok,
-        tmed,
-        tp,
-        tcox,
-        tguide,
-        ts5,
-        rows5,
-        lev5,
-        tscal,
-        params[0],
-        params[1],
-        items,
-        memo,
-        params[2],
-        params[3],
-        params[4],
-        params[5],
-    )
-    return loss, hits, pval, cx, ok
+    loss, hits = rank_loss(order, death, C, dz.G, rs, ok, tg, params, items, memo)
+    return loss, hits, rs.pval, rs.cx, ok

@@ -72,8 +72,10 @@ def do_swap(C, f, i, j, n_cur):
 
 
 @nb.njit(cache=True)
-def refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i):
-    """Recompute patient ``i``'s column of the grouping matrix ``G`` and Cox design ``X``."""
+def refresh(dz, C, i):
+    """Recompute patient ``i``'s column of the grouping matrix and row of the Cox design of ``dz`` (an
+    ``arrays.Design``) from the factor codes ``C``."""
+    G, X, row_sub, row_fac, n_cur = dz.G, dz.X, dz.row_sub, dz.row_fac, dz.n_cur
     for r in range(G.shape[0]):
         sub = row_sub[r]
         inside = (
@@ -89,7 +91,7 @@ def refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, i):
         else:
             G[r, i] = C[row_fac[r], i]
     for a in range(X.shape[1]):
-        X[i, a] = 1.0 if C[cox_fac[a], i] == cox_bad[a] else 0.0
+        X[i, a] = 1.0 if C[dz.cox_fac[a], i] == dz.cox_bad[a] else 0.0
 
 
 @nb.njit(cache=True)
@@ -108,11 +110,12 @@ def insert_at(order, rank, a, q):
 
 
 @nb.njit(cache=True)
-def apply_move(move, order, rank, death, C, G, X, row_fac, row_sub, cox_fac, cox_bad, n_cur):
-    """Apply one move ``(kind, a, b, c)`` in place: kind 0 swaps patients ``a`` and ``b`` in the order, 1 moves
-    patient ``a`` to rank ``b``, 2 swaps the outcomes of ``a`` and ``b``, 3 swaps factor ``c`` between them,
-    4 flips the era of ``a``."""
+def apply_move(move, st, dz):
+    """Apply one move ``(kind, a, b, c)`` in place to a state (``st``: ``arrays.Ranked``, ``dz``: its
+    ``arrays.Design``): kind 0 swaps patients ``a`` and ``b`` in the order, 1 moves patient ``a`` to rank
+    ``b``, 2 swaps the outcomes of ``a`` and ``b``, 3 swaps factor ``c`` between them, 4 flips the era of ``a``."""
     kind, a, b, c = move[0], move[1], move[2], move[3]
+    order, rank, death, C = st.order, st.rank, st.death, st.C
     if kind == 0:
         ra = rank[a]
         rb = rank[b]
@@ -127,9 +130,9 @@ def apply_move(move, order, rank, death, C, G, X, row_fac, row_sub, cox_fac, cox
         death[a] = death[b]
         death[b] = t
     elif kind == 3:
-        do_swap(C, c, a, b, n_cur)
-        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, a)
-        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, b)
+        do_swap(C, c, a, b, dz.n_cur)
+        refresh(dz, C, a)
+        refresh(dz, C, b)
     else:
         C[ERA, a] = 1 - C[ERA, a]
-        refresh(G, X, C, row_fac, row_sub, cox_fac, cox_bad, n_cur, a)
+        refresh(dz, C, a)

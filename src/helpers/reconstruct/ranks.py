@@ -85,11 +85,12 @@ def _km2(order, death, Gr, r, n0, n1, send, pval, x1, x2):
 
 
 @nb.njit(cache=True)
-def km_ranks(order, death, G, K, rows, nr, send, pval, x1, x2, ncount, recount):
+def km_ranks(order, death, G, K, rows, nr, rs, recount):
     """``stats.km_logrank_rows`` for distinct times given by their order (rank ``q`` holds patient
-    ``order[q]``): the ranks the median is made of (``x1``, ``x2``), the final S and the log-rank p.
-    ``ncount[r, g]``: the size of each group, counted afresh when ``recount`` (moves in the order keep
-    it; factor swaps and era flips may not)."""
+    ``order[q]``), for the first ``nr`` of ``rows``, written into ``rs`` (``arrays.RowStats``): the ranks the
+    median is made of (``x1``, ``x2``), the final S and the log-rank p.  ``ncount[r, g]``: the size of each
+    group, counted afresh when ``recount`` (moves in the order keep it; factor swaps and era flips may not)."""
+    send, pval, x1, x2, ncount = rs.send, rs.pval, rs.x1, rs.x2, rs.ncount
     n = order.shape[0]
     nrisk = np.zeros(MAXK)
     S = np.ones(MAXK)
