@@ -8,7 +8,7 @@ import pytest
 
 from helpers.published import load as load_published
 from helpers.reconstruct import finish
-from helpers.reconstruct.coarse import anneal, place_times, start_times
+from helpers.reconstruct.coarse import Schedule, anneal, place_times, start_times
 from helpers.reconstruct.structure import CODED, initial_structure
 from helpers.reconstruct.targets import build_targets, load_spec, target_values
 
@@ -19,7 +19,7 @@ def _end_state(seed: int = 5, iterations: int = 3000):
     s = initial_structure(spec, rng)
     targets = build_targets(load_published())
     t, death = start_times(s, spec, targets, rng)
-    return anneal(s, t, death, targets, rng, iterations)
+    return anneal(s, t, death, targets, rng, Schedule(iterations))
 
 
 @pytest.fixture(scope="module")

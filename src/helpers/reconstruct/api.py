@@ -16,7 +16,7 @@ import pandas as pd
 from helpers.published import load as load_published
 
 from .assemble import assemble
-from .coarse import anneal, start_times
+from .coarse import Schedule, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import conflicts, finish
 from .primary import primary_treatment
@@ -78,17 +78,7 @@ def search(
     t, death = start_times(s, spec, targets, rng)
     energy, hits, missed = np.nan, -1, {}
     if iterations > 0:
-        st = anneal(
-            s,
-            t,
-            death,
-            targets,
-            rng,
-            iterations,
-            factor_iterations=int(iterations * FACTOR_SHARE),
-            t0=T_START,
-            t1=T_END,
-        )
+        st = anneal(s, t, death, targets, rng, Schedule(iterations, int(iterations * FACTOR_SHARE), T_START, T_END))
         if finish_rounds > 0:
             finish(st, finish_rounds)
         energy, hits = st.energy()

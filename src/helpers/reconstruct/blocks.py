@@ -35,7 +35,7 @@ from scipy.stats import chi2
 from helpers.published import load as load_published
 
 from .api import reader_choice
-from .coarse import RankSearch, anneal, start_times
+from .coarse import RankSearch, Schedule, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import State, boxes, conflicts, finish, target_hits, target_ids
 from .structure import initial_structure
@@ -190,7 +190,7 @@ def search_block(
     s = initial_structure(spec, rng)
     t, death = start_times(s, spec, searched, rng)
     factor_iterations = int(iterations * FACTOR_SHARE)
-    st = anneal(s, t, death, searched, rng, iterations, factor_iterations=factor_iterations, t0=T_START, t1=T_END)
+    st = anneal(s, t, death, searched, rng, Schedule(iterations, factor_iterations, T_START, T_END))
     if finish_rounds > 0:
         finish(st, finish_rounds)
     exact = []
@@ -259,10 +259,12 @@ def merge_search(
         both = published[published["id"].isin(cur | other)]
         targets = weighted(build_targets(both), cur, BLOCK_WEIGHT)
         it = int(iterations * OTHER_SHARE)
-        st = anneal(st.s, st.rank, st.death, targets, rng, it, int(it * MERGE_FACTOR_SHARE), t0=T_START, t1=T_END)
+        schedule = Schedule(it, int(it * MERGE_FACTOR_SHARE), T_START, T_END)
+        st = anneal(st.s, st.rank, st.death, targets, rng, schedule)
     targets = weighted(weighted(build_targets(published), cur, BLOCK_WEIGHT), other, OTHER_WEIGHT)
     factor_iterations = int(iterations * MERGE_FACTOR_SHARE)
-    st = anneal(st.s, st.rank, st.death, targets, rng, iterations, factor_iterations, t0=MERGE_T0, t1=T_END)
+    schedule = Schedule(iterations, factor_iterations, MERGE_T0, T_END)
+    st = anneal(st.s, st.rank, st.death, targets, rng, schedule)
     if finish_rounds > 0:
         finish(st, finish_rounds)
     energy, hits = st.energy()

@@ -22,6 +22,8 @@ Generator, so the result is a pure function of the seed and the iteration budget
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from helpers.factors import COX_COVARIATES, FACTORS
@@ -50,6 +52,7 @@ P_SCALE, COX_SCALE = 0.05, 0.03  # log10 units (p), natural-log units (Cox HR an
 MIX = np.array([0.35, 0.40, 0.48, 0.62, 0.97, 0.7, 0.5])
 FACTOR_T0, FACTOR_T1 = 0.3, 0.01  # the per-factor annealing's temperatures
 FACTOR_ONLY = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.7, 0.5])
+CHUNK = 8192  # annealing iterations a compiled call runs (their random numbers drawn at once)
 NOT_REACHED_MONTHS = 150.0  # a median printed as not reached, for the start times only
 
 
@@ -152,26 +155,28 @@ def _chunks(rng, total, chunk, t0, t1):
         done += m
 
 
+class Schedule(NamedTuple):
+    """How long and how hot :func:`anneal` searches: ``iterations`` of every move from temperature ``t0`` down
+    to ``t1`` (geometrically), then ``factor_iterations`` of each factor's swaps alone, from ``factor_t0`` down
+    to ``factor_t1``."""
+
+    iterations: int
+    factor_iterations: int = 0
+    t0: float = 1.0
+    t1: float = 0.01
+    factor_t0: float = FACTOR_T0
+    factor_t1: float = FACTOR_T1
+
+
 def anneal(
-    s: Structure,
-    t: np.ndarray,
-    death: np.ndarray,
-    targets: Targets,
-    rng: np.random.Generator,
-    iterations: int,
-    factor_iterations: int = 0,
-    t0: float = 1.0,
-    t1: float = 0.01,
-    factor_t0: float | None = None,
-    factor_t1: float | None = None,
-    chunk: int = 8192,
+    s: Structure, t: np.ndarray, death: np.ndarray, targets: Targets, rng: np.random.Generator, schedule: Schedule
 ):
-    """Anneal from the order of the times ``t`` (``iterations``), then each factor alone
-    (``factor_iterations`` each); returns the search state at the best loss seen (:class:`RankSearch`)."""
-    factor_t0 = FACTOR_T0 if factor_t0 is None else factor_t0
-    factor_t1 = FACTOR_T1 if factor_t1 is None else factor_t1
+    """Anneal from the order of the times ``t`` as ``schedule`` says (a :class:`Schedule`), the random numbers
+    drawn from ``rng`` in chunks of ``CHUNK`` iterations; returns the search state at the best loss seen
+    (:class:`RankSearch`)."""
+    iterations, factor_iterations, t0, t1, factor_t0, factor_t1 = schedule
     st = RankSearch(s, np.argsort(t, kind="stable"), death, targets)
-    for U, IJ, temps in _chunks(rng, iterations, chunk, t0, t1):
+    for U, IJ, temps in _chunks(rng, iterations, CHUNK, t0, t1):
         st.run(U, IJ, temps, MIX)
     st.restore_best()
     if factor_iterations > 0:
@@ -180,7 +185,7 @@ def anneal(
             non = np.array([f] if f in NON_SWAPS else [], np.int64)
             st.state[2] = st.energy()[0]
             st.keep_best()
-            for U, IJ, temps in _chunks(rng, factor_iterations, chunk, factor_t0, factor_t1):
+            for U, IJ, temps in _chunks(rng, factor_iterations, CHUNK, factor_t0, factor_t1):
                 st.run(U, IJ, temps, FACTOR_ONLY, cur, non)
             st.restore_best()
     return st

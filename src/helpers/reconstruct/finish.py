@@ -222,17 +222,34 @@ def _compatible(F, a, b):
     return la != lb and la != hb and ha != lb and ha != hb
 
 
+class Linear(NamedTuple):
+    """The finisher's linear model of the fine moves: the statistics and the pins' weight now (``y0``,
+    ``pins0``), each move's change of them (``dY``, ``dpins``), which moves combine (``F``, :func:`footprints`),
+    the boxes (``T``, ``n_p``: :class:`Boxes`), and the score's cap and distance weight (``CAP``, ``LAMBDA``)."""
+
+    y0: np.ndarray
+    pins0: float
+    dY: np.ndarray
+    dpins: np.ndarray
+    F: np.ndarray
+    T: np.ndarray
+    n_p: int
+    cap: float
+    lam: float
+
+
 @nb.njit(cache=True)
-def _predict(y0, pins0, dY, dpins, idx, m, T, n_p, cap, lam):
-    y = y0.copy()
-    pins = pins0
+def _predict(lin, idx, m):
+    """The predicted score of the first ``m`` moves of ``idx`` together: their changes added."""
+    y = lin.y0.copy()
+    pins = lin.pins0
     for z in range(m):
         k = idx[z]
         for d in range(y.shape[0]):
-            y[d] += dY[k, d]
-        pins += dpins[k]
-    h, dist = box_hits(y, T, n_p, cap)
-    return h + pins - lam * dist
+            y[d] += lin.dY[k, d]
+        pins += lin.dpins[k]
+    h, dist = box_hits(y, lin.T, lin.n_p, lin.cap)
+    return h + pins - lin.lam * dist
 
 
 @nb.njit(cache=True)
@@ -249,9 +266,11 @@ def _keep(out_s, out_i, idx, m, s):
 
 
 @nb.njit(cache=True)
-def best_pairs(y0, pins0, dY, dpins, F, T, n_p, cap, lam, keep):
-    """The ``keep`` best predicted pairs of compatible moves (every pair is predicted)."""
-    K = dY.shape[0]
+def best_pairs(lin, keep):
+    """The ``keep`` best predicted pairs of compatible moves (every pair is predicted by ``lin``, a
+    :class:`Linear`)."""
+    F = lin.F
+    K = lin.dY.shape[0]
     out_s = np.full(keep, -1e18)
     out_i = np.zeros((keep, 2), np.int64)
     idx = np.zeros(2, np.int64)
@@ -260,16 +279,17 @@ def best_pairs(y0, pins0, dY, dpins, F, T, n_p, cap, lam, keep):
         for b in range(a + 1, K):
             if _compatible(F, a, b):
                 idx[1] = b
-                _keep(out_s, out_i, idx, 2, _predict(y0, pins0, dY, dpins, idx, 2, T, n_p, cap, lam))
+                _keep(out_s, out_i, idx, 2, _predict(lin, idx, 2))
     return out_s, out_i
 
 
 @nb.njit(cache=True)
-def extend(y0, pins0, dY, dpins, F, T, n_p, cap, lam, base, keep):
+def extend(lin, base, keep):
     """The ``keep`` best predicted extensions of the combinations ``base`` (rows of increasing move indices) by
-    one more compatible move of a higher index."""
+    one more compatible move of a higher index (predicted by ``lin``, a :class:`Linear`)."""
+    F = lin.F
     B, m = base.shape
-    K = dY.shape[0]
+    K = lin.dY.shape[0]
     out_s = np.full(keep, -1e18)
     out_i = np.zeros((keep, m + 1), np.int64)
     idx = np.zeros(m + 1, np.int64)
@@ -284,7 +304,7 @@ def extend(y0, pins0, dY, dpins, F, T, n_p, cap, lam, base, keep):
                     break
             if ok:
                 idx[m] = c
-                _keep(out_s, out_i, idx, m + 1, _predict(y0, pins0, dY, dpins, idx, m + 1, T, n_p, cap, lam))
+                _keep(out_s, out_i, idx, m + 1, _predict(lin, idx, m + 1))
     return out_s, out_i
 
 
@@ -305,12 +325,12 @@ def candidates(st, bx: Boxes, s: State, now: Score):
     acts = (np.abs(dY).max(axis=1) > 1e-12) | (dpins != 0)  # moves that change nothing are left out
     moves, effects, dY, dpins = moves[acts], [e for e, a in zip(effects, acts) if a], dY[acts], dpins[acts]
     F = footprints(moves, s)
-    args = (now.y, now.pins, dY, dpins, F, bx.T, bx.n_p, CAP, LAMBDA)
+    lin = Linear(now.y, float(now.pins), dY, dpins, F, bx.T, int(bx.n_p), float(CAP), float(LAMBDA))
     pairs_keep, pairs_ext, triples_keep, triples_ext, quads_keep = BEAM
     singles = np.array([e.objective for e in effects])
-    ps, pi = best_pairs(*args, pairs_keep)
-    ts, ti = extend(*args, _ranked(ps, pi, pairs_ext), triples_keep)
-    qs, qi = extend(*args, _ranked(ts, ti, triples_ext), quads_keep)
+    ps, pi = best_pairs(lin, pairs_keep)
+    ts, ti = extend(lin, _ranked(ps, pi, pairs_ext), triples_keep)
+    qs, qi = extend(lin, _ranked(ts, ti, triples_ext), quads_keep)
     pool = [(float(v), (k,)) for k, v in enumerate(singles)]
     for sc, co in ((ps, pi), (ts, ti), (qs, qi)):
         pool += [(float(v), tuple(int(x) for x in c)) for v, c in zip(sc, co) if v > -1e17]
