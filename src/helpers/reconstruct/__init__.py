@@ -5,7 +5,7 @@ Read it top down; ``reconstruct(seed)`` (``api``) is a pure function of its argu
 1. ``structure``: every printed count, exact by construction (stage 1);
 2. ``coarse``: the annealing over the order of the times, the censoring and the joint assignment of the
    factors, in rank space (stage 2; its compiled loop is ``kernel``, its moves ``moves``, its loss ``loss``,
-   its rank statistics ``ranks``);
+   its rank statistics ``ranks``, the NamedTuples of arrays they pass each other ``arrays``);
 3. ``finish``: combinations of fine moves, each verified exactly, and what each remaining miss conflicts
    with (stage 3);
 4. ``pins``: the printed medians, rates and follow-up as values, placed on the searched order;

@@ -50,7 +50,7 @@ def state_pins(order, death, C, G, rs, tg, era_cap, items):
         if C[ERA, order[q]] == 1:
             era_rank = q
     S5, last5 = five_year_curves(order, death, G, tg.rows5, tg.lev5, n)
-    m, total = build_items(rs.x1, rs.x2, tg.tmed, tg.tscal, S5, last5, tg.ts5, n, era_rank, era_cap, items)
+    m, total = build_items(rs, tg, S5, last5, n, era_rank, era_cap, items)
     return m, total, era_rank
 
 

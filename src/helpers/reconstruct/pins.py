@@ -50,12 +50,15 @@ def _put(items, m, start, end, w_lo, w_hi, w_step, weight, target):
 
 
 @nb.njit(cache=True)
-def build_items(x1, x2, tmed, tscal, S5, last5, ts5, n, era_rank, era_cap, items):
-    """Fill ``items`` with every pin the current order asks for; returns (number of items, weight of all
-    the targets they serve).
+def build_items(rs, tg, S5, last5, n, era_rank, era_cap, items):
+    """Fill ``items`` with every pin the current order of ``n`` patients asks for; returns (number of items,
+    weight of all the targets they serve).
 
-    ``x1``/``x2``: ranks the medians are made of (NaN: not reached); ``era_rank``: highest rank of a
-    later-era patient (-1: none), whose value may not exceed ``era_cap`` tenths."""
+    ``rs``: the order's ``arrays.RowStats`` (``x1``/``x2``: ranks the medians are made of, NaN: not reached);
+    ``tg``: an ``arrays.TargetArrays``; ``S5``/``last5``: the 5-year targets' curves after each rank
+    (``ranks.five_year_curves``); ``era_rank``: highest rank of a later-era patient (-1: none), whose value
+    may not exceed ``era_cap`` tenths."""
+    x1, x2, tmed, tscal, ts5 = rs.x1, rs.x2, tg.tmed, tg.tscal, tg.ts5
     m = 0
     total = 0.0
     for j in range(tmed.shape[0]):

@@ -39,8 +39,10 @@ def five_year_curves(order, death, G, rows, levels, n):
 
 
 @nb.njit(cache=True)
-def _km2(order, death, Gr, r, n0, n1, send, pval, x1, x2):
-    """:func:`km_ranks` for one row with two groups of ``n0`` and ``n1`` patients."""
+def _km2(order, death, Gr, r, n0, n1, rs):
+    """:func:`km_ranks` for row ``r`` (its groups ``Gr``) with two groups of ``n0`` and ``n1`` patients, into
+    ``rs`` (``arrays.RowStats``)."""
+    send, pval, x1, x2 = rs.send, rs.pval, rs.x1, rs.x2
     s0 = 1.0
     s1 = 1.0
     oe = 0.0
@@ -121,7 +123,7 @@ def km_ranks(order, death, G, K, rows, nr, rs, recount):
             for g in range(MAXK):
                 nrisk[g] = ncount[r, g]
         if k == 2:  # the common case, in scalars: O - E and V of the second group
-            _km2(order, death, G[r], r, nrisk[0], nrisk[1], send, pval, x1, x2)
+            _km2(order, death, G[r], r, nrisk[0], nrisk[1], rs)
             continue
         for q in range(n):
             i = order[q]
