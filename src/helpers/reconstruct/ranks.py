@@ -1,7 +1,7 @@
 """Kaplan-Meier and log-rank statistics of an *order*: distinct times given only by their ranks.
 
 The search (``kernel``) holds ranks ``0 .. n-1`` instead of times; these functions compute what
-``stats.km_logrank_rows`` computes from times (tested equal), faster, and return the *ranks* a median is
+``stats.km_logrank`` computes from times (tested equal), faster, and return the *ranks* a median is
 made of, which ``pins`` turns into values.
 """
 
@@ -88,7 +88,7 @@ def _km2(order, death, Gr, r, n0, n1, rs):
 
 @nb.njit(cache=True)
 def km_ranks(order, death, G, K, rows, nr, rs, recount):
-    """``stats.km_logrank_rows`` for distinct times given by their order (rank ``q`` holds patient
+    """``stats.km_logrank`` for distinct times given by their order (rank ``q`` holds patient
     ``order[q]``), for the first ``nr`` of ``rows``, written into ``rs`` (``arrays.RowStats``): the ranks the
     median is made of (``x1``, ``x2``), the final S and the log-rank p.  ``ncount[r, g]``: the size of each
     group, counted afresh when ``recount`` (moves in the order keep it; factor swaps and era flips may not)."""

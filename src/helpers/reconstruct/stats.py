@@ -114,13 +114,6 @@ def km_logrank(time, death, order, G, K, tol):
     s60 = np.full((R, MAXK), np.nan)
     send = np.full((R, MAXK), np.nan)
     pval = np.full(R, np.nan)
-    km_logrank_rows(time, death, order, G, K, tol, np.arange(R), med, s60, send, pval)
-    return med, s60, send, pval
-
-
-@nb.njit(cache=True)
-def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
-    """:func:`km_logrank` for the given ``rows`` only, written into the output arrays."""
     n = G.shape[1]
     # blocks of tied times (shared by every row), and sorted copies for contiguous access
     ts = np.empty(n)
@@ -149,7 +142,7 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
     s60r = np.zeros(MAXK)
     d = np.zeros(MAXK)
     rem = np.zeros(MAXK)
-    for r in rows:
+    for r in range(R):
         k = K[r]
         for g in range(MAXK):
             med[r, g] = np.nan
@@ -229,6 +222,7 @@ def km_logrank_rows(time, death, order, G, K, tol, rows, med, s60, send, pval):
                 med[r, g] = (x1[g] + x2[g]) / 2  # x1 == x2 unless S sat at exactly 0.5 in between
         if k >= 2:
             pval[r] = logrank_p(O, E, V, k)
+    return med, s60, send, pval
 
 
 @nb.njit(cache=True)
