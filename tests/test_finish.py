@@ -88,3 +88,14 @@ def test_conflicts_name_the_misses_and_lose_only_matched_numbers(state):
     for c in conflicts.values():
         assert all(hits[k] for k in c.loses)
         assert c.moves or not c.loses
+
+
+def test_anneal_ends_at_the_best_state_it_saw(state):
+    """The kernel copies the best state into ``RankSearch.best`` (order, rank, outcomes, factors, passed as an
+    ``arrays.Ranked``); ``anneal`` ends there: the order and the ranks agree, and the loss recomputed afresh is
+    the best loss the kernel recorded."""
+    n = len(state.order)
+    np.testing.assert_array_equal(state.order[state.rank], np.arange(n))
+    np.testing.assert_array_equal(state.best.order, state.order)
+    np.testing.assert_array_equal(state.best.C, state.s.C)
+    assert state.energy()[0] == pytest.approx(state.state[2], rel=1e-9, abs=1e-9)
