@@ -28,7 +28,7 @@ import numpy as np
 
 from helpers.factors import COX_COVARIATES, FACTORS
 
-from .arrays import Design, Draws, MoveMix, Ranked, TargetArrays, row_stats, target_arrays
+from .arrays import Design, Draws, MoveMix, Ranked, row_stats, target_arrays
 from .assemble import TENTH, era_allowed
 from .kernel import anneal_chunk
 from .loss import state_pins
@@ -70,8 +70,7 @@ class RankSearch:
         self.row_sub = np.array([SUBSET_CODE[sb] for sb, _ in targets.groupings], np.int64)
         self.cox_fac = np.array([CODED.index(k) for k, _ in COX_COVARIATES.values()], np.int64)
         self.cox_bad = np.array([FACTORS[k].levels.index(b) for k, b in COX_COVARIATES.values()], np.int8)
-        ta = target_arrays(targets)
-        self.rows5, self.lev5 = ta.rows5, ta.lev5
+        self.ta = target_arrays(targets)  # the target arrays the compiled loss reads
         self.params = np.array([ALPHA, ERA_MAX_T, CAP, PIN_MISS, P_SCALE, COX_SCALE])
         self.state = np.array([np.nan, np.nan, np.inf, 0.0, 1.0, 0.0])
         self.rebuild()
@@ -94,16 +93,12 @@ class RankSearch:
         G, X = self.G if G is None else G, self.X if X is None else X
         return Design(G, self.K, X, self.row_fac, self.row_sub, self.cox_fac, self.cox_bad, int(self.s.n_cur))
 
-    def targets(self) -> TargetArrays:
-        """The target arrays the compiled loss reads (``arrays.target_arrays`` of ``tg``)."""
-        return target_arrays(self.tg)
-
     def run(self, U, IJ, temps, mix, cur_swaps=CUR_SWAPS, non_swaps=NON_SWAPS) -> None:
         anneal_chunk(
             Draws(U, IJ, temps),
             self.ranked(),
             self.design(),
-            self.targets(),
+            self.ta,
             self.params,
             self.state,
             self.best,

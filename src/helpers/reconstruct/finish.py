@@ -145,7 +145,7 @@ class Score(NamedTuple):
 
 def _evaluate(st, s: State):
     """``loss.evaluate_state`` of a state with the search's targets: (loss, hits, log-rank p, Cox table, ok)."""
-    return evaluate_state(s.order, s.death, s.C, st.design(s.G, s.X), st.targets(), st.params)
+    return evaluate_state(s.order, s.death, s.C, st.design(s.G, s.X), st.ta, st.params)
 
 
 def score(st, bx: Boxes, s: State) -> Score:
@@ -392,7 +392,7 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
     rs = row_stats(R, 0)
     km_ranks(s.order, s.death, s.G, st.K, np.arange(R), R, rs, True)
     items = np.zeros((len(tg.tmed) + len(tg.tscal) + n + 1, ITEM_COLS))
-    m, _, _ = state_pins(s.order, s.death, s.C, s.G, rs, st.targets(), ERA_MAX_T, items)
+    m, _, _ = state_pins(s.order, s.death, s.C, s.G, rs, st.ta, ERA_MAX_T, items)
     _, pred, _, q = pin_chain(items, m, 1.0)
     keys = [tuple(items[z, :5]) for z in range(m)]  # identical pins are one item of the chain
     held = set()
@@ -404,7 +404,7 @@ def target_hits(st, s: State, bx: Boxes) -> np.ndarray:
         [(np.isnan(rs.x1[int(r), int(g)]) if nr else (j in chain)) for j, (r, g, _, _, nr, _) in enumerate(tg.tmed)],
         bool,
     )
-    S5, last5 = five_year_curves(s.order, s.death, s.G, st.rows5, st.lev5, n)
+    S5, last5 = five_year_curves(s.order, s.death, s.G, st.ta.rows5, st.ta.lev5, n)
     five = np.zeros(len(tg.ts5), bool)
     for code in chain:
         k = code - 2000
