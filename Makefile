@@ -10,7 +10,7 @@ help:
 	@echo "make book   set up .venv and build the book into book/_build/html"
 	@echo "make test   set up .venv and run the whole test suite (unit tests + nbval)"
 	@echo "make quick  the fast loop: the tests that build nothing whole (pytest -m 'not slow')"
-	@echo "make data   regenerate data/cohort.csv, regimens.csv, primary_treatment.csv, fidelity.* (seeded, deterministic; about 5 min on 2 cores)"
+	@echo "make data   regenerate data/cohort.csv, regimens.csv, primary_treatment.csv, fidelity.* (seeded, deterministic; about 6 min on 2 cores)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
 	@echo "make bench  print runtime and fidelity benchmarks (about 45 min; the default search alone takes 25)"
 	@echo "make lint   check style (ruff, configured in pyproject.toml) and the CI workflows (actionlint)"

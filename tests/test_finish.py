@@ -63,6 +63,41 @@ def test_fine_moves_are_distinct_and_each_changes_the_state(state):
         assert np.array_equal(s.order[s.rank], np.arange(len(s.order)))  # the original is left as it was
 
 
+def test_every_swap_lists_each_allowed_swap_once_and_keeps_the_counts(state):
+    from helpers.reconstruct.moves import every_swap, swap_ok
+
+    s = finish.State.of(state)
+    n_cur = state.s.n_cur
+    swaps = every_swap(s, n_cur)
+    rows = {tuple(m) for m in swaps}
+    assert len(rows) == len(swaps) and set(swaps[:, 0]) == {3} and (swaps[:, 1] < swaps[:, 2]).all()
+    assert all(swap_ok(s.C, f, i, j, n_cur) for _, i, j, f in swaps)
+    nearest = finish.fine_moves(s, n_cur)
+    assert {tuple(m) for m in nearest if m[0] == 3} < rows  # the fine moves' swaps are among them, not all of them
+    counts = _counts(s.C, n_cur)
+    for mv in swaps[::53]:
+        new = s.apply(state, [mv])
+        assert _counts(new.C, n_cur) == counts and not np.array_equal(new.C, s.C), mv
+
+
+def test_finish_over_every_swap_raises_its_score(state):
+    """One round of the finisher over every factor swap (the merge's last stage: swaps of one factor combined)
+    from a short search's end state finds a combination that scores higher exactly and keeps every count."""
+    from helpers.reconstruct.moves import every_swap
+
+    s = finish.State.of(state)
+    bx = finish.boxes(state)
+    combos = finish.candidates(state, bx, s, finish.score(state, bx, s), every_swap, within_factor=True)
+    assert max(len(c) for c in combos) > 1 and all(len(set(c[:, 3])) == 1 for c in combos)  # one factor each
+    a = _end_state()
+    before = _counts(a.s.C, a.s.n_cur), a.death.sum(), a.order.copy()
+    trail = finish.finish(a, rounds=1, moves_of=every_swap, within_factor=True)
+    assert len(trail) == 2 and trail[1].objective > trail[0].objective
+    assert (_counts(a.s.C, a.s.n_cur), a.death.sum()) == before[:2]
+    assert np.array_equal(a.order, before[2])  # factor swaps leave the order alone
+    assert a.energy()[1] == pytest.approx(trail[-1].hits)
+
+
 def test_target_hits_agree_with_the_scorer_on_the_placed_times(state):
     """The finisher's per-target view (pins read off the chain, boxes for the rank statistics) is what the time
     scorer finds on the times that pins.place writes."""

@@ -16,8 +16,9 @@ alone, with only its own targets, the block comes closer.  So the default comman
 2. :func:`merge_search`: the whole cohort searched from a block solution, every target of the paper scored,
    the block's targets weighted by ``BLOCK_WEIGHT``, so that no move that loses one of them is taken (it would
    cost more than the rest of the loss can gain) while the other patients, the interleaving of the two
-   subsets' times and the era are free; one merge per random stream (``MERGE_STREAMS``), the one a reader
-   would choose written (:func:`best_of_blocks`).
+   subsets' times and the era are free, then the finisher over the fine moves and over every factor swap
+   (``SWAP_ROUNDS``); one merge per random stream (``MERGE_STREAMS``), the one a reader would choose written
+   (:func:`best_of_blocks`).
 
 Everything is counted in iterations and seeds, never in seconds, so the result is a pure function of the seed.
 data/RECONSTRUCTION.md has what it reaches, what conflicts and how ``BLOCK_SEED`` was found.
@@ -38,6 +39,7 @@ from .api import reader_choice
 from .coarse import RankSearch, Schedule, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
 from .finish import State, boxes, conflicts, finish, target_hits, target_ids
+from .moves import every_swap
 from .structure import initial_structure
 from .targets import Targets, build_targets, interval, load_spec
 
@@ -60,6 +62,10 @@ OTHER_SHARE = 0.0  # iterations of the other block's search inside the merge, in
 OTHER_WEIGHT = 1.0  # the other block's targets' weight in the merge
 MERGE_T0 = 1.0  # the merge's starting temperature: from 1 it kept Table 1 better than from 0.3 (423 vs 389 of 465)
 MERGE_FACTOR_SHARE = 0.05
+# rounds of the finisher over every factor swap (moves.every_swap, the swaps of one factor combined) after the
+# fine finisher, in each merge: on the committed merge they met one more number (Table 1's sex p), 2-3 s a round
+# (data/RECONSTRUCTION.md)
+SWAP_ROUNDS = 5
 MERGE_STREAMS = (1, 2, 3, 4)  # one merge search per random stream (block seed, stream) of each block solution
 DEFAULT_MERGES = BLOCK_SOLUTIONS * len(MERGE_STREAMS)  # the merge searches the default command chooses among
 
@@ -267,6 +273,7 @@ def merge_search(
     st = anneal(st.s, st.rank, st.death, targets, rng, schedule)
     if finish_rounds > 0:
         finish(st, finish_rounds)
+        finish(st, min(finish_rounds, SWAP_ROUNDS), moves_of=every_swap, within_factor=True)
     energy, hits = st.energy()
     missed = conflicts(st) if diagnose else {}
     death = np.asarray(st.death).astype(np.int8)

@@ -16,6 +16,10 @@ few dozen rounding widths of their boxes.  The finisher works in the space of th
 4. The best predicted combinations are applied and scored exactly (``loss.evaluate_state``); the best one
    that raises that score is kept, and the round repeats until none does.
 
+The same rounds run over any list of moves: ``finish(st, moves_of=moves.every_swap, within_factor=True)``
+combines the swaps of one factor among every swap the counts allow, not only the nearest one (the default
+design's merges end so, ``blocks.SWAP_ROUNDS``).
+
 Everything is deterministic: moves are enumerated in a fixed order and ties are broken by it.  The budget is
 counted in rounds.
 """
@@ -225,7 +229,8 @@ def _compatible(F, a, b):
 class Linear(NamedTuple):
     """The finisher's linear model of the fine moves: the statistics and the pins' weight now (``y0``,
     ``pins0``), each move's change of them (``dY``, ``dpins``), which moves combine (``F``, :func:`footprints`),
-    the boxes (``T``, ``n_p``: :class:`Boxes`), and the score's cap and distance weight (``CAP``, ``LAMBDA``)."""
+    the boxes (``T``, ``n_p``: :class:`Boxes`), the score's cap and distance weight (``CAP``, ``LAMBDA``), and
+    per move the index past the last move it may be combined with (``upto``: the moves are listed so)."""
 
     y0: np.ndarray
     pins0: float
@@ -236,6 +241,7 @@ class Linear(NamedTuple):
     n_p: int
     cap: float
     lam: float
+    upto: np.ndarray
 
 
 @nb.njit(cache=True)
@@ -276,7 +282,7 @@ def best_pairs(lin, keep):
     idx = np.zeros(2, np.int64)
     for a in range(K):
         idx[0] = a
-        for b in range(a + 1, K):
+        for b in range(a + 1, lin.upto[a]):
             if _compatible(F, a, b):
                 idx[1] = b
                 _keep(out_s, out_i, idx, 2, _predict(lin, idx, 2))
@@ -289,14 +295,13 @@ def extend(lin, base, keep):
     one more compatible move of a higher index (predicted by ``lin``, a :class:`Linear`)."""
     F = lin.F
     B, m = base.shape
-    K = lin.dY.shape[0]
     out_s = np.full(keep, -1e18)
     out_i = np.zeros((keep, m + 1), np.int64)
     idx = np.zeros(m + 1, np.int64)
     for r in range(B):
         for z in range(m):
             idx[z] = base[r, z]
-        for c in range(base[r, m - 1] + 1, K):
+        for c in range(base[r, m - 1] + 1, lin.upto[base[r, m - 1]]):
             ok = True
             for z in range(m):
                 if not _compatible(F, base[r, z], c):
@@ -315,9 +320,11 @@ def _ranked(scores: np.ndarray, combos: np.ndarray, k: int) -> np.ndarray:
     return combos[order]
 
 
-def candidates(st, bx: Boxes, s: State, now: Score):
-    """The fine moves and their combinations worth scoring exactly, best predicted first."""
-    moves = fine_moves(s, st.s.n_cur)
+def candidates(st, bx: Boxes, s: State, now: Score, moves_of=fine_moves, within_factor: bool = False):
+    """The moves of a state (``moves_of(s, n_cur)``, the fine moves by default) and their combinations worth
+    scoring exactly, best predicted first; ``within_factor``: only moves of one factor combined (factor swaps
+    listed by factor, as ``moves.every_swap`` lists them)."""
+    moves = moves_of(s, st.s.n_cur)
     effects = [score(st, bx, s.apply(st, [mv])) for mv in moves]
     dY = np.array([e.y for e in effects]) - now.y
     dY[~np.isfinite(dY)] = 0.0
@@ -325,7 +332,8 @@ def candidates(st, bx: Boxes, s: State, now: Score):
     acts = (np.abs(dY).max(axis=1) > 1e-12) | (dpins != 0)  # moves that change nothing are left out
     moves, effects, dY, dpins = moves[acts], [e for e, a in zip(effects, acts) if a], dY[acts], dpins[acts]
     F = footprints(moves, s)
-    lin = Linear(now.y, float(now.pins), dY, dpins, F, bx.T, int(bx.n_p), float(CAP), float(LAMBDA))
+    upto = np.searchsorted(moves[:, 3], moves[:, 3], "right") if within_factor else np.full(len(moves), len(moves))
+    lin = Linear(now.y, float(now.pins), dY, dpins, F, bx.T, int(bx.n_p), float(CAP), float(LAMBDA), upto)
     pairs_keep, pairs_ext, triples_keep, triples_ext, quads_keep = BEAM
     singles = np.array([e.objective for e in effects])
     ps, pi = best_pairs(lin, pairs_keep)
@@ -343,16 +351,20 @@ def candidates(st, bx: Boxes, s: State, now: Score):
     return out
 
 
-def finish(st, rounds: int = ROUNDS, verify: int = VERIFY) -> list[Score]:
+def finish(
+    st, rounds: int = ROUNDS, verify: int = VERIFY, moves_of=fine_moves, within_factor: bool = False
+) -> list[Score]:
     """Finish a search state in place (``coarse.RankSearch``): rounds of the best exactly verified
-    combination of fine moves, while the score rises.  Returns the score after each round (the start first)."""
+    combination of moves (``moves_of(s, n_cur)``: the fine moves, or ``moves.every_swap`` with
+    ``within_factor``, :func:`candidates`), while the score rises.  Returns the score after each round (the
+    start first)."""
     bx = boxes(st)
     s = State.of(st)
     now = score(st, bx, s)
     trail = [now]
     for _ in range(rounds):
         best, best_state = now, None
-        for combo in candidates(st, bx, s, now)[:verify]:
+        for combo in candidates(st, bx, s, now, moves_of, within_factor)[:verify]:
             new = s.apply(st, combo)
             sc = score(st, bx, new)
             if sc.objective > best.objective + 1e-9:

@@ -136,3 +136,19 @@ def apply_move(move, st, dz):
     else:
         C[ERA, a] = 1 - C[ERA, a]
         refresh(dz, C, a)
+
+
+def every_swap(s, n_cur: int) -> np.ndarray:
+    """Every factor swap the printed counts allow (:func:`swap_ok`) in a state ``s`` (its factor codes ``s.C``),
+    as moves ``(3, i, j, f)`` of :func:`apply_move` with ``i < j``, by factor, then patient: about 4,500, where
+    the finisher's fine moves hold only each patient's swap with the nearest patient in the order."""
+    C, n = s.C, s.C.shape[1]
+    mv = [
+        (3, i, j, f)
+        for f in sorted(set(CUR_SWAPS.tolist()) | set(NON_SWAPS.tolist()))
+        for i in range(n)
+        if f in (CUR_SWAPS if i < n_cur else NON_SWAPS)
+        for j in range(i + 1, n)
+        if swap_ok(C, f, i, j, n_cur)
+    ]
+    return np.array(mv, np.int64).reshape(-1, 4)

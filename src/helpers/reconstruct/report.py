@@ -161,7 +161,7 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
     run = f"`python -m helpers.reconstruct --out DIR --seed {seed}`"
     budget = f"{iterations:,} annealing iterations" + (f" and up to {rounds} finishing rounds" if rounds else "")
     if hasattr(chains, "block_seeds"):
-        return made_by_blocks(run, budget, chains)
+        return made_by_blocks(run, budget, chains, rounds)
     if chains is None or chains.count == 1:
         return f"Made by {run} ({budget})."
     seeds = ", ".join(str(chains.first_seed + k) for k in range(chains.count))
@@ -177,10 +177,13 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
     )
 
 
-def made_by_blocks(run: str, budget: str, merges) -> str:
+def made_by_blocks(run: str, budget: str, merges, rounds: int | None = None) -> str:
     """``made_by`` of a cohort made by blocks (``blocks.Merges``): the block solutions found, the merges
     searched from them and how the one written was chosen."""
-    from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT
+    from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT, SWAP_ROUNDS
+
+    if rounds:
+        budget += f", then up to {min(rounds, SWAP_ROUNDS)} rounds over every factor swap"
 
     solutions = sorted(set(zip(merges.block_seeds, merges.exact)))
     seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in solutions)
