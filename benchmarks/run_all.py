@@ -2,6 +2,7 @@
 
 - ``benchmarks/reconstruct.py``: runtime and fidelity of the reconstruction at several iteration budgets
 - ``benchmarks/blocks.py``: the curative block searched alone (exact rate, wall time per seed) and a merge
+- ``benchmarks/swaps.py``: the merges' swap rounds against exhaustive exact scoring of pairs of factor swaps
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)
@@ -19,7 +20,8 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     failed = []
-    for script in ("reconstruct.py", "blocks.py", "book.py", "ensemble.py", "miss_rates.py", "study_design.py"):
+    scripts = ("reconstruct.py", "blocks.py", "swaps.py", "book.py", "ensemble.py", "miss_rates.py", "study_design.py")
+    for script in scripts:
         print(f"\n=== benchmarks/{script} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / script)], cwd=HERE.parent).returncode:
             failed.append(script)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -48,3 +49,10 @@ def test_miss_rates_card_is_the_fidelity_report_of_one_seed():
     assert printed["t1.size.p"] == "<0.001"
     assert printed["t1.depth.superficial.median_os"] == "N.A."
     assert printed["t4.primary_site.retroperitoneum.median_os"] == "76.05"
+
+
+def test_swap_pairs_are_of_four_distinct_patients_split_by_factor():
+    sw = _load("swaps")
+    moves = np.array([[3, 0, 1, 1], [3, 2, 3, 1], [3, 0, 2, 1], [3, 4, 5, 2], [3, 1, 4, 2]])
+    assert sw._pairs(moves, True).tolist() == [[0, 1]]
+    assert sw._pairs(moves, False).tolist() == [[0, 3], [1, 3], [1, 4], [2, 3], [2, 4]]

@@ -248,13 +248,15 @@ def merge_search(
     diagnose: bool = False,
     published: pd.DataFrame | None = None,
     stream: int = MERGE_STREAMS[0],
+    swap_rounds: int = SWAP_ROUNDS,
 ):
     """The whole cohort searched from a block solution: every printed number a target, the block's weighted by
     ``BLOCK_WEIGHT``; the block's end state (its order, outcomes, factors and era, the other patients as the
     block search left them) is the start.  Returns an ``api.Searched`` (its random stream ``(block seed,
     stream)`` goes on to ``assemble``); ``diagnose``: with what each miss conflicts with.  With ``OTHER_SHARE`` > 0,
     the other block is first searched around the curative one (only the two blocks' targets), and its targets
-    then weigh ``OTHER_WEIGHT`` in the merge."""
+    then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap are at most
+    ``swap_rounds`` (and ``finish_rounds``)."""
     from .api import T_END, T_START, Searched
 
     published = load_published() if published is None else published
@@ -273,7 +275,8 @@ def merge_search(
     st = anneal(st.s, st.rank, st.death, targets, rng, schedule)
     if finish_rounds > 0:
         finish(st, finish_rounds)
-        finish(st, min(finish_rounds, SWAP_ROUNDS), moves_of=every_swap, within_factor=True)
+        if swap_rounds > 0:
+            finish(st, min(finish_rounds, swap_rounds), moves_of=every_swap, within_factor=True)
     energy, hits = st.energy()
     missed = conflicts(st) if diagnose else {}
     death = np.asarray(st.death).astype(np.int8)
