@@ -26,16 +26,9 @@ from helpers.reconstruct.moves import every_swap
 from helpers.reconstruct.structure import CODED
 
 
-def _relink(st):
-    """A search state after pickling: its structure's per-factor views point into its code matrix again."""
-    st.s.codes = {k: st.s.C[i] for i, k in enumerate(CODED)}
-    return st
-
-
 def _gains(blob: bytes, pairs: np.ndarray) -> list:
     """Exact score of each pair of swaps ``(i, j)`` (rows of ``every_swap``); those that raise the score."""
     st, moves = pickle.loads(blob)
-    st = _relink(st)
     bx = finish.boxes(st)
     s = finish.State.of(st)
     now = finish.score(st, bx, s)
@@ -100,7 +93,7 @@ def main() -> None:
     print(f"the prediction's first gaining combination: rank {ranks[0] + 1 if ranks else '-'} of {len(combos)}")
     blob = pickle.dumps(st)
     for verify in (finish.VERIFY, 300, 1000):
-        t = _relink(pickle.loads(blob))
+        t = pickle.loads(blob)
         w1 = time.perf_counter()
         trail = finish.finish(t, blocks.SWAP_ROUNDS, verify, every_swap, within_factor=True)
         print(

@@ -134,3 +134,15 @@ def test_anneal_ends_at_the_best_state_it_saw(state):
     np.testing.assert_array_equal(state.best.order, state.order)
     np.testing.assert_array_equal(state.best.C, state.s.C)
     assert state.energy()[0] == pytest.approx(state.state[2], rel=1e-9, abs=1e-9)
+
+
+def test_a_pickled_structure_keeps_its_codes_views_of_its_code_matrix(state):
+    """Block states come back from joblib's workers pickled: a change of ``C`` must still show in ``codes``
+    (``Structure.copy`` reads ``codes``)."""
+    import pickle
+
+    s = pickle.loads(pickle.dumps(state.s))
+    assert np.array_equal(s.C, state.s.C) and (s.n_cur, s.n) == (state.s.n_cur, state.s.n)
+    sex = CODED.index("sex")
+    s.C[sex, 0] ^= 1
+    assert s.codes["sex"][0] == s.C[sex, 0] != state.s.C[sex, 0]

@@ -35,7 +35,7 @@ from scipy.special import chdtri
 
 from .arrays import Ranked, row_stats
 from .loss import evaluate_state
-from .moves import CUR_SWAPS, NON_SWAPS, apply_move, swap_ok
+from .moves import CUR_SWAPS, NON_SWAPS, SWAPPED, apply_move, swap_ok
 from .stats import Z975
 
 ROUNDS = 40  # most rounds; a round that finds no better combination ends the stage
@@ -185,7 +185,7 @@ def fine_moves(s: State, n_cur: int, insert: int = INSERT) -> np.ndarray:
             if 0 <= r < n:
                 j = int(order[r])
                 mv.add((2, min(i, j), max(i, j), 0))
-    for f in sorted(set(CUR_SWAPS.tolist()) | set(NON_SWAPS.tolist())):
+    for f in SWAPPED:
         for q in range(n):
             i = int(order[q])
             cur = i < n_cur

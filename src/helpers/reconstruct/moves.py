@@ -25,6 +25,7 @@ YES = 0
 # factors swapped within each subset
 CUR_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, CHEMO, RT, INTERVAL, LESIONS, PERI], np.int64)
 NON_SWAPS = np.array([AGE, SEX, SITE, SIZE, DEPTH, GRADE, PRES, SITES, RES, CHEMO, RT, FLR], np.int64)
+SWAPPED = tuple(sorted(set(CUR_SWAPS.tolist()) | set(NON_SWAPS.tolist())))  # swapped in either subset
 
 
 @nb.njit(cache=True)
@@ -145,7 +146,7 @@ def every_swap(s, n_cur: int) -> np.ndarray:
     C, n = s.C, s.C.shape[1]
     mv = [
         (3, i, j, f)
-        for f in sorted(set(CUR_SWAPS.tolist()) | set(NON_SWAPS.tolist()))
+        for f in SWAPPED
         for i in range(n)
         if f in (CUR_SWAPS if i < n_cur else NON_SWAPS)
         for j in range(i + 1, n)

@@ -58,6 +58,10 @@ class Structure:
     def copy(self) -> Structure:
         return Structure(self.n_cur, self.n, {k: v.copy() for k, v in self.codes.items()})
 
+    def __reduce__(self):
+        """Pickled (joblib's workers, ``copy.deepcopy``) as its codes, so that ``codes`` stay views of ``C``."""
+        return Structure, (self.n_cur, self.n, self.codes)
+
     @property
     def curative(self) -> np.ndarray:
         return np.arange(self.n) < self.n_cur
