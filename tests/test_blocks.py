@@ -117,6 +117,13 @@ def test_default_command_is_by_blocks_and_writes_the_merge_a_reader_would_choose
     assert "--seed 5`, by blocks" in made_by and "from seed 5 on: 3 seeds gave" in made_by
     assert f"once per random stream ({streams};" in made_by
     assert f"The {len(blocks.MERGE_STREAMS)} merges kept the block:" in made_by and "is written" in made_by
+    assert "then up to 1 round over every factor swap)" in made_by  # as merge_search ran them (swap_rounds_of)
+
+
+def test_swap_rounds_follow_the_finisher_up_to_their_cap():
+    """The rounds over every factor swap: none without the finisher, at most ``SWAP_ROUNDS``."""
+    assert blocks.swap_rounds_of(0) == 0 and blocks.swap_rounds_of(1) == 1
+    assert blocks.swap_rounds_of(40) == blocks.SWAP_ROUNDS and blocks.swap_rounds_of(40, 0) == 0
 
 
 def test_two_group_p_is_survdiffs():

@@ -241,6 +241,12 @@ def block_ids(published: pd.DataFrame, block: str) -> set:
     return set(pub["id"])
 
 
+def swap_rounds_of(finish_rounds: int, swap_rounds: int = SWAP_ROUNDS) -> int:
+    """The rounds over every factor swap that follow a merge's finisher of ``finish_rounds`` rounds: at most
+    ``swap_rounds``, none without the finisher."""
+    return max(0, min(finish_rounds, swap_rounds))
+
+
 def merge_search(
     block: Block,
     iterations: int,
@@ -255,8 +261,8 @@ def merge_search(
     block search left them) is the start.  Returns an ``api.Searched`` (its random stream ``(block seed,
     stream)`` goes on to ``assemble``); ``diagnose``: with what each miss conflicts with.  With ``OTHER_SHARE`` > 0,
     the other block is first searched around the curative one (only the two blocks' targets), and its targets
-    then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap are at most
-    ``swap_rounds`` (and ``finish_rounds``)."""
+    then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap follow
+    (:func:`swap_rounds_of`)."""
     from .api import T_END, T_START, Searched
 
     published = load_published() if published is None else published
@@ -275,8 +281,9 @@ def merge_search(
     st = anneal(st.s, st.rank, st.death, targets, rng, schedule)
     if finish_rounds > 0:
         finish(st, finish_rounds)
-        if swap_rounds > 0:
-            finish(st, min(finish_rounds, swap_rounds), moves_of=every_swap, within_factor=True)
+    rounds = swap_rounds_of(finish_rounds, swap_rounds)
+    if rounds > 0:
+        finish(st, rounds, moves_of=every_swap, within_factor=True)
     energy, hits = st.energy()
     missed = conflicts(st) if diagnose else {}
     death = np.asarray(st.death).astype(np.int8)

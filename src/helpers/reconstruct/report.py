@@ -180,10 +180,11 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
 def made_by_blocks(run: str, budget: str, merges, rounds: int | None = None) -> str:
     """``made_by`` of a cohort made by blocks (``blocks.Merges``): the block solutions found, the merges
     searched from them and how the one written was chosen."""
-    from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT, SWAP_ROUNDS
+    from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT, swap_rounds_of
 
-    if rounds:
-        budget += f", then up to {min(rounds, SWAP_ROUNDS)} rounds over every factor swap"
+    swaps = swap_rounds_of(rounds or 0)
+    if swaps:
+        budget += f", then up to {swaps} round{'s' if swaps != 1 else ''} over every factor swap"
 
     solutions = sorted(set(zip(merges.block_seeds, merges.exact)))
     seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in solutions)
