@@ -3,6 +3,8 @@
 - ``benchmarks/reconstruct.py``: runtime and fidelity of the reconstruction at several iteration budgets
 - ``benchmarks/blocks.py``: the curative block searched alone (exact rate, wall time per seed) and a merge
 - ``benchmarks/swaps.py``: the merges' swap rounds against exhaustive exact scoring of pairs of factor swaps
+- ``benchmarks/assignments.py``: every assignment of one factor (depth) meeting its three printed p's, on the
+  committed merge's order
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)
@@ -20,7 +22,16 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     failed = []
-    scripts = ("reconstruct.py", "blocks.py", "swaps.py", "book.py", "ensemble.py", "miss_rates.py", "study_design.py")
+    scripts = (
+        "reconstruct.py",
+        "blocks.py",
+        "swaps.py",
+        "assignments.py",
+        "book.py",
+        "ensemble.py",
+        "miss_rates.py",
+        "study_design.py",
+    )
     for script in scripts:
         print(f"\n=== benchmarks/{script} ===", flush=True)
         if subprocess.run([sys.executable, str(HERE / script)], cwd=HERE.parent).returncode:

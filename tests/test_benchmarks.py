@@ -56,3 +56,21 @@ def test_swap_pairs_are_of_four_distinct_patients_split_by_factor():
     moves = np.array([[3, 0, 1, 1], [3, 2, 3, 1], [3, 0, 2, 1], [3, 4, 5, 2], [3, 1, 4, 2]])
     assert sw._pairs(moves, True).tolist() == [[0, 1]]
     assert sw._pairs(moves, False).tolist() == [[0, 3], [1, 3], [1, 4], [2, 3], [2, 4]]
+
+
+def test_joint_assignments_pair_every_curative_with_every_other_and_filter_by_the_whole_cohort_s_p():
+    from helpers import survival
+
+    asg = _load("assignments")
+    rng = np.random.default_rng(5)
+    time = rng.integers(1, 30, 9).astype(float)
+    death = (rng.random(9) < 0.7).astype(float)
+    cur = np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 1]], float)
+    other = np.array([[1, 0, 0, 1, 0], [0, 1, 1, 0, 0]], float)
+    pairs = [np.concatenate([c, o]) for c in cur for o in other]
+    p = [survival.logrank(time, death, m.astype(int)).p for m in pairs]
+    q = sorted(p)
+    lo, hi = (q[0] + q[1]) / 2, (q[4] + q[5]) / 2  # between p's, clear of rounding at the bounds
+    want = [m for m, q in zip(pairs, p) if lo <= q <= hi]
+    got = asg.joint(cur, other, time, death, (lo, hi))
+    assert len(want) == 4 and np.array_equal(got, np.array(want))

@@ -139,6 +139,26 @@ def test_two_group_p_is_survdiffs():
     np.testing.assert_allclose(got, want, rtol=1e-9)
 
 
+def test_assignments_meeting_are_every_choice_whose_p_is_in_range():
+    """The complete enumeration behind the completions: exactly the choices of k patients whose R-exact
+    log-rank p lies in the range, in the order of itertools.combinations."""
+    import itertools
+
+    from helpers import survival
+
+    rng = np.random.default_rng(11)
+    time = rng.integers(1, 30, 10).astype(float)
+    death = (rng.random(10) < 0.7).astype(float)
+    want = []
+    for chosen in itertools.combinations(range(10), 3):
+        members = np.isin(np.arange(10), chosen).astype(int)
+        if 0.2 <= survival.logrank(time, death, members).p <= 0.8:
+            want.append(members)
+    got = blocks.assignments_meeting(time, death, 3, (0.2, 0.8))
+    assert 0 < len(want) < 120 and got.shape == (len(want), 10)
+    assert np.array_equal(got, np.array(want))
+
+
 EXACT_SEED = blocks.BLOCK_SEED  # the default's block seed, exact (data/RECONSTRUCTION.md, "Reconstruction by blocks")
 
 

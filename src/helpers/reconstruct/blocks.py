@@ -131,6 +131,18 @@ def _two_group_p(time: np.ndarray, death: np.ndarray, members: np.ndarray) -> np
         return chi2.sf(o_e**2 / v, 1)
 
 
+def assignments_meeting(time: np.ndarray, death: np.ndarray, k: int, p_range: tuple) -> np.ndarray:
+    """Every choice of ``k`` of the patients as one group of two whose log-rank p lies in ``p_range`` (its
+    bounds included): a complete enumeration, one 0/1 row per choice in the order of
+    ``itertools.combinations``."""
+    n = len(time)
+    combos = np.array(list(itertools.combinations(range(n), k)), np.int64).reshape(-1, k)
+    members = np.zeros((len(combos), n))
+    np.put_along_axis(members, combos, 1.0, 1)
+    p = _two_group_p(np.asarray(time, float), np.asarray(death, float), members)
+    return members[(p >= p_range[0]) & (p <= p_range[1])]
+
+
 def completions(st: RankSearch, targets: Targets, published: pd.DataFrame, factor: str = FREE_FACTOR) -> list:
     """Every assignment of ``factor``'s two levels to the curative patients, with the printed counts, under
     which ``st`` (its order, outcomes and other factors kept) meets every target of ``targets``: a complete
@@ -144,15 +156,11 @@ def completions(st: RankSearch, targets: Targets, published: pd.DataFrame, facto
     rows = block_published(published, "curative")
     row = rows[(rows["factor"] == factor) & (rows["statistic"] == "p")].iloc[0]
     lo, hi = interval(row["value"], row["decimals"], row["bound"], "p")  # the printing rule
-    time, death = np.asarray(st.times())[:n].astype(float), np.asarray(st.death)[:n].astype(float)
-    combos = np.array(list(itertools.combinations(range(n), k)), np.int64)
-    members = np.zeros((len(combos), n))
-    np.put_along_axis(members, combos, 1.0, 1)
-    p = _two_group_p(time, death, members)
+    time, death = np.asarray(st.times())[:n], np.asarray(st.death)[:n]
     exact = []
-    for chosen in combos[(p >= lo) & (p <= hi)]:
+    for members in assignments_meeting(time, death, k, (lo, hi)):
         s = st.s.copy()
-        s.codes[factor][:n] = np.where(np.isin(np.arange(n), chosen), high, low)
+        s.codes[factor][:n] = np.where(members == 1, high, low)
         out = RankSearch(s, st.order, st.death, targets)
         if met(out).all():
             exact.append(out)
@@ -263,7 +271,7 @@ def merge_search(
     the other block is first searched around the curative one (only the two blocks' targets), and its targets
     then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap follow
     (:func:`swap_rounds_of`)."""
-    from .api import T_END, T_START, Searched
+    from .api import T_END, T_START
 
     published = load_published() if published is None else published
     cur, other = block_ids(published, "curative"), block_ids(published, "other")
@@ -284,10 +292,18 @@ def merge_search(
     rounds = swap_rounds_of(finish_rounds, swap_rounds)
     if rounds > 0:
         finish(st, rounds, moves_of=every_swap, within_factor=True)
+    return searched(st, rng, diagnose), st
+
+
+def searched(st: RankSearch, rng: np.random.Generator, diagnose: bool = False):
+    """A search state as ``api.Searched`` (what ``assemble`` and ``api.judged`` take), drawing the rest of the
+    cohort from ``rng``; ``diagnose``: with what each miss conflicts with."""
+    from .api import Searched
+
     energy, hits = st.energy()
     missed = conflicts(st) if diagnose else {}
     death = np.asarray(st.death).astype(np.int8)
-    return Searched(st.s.copy(), st.times(), death, load_spec(), rng, energy, int(round(hits)), missed), st
+    return Searched(st.s.copy(), st.times(), death, load_spec(), rng, energy, int(round(hits)), missed)
 
 
 def block_kept(st: RankSearch, published: pd.DataFrame | None = None) -> bool:
