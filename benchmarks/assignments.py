@@ -29,13 +29,8 @@ from helpers.reconstruct.api import judged
 from helpers.reconstruct.coarse import RankSearch
 from helpers.reconstruct.moves import every_swap
 from helpers.reconstruct.structure import CODED
-from helpers.reconstruct.targets import interval
 
-
-def p_range(published, table: str, factor: str) -> tuple:
-    """The interval of the factor's printed p in ``table`` ("t1", "t4", "t5"), under the printing rule."""
-    row = published[published["id"] == f"{table}.{factor}.p"].iloc[0]
-    return interval(row["value"], row["decimals"], row["bound"], "p")
+TABLES = {"Table 1": ("all",), "Table 4": ("metastasectomy",), "Table 5": ("no_metastasectomy",)}  # their cohorts
 
 
 def joint(cur: np.ndarray, other: np.ndarray, time_: np.ndarray, death: np.ndarray, p_all: tuple) -> np.ndarray:
@@ -85,9 +80,10 @@ def main() -> None:
         raise SystemExit(f"more than --limit {a.limit:,}: not enumerated")
 
     w0 = time.perf_counter()
-    cur = blocks.assignments_meeting(t[:n], d[:n], sizes["curative"][1], p_range(published, "t4", a.factor))
-    other = blocks.assignments_meeting(t[n:], d[n:], sizes["other"][1], p_range(published, "t5", a.factor))
-    both = joint(cur, other, t, d, p_range(published, "t1", a.factor))
+    table = {name: blocks.printed_p_range(published, a.factor, cohorts) for name, cohorts in TABLES.items()}
+    cur = blocks.assignments_meeting(t[:n], d[:n], sizes["curative"][1], table["Table 4"])
+    other = blocks.assignments_meeting(t[n:], d[n:], sizes["other"][1], table["Table 5"])
+    both = joint(cur, other, t, d, table["Table 1"])
     print(
         f"meeting Table 4's p: {len(cur):,}; Table 5's: {len(other):,}; all three with Table 1's: {len(both):,} "
         f"({time.perf_counter() - w0:.0f} s)"

@@ -71,6 +71,6 @@ def test_joint_assignments_pair_every_curative_with_every_other_and_filter_by_th
     p = [survival.logrank(time, death, m.astype(int)).p for m in pairs]
     q = sorted(p)
     lo, hi = (q[0] + q[1]) / 2, (q[4] + q[5]) / 2  # between p's, clear of rounding at the bounds
-    want = [m for m, q in zip(pairs, p) if lo <= q <= hi]
+    want = [m for m, pm in zip(pairs, p) if lo <= pm <= hi]
     got = asg.joint(cur, other, time, death, (lo, hi))
     assert len(want) == 4 and np.array_equal(got, np.array(want))

@@ -131,6 +131,14 @@ def _two_group_p(time: np.ndarray, death: np.ndarray, members: np.ndarray) -> np
         return chi2.sf(o_e**2 / v, 1)
 
 
+def printed_p_range(published: pd.DataFrame, factor: str, cohorts: tuple) -> tuple:
+    """The log-rank p's that print as the paper printed ``factor``'s p for ``cohorts`` (``published``'s cohort
+    names, e.g. ``("all",)`` for Table 1): its interval under the printing rule."""
+    rows = published[published["cohort"].isin(cohorts)]
+    row = rows[(rows["factor"] == factor) & (rows["statistic"] == "p")].iloc[0]
+    return interval(row["value"], row["decimals"], row["bound"], "p")
+
+
 def assignments_meeting(time: np.ndarray, death: np.ndarray, k: int, p_range: tuple) -> np.ndarray:
     """Every choice of ``k`` of the patients as one group of two whose log-rank p lies in ``p_range`` (its
     bounds included): a complete enumeration, one 0/1 row per choice in the order of
@@ -153,12 +161,10 @@ def completions(st: RankSearch, targets: Targets, published: pd.DataFrame, facto
     codes = st.s.codes[factor][:n]
     low, high = int(codes.min()), int(codes.max())
     k = int((codes == high).sum())
-    rows = block_published(published, "curative")
-    row = rows[(rows["factor"] == factor) & (rows["statistic"] == "p")].iloc[0]
-    lo, hi = interval(row["value"], row["decimals"], row["bound"], "p")  # the printing rule
+    p_range = printed_p_range(published, factor, BLOCK_COHORTS["curative"])
     time, death = np.asarray(st.times())[:n], np.asarray(st.death)[:n]
     exact = []
-    for members in assignments_meeting(time, death, k, (lo, hi)):
+    for members in assignments_meeting(time, death, k, p_range):
         s = st.s.copy()
         s.codes[factor][:n] = np.where(members == 1, high, low)
         out = RankSearch(s, st.order, st.death, targets)
