@@ -12,7 +12,7 @@ help:
 	@echo "make quick  the fast loop: the tests that build nothing whole (pytest -m 'not slow')"
 	@echo "make data   regenerate data/cohort.csv, regimens.csv, primary_treatment.csv, fidelity.* (seeded, deterministic; about 6 min on 2 cores)"
 	@echo "make ensemble  regenerate data/ensemble_summary.csv (100 reconstructions, ~26 min on 2 cores)"
-	@echo "make bench  print runtime and fidelity benchmarks (about 58 min; the default search alone takes 25)"
+	@echo "make bench  print runtime and fidelity benchmarks (about 65 min; the default search alone takes 25)"
 	@echo "make lint   check style (ruff, configured in pyproject.toml) and the CI workflows (actionlint)"
 	@echo "make format fix what ruff can fix by itself and reformat, notebooks included (their .md sources follow)"
 	@echo "make links  check the built site's internal links and anchors, and list its external links in book/_build/external-links.txt"

@@ -5,6 +5,8 @@
 - ``benchmarks/swaps.py``: the merges' swap rounds against exhaustive exact scoring of pairs of factor swaps
 - ``benchmarks/assignments.py``: every assignment of one factor (depth) meeting its three printed p's, on the
   committed merge's order
+- ``benchmarks/exact_factors.py``: the merges' exact stage, factor by factor (assignments meeting every printed
+  p and median, time, best score)
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)
@@ -27,6 +29,7 @@ def main() -> int:
         "blocks.py",
         "swaps.py",
         "assignments.py",
+        "exact_factors.py",
         "book.py",
         "ensemble.py",
         "miss_rates.py",

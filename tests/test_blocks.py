@@ -10,6 +10,7 @@ from helpers.published import load as load_published
 from helpers.reconstruct import blocks
 from helpers.reconstruct.coarse import RankSearch
 from helpers.reconstruct.finish import target_ids
+from helpers.reconstruct.structure import CODED
 from helpers.reconstruct.targets import build_targets
 
 SMALL = 20_000  # iterations: enough to exercise the searches, fast
@@ -19,6 +20,12 @@ ROUNDS = 1
 @pytest.fixture(scope="module")
 def published():
     return load_published()
+
+
+@pytest.fixture(autouse=True)
+def one_exact_factor(monkeypatch):
+    """The merges' exact stage over one factor only: each enumeration takes seconds."""
+    monkeypatch.setattr(blocks, "EXACT_FACTORS", ("radiotherapy",))
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +93,37 @@ def test_merge_keeps_what_the_block_met(block, published):
     assert len(r.times) == st.s.n and r.death.sum() == block.state.death.sum()
 
 
+def test_exact_factors_keeps_the_best_exact_assignment(block, published, monkeypatch):
+    """The exact stage scores every assignment ``bound.meeting`` finds and keeps the best where it gains; the
+    order, the outcomes and every other factor stay as they were."""
+    from helpers.reconstruct import bound
+    from helpers.reconstruct.assemble import TENTH
+    from helpers.reconstruct.finish import State, boxes, score
+
+    monkeypatch.setattr(blocks, "EXACT_FACTORS", ())  # the merge without its exact stage
+    _, st = blocks.merge_search(block, SMALL, ROUNDS)
+    bx = boxes(st)
+    before = score(st, bx, State.of(st)).hits
+    out = blocks.exact_factors(st, published, ("radiotherapy",))
+    time, death = np.asarray(st.times(), float) / TENTH, np.asarray(st.death, float)
+    part = (np.arange(st.s.n) >= st.s.n_cur).astype(np.int64)
+    codes = st.s.codes["radiotherapy"]
+    k = [int((codes[part == b] == 1).sum()) for b in (0, 1)]
+    rows, _ = bound.meeting(time, death, part, k, blocks.factor_tables(published, "radiotherapy"))
+    scores = []
+    for row in rows:
+        s = st.s.copy()
+        s.codes["radiotherapy"][:] = row
+        o = RankSearch(s, st.order, st.death, st.tg)
+        scores.append(score(o, bx, State.of(o)).hits)
+    assert score(out, bx, State.of(out)).hits == max([before, *scores])
+    assert np.array_equal(out.order, st.order) and np.array_equal(out.death, st.death)
+    others = [i for i, f in enumerate(CODED) if f != "radiotherapy"]
+    assert np.array_equal(out.s.C[others], st.s.C[others])
+    if out is not st:
+        assert any(np.array_equal(out.s.codes["radiotherapy"], r) for r in rows)
+
+
 def test_reader_choice_ranks_the_block_then_the_headline_then_the_numbers():
     assert blocks.reader_choice([False, True], [55, 50], [440, 400]) == 1  # the block kept first
     assert blocks.reader_choice([True, True, True], [54, 55, 55], [440, 430, 433]) == 2  # then headline, numbers
@@ -117,7 +155,7 @@ def test_default_command_is_by_blocks_and_writes_the_merge_a_reader_would_choose
     assert "--seed 5`, by blocks" in made_by and "from seed 5 on: 3 seeds gave" in made_by
     assert f"once per random stream ({streams};" in made_by
     assert f"The {len(blocks.MERGE_STREAMS)} merges kept the block:" in made_by and "is written" in made_by
-    assert "then up to 1 round over every factor swap)" in made_by  # as merge_search ran them (swap_rounds_of)
+    assert "then up to 1 round over every factor swap; then, for each of radiotherapy with" in made_by
 
 
 def test_swap_rounds_follow_the_finisher_up_to_their_cap():

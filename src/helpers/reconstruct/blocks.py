@@ -34,11 +34,12 @@ import pandas as pd
 from scipy.stats import chi2
 
 from helpers.published import load as load_published
+from helpers.scorecard import row_interval
 
 from .api import reader_choice
 from .coarse import RankSearch, Schedule, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
-from .finish import State, boxes, conflicts, finish, target_hits, target_ids
+from .finish import State, boxes, conflicts, finish, score, target_hits, target_ids
 from .moves import every_swap
 from .structure import initial_structure
 from .targets import Targets, build_targets, interval, load_spec
@@ -66,6 +67,7 @@ MERGE_FACTOR_SHARE = 0.05
 # fine finisher, in each merge: on the committed merge they met one more number (Table 1's sex p), 2-3 s a round
 # (data/RECONSTRUCTION.md)
 SWAP_ROUNDS = 5
+EXACT_FACTORS = ("age", "sex", "size", "depth", "radiotherapy")  # two-level factors of both blocks' tables
 MERGE_STREAMS = (1, 2, 3, 4)  # one merge search per random stream (block seed, stream) of each block solution
 DEFAULT_MERGES = BLOCK_SOLUTIONS * len(MERGE_STREAMS)  # the merge searches the default command chooses among
 
@@ -173,6 +175,65 @@ def completions(st: RankSearch, targets: Targets, published: pd.DataFrame, facto
     return exact
 
 
+TABLE_COHORTS = (("metastasectomy",), ("no_metastasectomy",), ("all",))  # Tables 4, 5 and 1: blocks 0, 1, both
+
+
+def factor_tables(published: pd.DataFrame, factor: str) -> list:
+    """A two-level factor's printed p and level medians in Tables 4, 5 and 1 as ``bound.Printed``: the
+    curative patients are block 0, the others block 1, and the group is the factor's second level (code 1)."""
+    from helpers.factors import FACTORS
+
+    from .bound import Printed
+
+    levels = FACTORS[factor].levels
+    out = []
+    for blocks_, cohorts in zip(((0,), (1,), (0, 1)), TABLE_COHORTS):
+        rows = published[published["cohort"].isin(cohorts) & (published["factor"] == factor)]
+        p = rows[rows["statistic"] == "p"]
+        medians = []
+        for level in (levels[1], levels[0]):
+            m = rows[(rows["statistic"] == "median_os") & (rows["level"] == level)]
+            medians.append(None if m.empty else "NR" if m.iloc[0]["not_reached"] else row_interval(m.iloc[0]))
+        out.append(Printed(blocks_, None if p.empty else row_interval(p.iloc[0]), *medians))
+    return out
+
+
+def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None = None) -> RankSearch:
+    """The last stage of a merge: for each factor of ``factors`` whose printed numbers ``st`` does not all
+    meet, every assignment of its two levels with the printed counts that meets all its p's and medians in
+    Tables 1, 4 and 5 on ``st``'s order (``bound.meeting``, a complete enumeration), each scored by the
+    finisher's exact score; the best is kept where it scores higher. Returns the state (``st`` when nothing
+    gains). ``factors``: ``EXACT_FACTORS`` by default."""
+    from .assemble import TENTH
+    from .bound import meeting, meets
+
+    bx = boxes(st)
+    best = score(st, bx, State.of(st)).hits
+    ids = target_ids(st.tg)
+    time, death = np.asarray(st.times(), float) / TENTH, np.asarray(st.death, float)
+    block = (np.arange(len(time)) >= st.s.n_cur).astype(np.int64)
+    factor_of = dict(zip(published["id"], published["factor"]))
+    for factor in EXACT_FACTORS if factors is None else factors:
+        own = np.array([factor_of.get(i) == factor for i in ids])
+        if met(st)[own].all():
+            continue
+        codes = st.s.codes[factor]
+        k = [int((codes[block == b] == 1).sum()) for b in (0, 1)]
+        tables = factor_tables(published, factor)
+        try:
+            rows, _ = meeting(time, death, block, k, tables, recheck=False)
+        except ValueError:  # more assignments meet its printed numbers than are worth enumerating
+            continue
+        for row in rows:
+            s = st.s.copy()
+            s.codes[factor][:] = row
+            o = RankSearch(s, st.order, st.death, st.tg)
+            hits = score(o, bx, State.of(o)).hits
+            if hits > best and meets(time, death, block, row, tables):
+                st, best = o, hits
+    return st
+
+
 class Block(NamedTuple):
     """One block search: its seed, its end state and whether every block target is met; ``others``: the
     other exact completions of the same search (:func:`completions`), each a distinct exact solution."""
@@ -276,7 +337,8 @@ def merge_search(
     stream)`` goes on to ``assemble``); ``diagnose``: with what each miss conflicts with.  With ``OTHER_SHARE`` > 0,
     the other block is first searched around the curative one (only the two blocks' targets), and its targets
     then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap follow
-    (:func:`swap_rounds_of`)."""
+    (:func:`swap_rounds_of`), then the exact assignments of the factors whose numbers are missed
+    (:func:`exact_factors`)."""
     from .api import T_END, T_START
 
     published = load_published() if published is None else published
@@ -298,6 +360,7 @@ def merge_search(
     rounds = swap_rounds_of(finish_rounds, swap_rounds)
     if rounds > 0:
         finish(st, rounds, moves_of=every_swap, within_factor=True)
+    st = exact_factors(st, published)
     return searched(st, rng, diagnose), st
 
 

@@ -180,11 +180,18 @@ def made_by(seed: int, iterations: int, chains=None, rounds: int | None = None) 
 def made_by_blocks(run: str, budget: str, merges, rounds: int | None = None) -> str:
     """``made_by`` of a cohort made by blocks (``blocks.Merges``): the block solutions found, the merges
     searched from them and how the one written was chosen."""
+    from . import blocks
     from .blocks import BLOCK_SHARE, BLOCK_WEIGHT, FREE_FACTOR, NEEDLE_WEIGHT, swap_rounds_of
 
     swaps = swap_rounds_of(rounds or 0)
     if swaps:
         budget += f", then up to {swaps} round{'s' if swaps != 1 else ''} over every factor swap"
+    if blocks.EXACT_FACTORS:
+        budget += (
+            f"; then, for each of {', '.join(blocks.EXACT_FACTORS)} with a printed number missed, every "
+            "assignment meeting all its p's and medians in Tables 1, 4 and 5, enumerated exactly, the best kept "
+            "where it scores higher"
+        )
 
     solutions = sorted(set(zip(merges.block_seeds, merges.exact)))
     seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in solutions)
