@@ -16,13 +16,9 @@ import argparse
 import copy
 import time
 
-import numpy as np
-
 from helpers.published import load as load_published
 from helpers.reconstruct import blocks, bound
 from helpers.reconstruct.api import judged
-from helpers.reconstruct.assemble import TENTH
-from helpers.reconstruct.coarse import RankSearch
 from helpers.reconstruct.finish import State, boxes, score
 
 
@@ -42,20 +38,15 @@ def main() -> None:
 
     bx = boxes(st)
     now = score(st, bx, State.of(st)).hits
-    t, d = np.asarray(st.times(), float) / TENTH, np.asarray(st.death, float)
-    part = (np.arange(st.s.n) >= st.s.n_cur).astype(np.int64)
     print("factor | members (curative, other) | meeting: curative, other, all three tables | seconds | best hits")
     for factor in factors:
-        codes = st.s.codes[factor]
-        k = [int((codes[part == b] == 1).sum()) for b in (0, 1)]
+        t, d, part, k = blocks.exact_inputs(st, factor)
         w0 = time.perf_counter()
         rows, counts = bound.meeting(t, d, part, k, blocks.factor_tables(published, factor), recheck=False)
         took = time.perf_counter() - w0
         best = now
         for row in rows:
-            s = st.s.copy()
-            s.codes[factor][:] = row
-            o = RankSearch(s, st.order, st.death, st.tg)
+            o = blocks.with_codes(st, factor, row)
             best = max(best, score(o, bx, State.of(o)).hits)
         met = ", ".join(f"{counts.get(key, 0):,}" for key in ("block 0", "block 1", "pooled"))
         print(f"{factor} | {k[0]}, {k[1]} | {met} | {took:.1f} | {best:g} (the merge: {now:g})")

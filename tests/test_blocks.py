@@ -109,12 +109,13 @@ def test_exact_factors_keeps_the_best_exact_assignment(block, published, monkeyp
     part = (np.arange(st.s.n) >= st.s.n_cur).astype(np.int64)
     codes = st.s.codes["radiotherapy"]
     k = [int((codes[part == b] == 1).sum()) for b in (0, 1)]
+    given = blocks.exact_inputs(st, "radiotherapy")  # what the stage hands the enumeration
+    assert all(np.array_equal(x, y) for x, y in zip(given, (time, death, part, k)))
     rows, _ = bound.meeting(time, death, part, k, blocks.factor_tables(published, "radiotherapy"))
     scores = []
     for row in rows:
-        s = st.s.copy()
-        s.codes["radiotherapy"][:] = row
-        o = RankSearch(s, st.order, st.death, st.tg)
+        o = blocks.with_codes(st, "radiotherapy", row)
+        assert np.array_equal(o.s.codes["radiotherapy"], row) and o.tg is st.tg
         scores.append(score(o, bx, State.of(o)).hits)
     assert score(out, bx, State.of(out)).hits == max([before, *scores])
     assert np.array_equal(out.order, st.order) and np.array_equal(out.death, st.death)

@@ -198,36 +198,48 @@ def factor_tables(published: pd.DataFrame, factor: str) -> list:
     return out
 
 
+def exact_inputs(st: RankSearch, factor: str) -> tuple:
+    """What ``bound.meeting`` takes for ``factor`` on ``st``'s order: times in months, deaths, each patient's
+    block (0: curative, 1: the others) and the members (code 1) to choose in each block."""
+    from .assemble import TENTH
+
+    time, death = np.asarray(st.times(), float) / TENTH, np.asarray(st.death, float)
+    block = (np.arange(len(time)) >= st.s.n_cur).astype(np.int64)
+    codes = st.s.codes[factor]
+    return time, death, block, [int((codes[block == b] == 1).sum()) for b in (0, 1)]
+
+
+def with_codes(st: RankSearch, factor: str, codes: np.ndarray) -> RankSearch:
+    """``st`` with ``factor``'s codes replaced (its order, outcomes, targets and other factors kept)."""
+    s = st.s.copy()
+    s.codes[factor][:] = codes
+    return RankSearch(s, st.order, st.death, st.tg)
+
+
 def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None = None) -> RankSearch:
     """The last stage of a merge: for each factor of ``factors`` whose printed numbers ``st`` does not all
     meet, every assignment of its two levels with the printed counts that meets all its p's and medians in
     Tables 1, 4 and 5 on ``st``'s order (``bound.meeting``, a complete enumeration), each scored by the
     finisher's exact score; the best is kept where it scores higher. Returns the state (``st`` when nothing
     gains). ``factors``: ``EXACT_FACTORS`` by default."""
-    from .assemble import TENTH
     from .bound import meeting, meets
 
     bx = boxes(st)
     best = score(st, bx, State.of(st)).hits
     ids = target_ids(st.tg)
-    time, death = np.asarray(st.times(), float) / TENTH, np.asarray(st.death, float)
-    block = (np.arange(len(time)) >= st.s.n_cur).astype(np.int64)
     factor_of = dict(zip(published["id"], published["factor"]))
     for factor in EXACT_FACTORS if factors is None else factors:
         own = np.array([factor_of.get(i) == factor for i in ids])
         if met(st)[own].all():
             continue
-        codes = st.s.codes[factor]
-        k = [int((codes[block == b] == 1).sum()) for b in (0, 1)]
+        time, death, block, k = exact_inputs(st, factor)
         tables = factor_tables(published, factor)
         try:
             rows, _ = meeting(time, death, block, k, tables, recheck=False)
         except ValueError:  # more assignments meet its printed numbers than are worth enumerating
             continue
         for row in rows:
-            s = st.s.copy()
-            s.codes[factor][:] = row
-            o = RankSearch(s, st.order, st.death, st.tg)
+            o = with_codes(st, factor, row)
             hits = score(o, bx, State.of(o)).hits
             if hits > best and meets(time, death, block, row, tables):
                 st, best = o, hits

@@ -365,9 +365,9 @@ def _meets(time, death, members, tab: Printed, block) -> bool:
     return True
 
 
-def _sorted_curves(time, death, inside):
-    idx = np.flatnonzero(inside)
-    idx = idx[np.argsort(time[idx], kind="stable")]
+def _sorted_curves(time, death):
+    """The patients' order by time (``idx[p]``: the patient at position ``p``) and their :class:`Curves`."""
+    idx = np.argsort(time, kind="stable")
     return idx, curves(time[idx], death[idx])
 
 
@@ -389,7 +389,7 @@ def _split(cv: Curves, sp: Spec) -> int:
 def block_meeting(time, death, k: int, tab: Printed, limit: int) -> tuple[np.ndarray, int]:
     """Every choice of ``k`` members among these patients meeting one table's numbers, in patient order (up to
     ``limit``), and how many there are."""
-    idx, cv = _sorted_curves(time, death, np.ones(len(time), bool))
+    idx, cv = _sorted_curves(time, death)
     n = len(idx)
     sp = spec(tab)
     found, total = _join(cv, sp, k, _split(cv, sp), limit)
@@ -425,26 +425,25 @@ def meeting(time, death, block, k, tables, limit: int = 2_000_000, recheck: bool
         One 0/1 row per assignment in patient order and how many met each block's table, then the pooled one.
     """
     time, death, block = np.asarray(time, float), np.asarray(death, float), np.asarray(block, np.int64)
-    per, counts = {}, {}
-    for tab in sorted(tables, key=lambda t: int((block == t.blocks[0]).sum())):  # the smaller block first
-        if len(tab.blocks) == 1 and all(len(rows) for rows in per.values()):
-            b = tab.blocks[0]
-            inside = block == b
-            rows, total = block_meeting(time[inside], death[inside], int(k[b]), tab, limit)
-            if total > limit:
-                raise ValueError(f"block {b}: {total:,} assignments meet its table, more than limit={limit:,}")
-            per[b], counts[f"block {b}"] = rows, total
-    if sum(len(tab.blocks) == 1 for tab in tables) != 2 or {t.blocks[0] for t in tables if len(t.blocks) == 1} != {
-        0,
-        1,
-    }:
+    own = sorted((tab for tab in tables if len(tab.blocks) == 1), key=lambda t: int((block == t.blocks[0]).sum()))
+    if sorted(tab.blocks[0] for tab in own) != [0, 1]:
         raise ValueError("one table for each of blocks 0 and 1 is needed")
-    if len(per) < 2:  # a block without a solution: none at all
+    per, counts = {}, {}
+    for tab in own:  # the smaller block first; a block without a solution leaves none at all
+        b = tab.blocks[0]
+        inside = block == b
+        rows, total = block_meeting(time[inside], death[inside], int(k[b]), tab, limit)
+        if total > limit:
+            raise ValueError(f"block {b}: {total:,} assignments meet its table, more than limit={limit:,}")
+        per[b], counts[f"block {b}"] = rows, total
+        if total == 0:
+            break
+    if len(per) < 2:
         return np.zeros((0, len(time)), np.int8), counts
     pooled = [tab for tab in tables if len(tab.blocks) > 1]
     pos = {b: np.flatnonzero(block == b) for b in (0, 1)}
     if pooled:
-        idx, cv = _sorted_curves(time, death, np.ones(len(time), bool))
+        idx, cv = _sorted_curves(time, death)
         rank = np.empty(len(idx), np.int64)
         rank[idx] = np.arange(len(idx))
         pairs, total = _pairs(cv, spec(pooled[0]), per[0], per[1], rank[pos[0]], rank[pos[1]], limit)
