@@ -93,7 +93,7 @@ test: $(STAMP)  # every test, the files spread over one worker per core (pytest-
 quick: $(STAMP)  # the fast loop: every test but those that build the book, run the default search or a notebook
 	$(BIN)/python -m pytest -m "not slow"
 
-data: $(STAMP)  # the committed cohort: the best of DEFAULT_CHAINS searches, one per core (data/RECONSTRUCTION.md)
+data: $(STAMP)  # the committed cohort: the exact curative block, then the best of its merges (data/RECONSTRUCTION.md)
 	$(BIN)/python -m helpers.reconstruct --out data
 
 ensemble: $(STAMP)  # the 100-cohort ensemble behind notebooks/09_robustness (about 26 min on 2 cores)

@@ -6,7 +6,8 @@ enumeration takes, what the best scores, and what the stage makes of the merge (
 
 Rebuilds the default's merge of ``--stream`` from block seed ``--seed`` with the stage switched off
 (``blocks.EXACT_FACTORS`` empty), then runs ``bound.meeting`` for each factor of the stage and
-``blocks.exact_factors`` on the merge, judged by ``helpers.scorecard`` before and after.
+``blocks.exact_factors`` on the merge, judged by ``helpers.scorecard`` before and after. Last, the two factors
+the stage leaves out because an identity ties them to another column (:func:`linked`), with the identity held.
 data/RECONSTRUCTION.md ("Reconstruction by blocks") has the figures of the committed merge.
 """
 
@@ -14,12 +15,16 @@ from __future__ import annotations
 
 import argparse
 import copy
+import itertools
 import time
+
+import numpy as np
 
 from helpers.published import load as load_published
 from helpers.reconstruct import blocks, bound
 from helpers.reconstruct.api import judged
 from helpers.reconstruct.finish import State, boxes, score
+from helpers.survival import logrank
 
 
 def main() -> None:
@@ -40,13 +45,13 @@ def main() -> None:
     now = score(st, bx, State.of(st)).hits
     print("factor | members (curative, other) | meeting: curative, other, all three tables | seconds | best hits")
     for factor in factors:
-        t, d, part, k = blocks.exact_inputs(st, factor)
+        t, d, part, k, known = blocks.exact_inputs(st, factor)
         w0 = time.perf_counter()
         rows, counts = bound.meeting(t, d, part, k, blocks.factor_tables(published, factor), recheck=False)
         took = time.perf_counter() - w0
         best = now
         for row in rows:
-            o = blocks.with_codes(st, factor, row)
+            o = blocks.with_codes(st, factor, row, known)
             best = max(best, score(o, bx, State.of(o)).hits)
         met = ", ".join(f"{counts.get(key, 0):,}" for key in ("block 0", "block 1", "pooled"))
         print(f"{factor} | {k[0]}, {k[1]} | {met} | {took:.1f} | {best:g} (the merge: {now:g})")
@@ -55,6 +60,49 @@ def main() -> None:
     out = blocks.exact_factors(st, published, factors)
     after = judged(blocks.searched(out, rng))[4]
     print(f"the stage: {time.perf_counter() - w0:.0f} s; {after} printed numbers after it")
+    linked(out, published)
+
+
+def linked(st, published) -> None:
+    """The two factors an identity ties to another column, decided on ``st``'s order with the identity held.
+
+    Primary resection: every choice of the unresected among the other block's synchronous patients, scored by the
+    finisher's exact score, with how many meet Table 5's resection p. Chemotherapy: ``bound.meeting`` over both
+    blocks (Table 4 has no chemotherapy row), and how many of its assignments keep chemotherapy for every curative
+    patient given it around the metastasectomy (the first-line responses would then move with the other block's
+    chemotherapy; none is needed when no assignment is left)."""
+    bx = boxes(st)
+    now = score(st, bx, State.of(st)).hits
+    c, n_cur = st.s.codes, st.s.n_cur
+    t, d, part, k, _ = blocks.exact_inputs(st, "chemotherapy")
+
+    pool = [i for i in range(n_cur, st.s.n) if c["presenting"][i] == 1]
+    unresected = int((c["primary_resection"][pool] == 1).sum())
+    lo, hi = blocks.printed_p_range(published, "primary_resection", ("no_metastasectomy",))
+    best, meets, n = now, 0, 0
+    w0 = time.perf_counter()
+    for chosen in itertools.combinations(pool, unresected):
+        codes = c["primary_resection"].copy()
+        codes[pool] = 0
+        codes[list(chosen)] = 1
+        o = blocks.with_codes(st, "primary_resection", codes)
+        best = max(best, score(o, bx, State.of(o)).hits)
+        meets += lo <= logrank(t[part == 1], d[part == 1], codes[part == 1]).p <= hi
+        n += 1
+    print(
+        f"primary resection: {n:,} choices of {unresected} among {len(pool)} ({time.perf_counter() - w0:.0f} s); "
+        f"{meets} meet Table 5's p; best hits {best:g} (the merge: {now:g})"
+    )
+
+    w0 = time.perf_counter()
+    rows, counts = bound.meeting(t, d, part, k, blocks.factor_tables(published, "chemotherapy"), recheck=False)
+    peri = np.flatnonzero(c["chemo_peri_metastasectomy"] == 0)  # code 1 of chemotherapy is "no"
+    kept = int((rows[:, peri] == 0).all(axis=1).sum())
+    met = ", ".join(f"{counts.get(key, 0):,}" for key in ("block 0", "block 1", "pooled"))
+    print(
+        f"chemotherapy: meeting (curative, other, all three tables): {met} ({time.perf_counter() - w0:.0f} s); "
+        f"{kept} keep chemotherapy around the metastasectomy"
+    )
 
 
 if __name__ == "__main__":

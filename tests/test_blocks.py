@@ -125,6 +125,23 @@ def test_exact_factors_keeps_the_best_exact_assignment(block, published, monkeyp
         assert any(np.array_equal(out.s.codes["radiotherapy"], r) for r in rows)
 
 
+def test_exact_inputs_leave_an_unknown_grade_out(block, published):
+    """The enumeration of grade sees the patients of known grade only, with Tables 4 and 5's counts of grade 3
+    to choose; an assignment written back leaves the unknown grades unknown."""
+    st = block.state
+    codes = st.s.codes["grade"]
+    given = blocks.exact_inputs(st, "grade")
+    assert np.array_equal(given.known, codes >= 0) and (~given.known).sum() == 3
+    assert len(given.time) == len(given.death) == len(given.block) == given.known.sum()
+    count = dict(zip(published["id"], published["value"]))
+    assert given.k == [int(count["t4.grade.3.n"]), int(count["t5.grade.3.n"])]
+    row = np.zeros(int(given.known.sum()), np.int8)
+    row[: sum(given.k)] = 1
+    o = blocks.with_codes(st, "grade", row, given.known)
+    assert np.array_equal(o.s.codes["grade"][given.known], row)
+    assert (o.s.codes["grade"][~given.known] == -1).all() and np.array_equal(st.s.codes["grade"], codes)
+
+
 def test_reader_choice_ranks_the_block_then_the_headline_then_the_numbers():
     assert blocks.reader_choice([False, True], [55, 50], [440, 400]) == 1  # the block kept first
     assert blocks.reader_choice([True, True, True], [54, 55, 55], [440, 430, 433]) == 2  # then headline, numbers

@@ -76,6 +76,28 @@ def test_meeting_is_every_assignment_meeting_the_tables(trial):
     assert counts["pooled"] == len(found)
 
 
+@pytest.mark.parametrize("trial", range(6))
+def test_a_block_without_members_or_a_table_of_its_own(trial):
+    """As the initial sites: every curative patient had one site, so that block chooses no member and no table
+    of its own constrains it; the pooled table is then met by the other block's members alone."""
+    time, death, block, k, tables, row = _case(np.random.default_rng(100 + trial), trial)
+    k = [0, k[1]]
+    row[block == 0] = 0
+    m_in, m_out = (km_median(time[row == lv], death[row == lv]) for lv in (1, 0))
+    p = logrank(time, death, row).p
+    pooled = bound.Printed(
+        (0, 1),
+        (max(0.0, p - 0.05), min(1.0, p + 0.05)),
+        "NR" if np.isnan(m_in) else (m_in - 2.0, m_in + 2.0),
+        "NR" if np.isnan(m_out) else (m_out - 2.0, m_out + 2.0),
+    )
+    tables = [bound.Printed((0,)), tables[1], pooled]
+    rows, counts = bound.meeting(time, death, block, k, tables)
+    found = sorted(map(tuple, rows))
+    assert counts["block 0"] == 1 and found == _brute(time, death, block, k, tables)
+    assert tuple(row) in found
+
+
 def test_median_is_rs_print_rule():
     rng = np.random.default_rng(7)
     for trial in range(200):

@@ -67,7 +67,9 @@ MERGE_FACTOR_SHARE = 0.05
 # fine finisher, in each merge: on the committed merge they met one more number (Table 1's sex p), 2-3 s a round
 # (data/RECONSTRUCTION.md)
 SWAP_ROUNDS = 5
-EXACT_FACTORS = ("age", "sex", "size", "depth", "radiotherapy")  # two-level factors of both blocks' tables
+# the two-level factors of Tables 1, 4 and 5 that no identity ties to another column (data/RECONSTRUCTION.md, "The
+# exact stage"); an unknown grade stays unknown (left out of the enumeration, as the log-rank test leaves it out)
+EXACT_FACTORS = ("age", "sex", "size", "depth", "radiotherapy", "grade", "initial_metastatic_sites")
 MERGE_STREAMS = (1, 2, 3, 4)  # one merge search per random stream (block seed, stream) of each block solution
 DEFAULT_MERGES = BLOCK_SOLUTIONS * len(MERGE_STREAMS)  # the merge searches the default command chooses among
 
@@ -198,21 +200,32 @@ def factor_tables(published: pd.DataFrame, factor: str) -> list:
     return out
 
 
-def exact_inputs(st: RankSearch, factor: str) -> tuple:
-    """What ``bound.meeting`` takes for ``factor`` on ``st``'s order: times in months, deaths, each patient's
-    block (0: curative, 1: the others) and the members (code 1) to choose in each block."""
+class ExactInputs(NamedTuple):
+    """What ``bound.meeting`` takes for one factor on a state's order: the patients with a known level only."""
+
+    time: np.ndarray  # follow-up in months
+    death: np.ndarray  # 0/1
+    block: np.ndarray  # 0: curative, 1: the others
+    k: list  # members (code 1) to choose in each block
+    known: np.ndarray  # which of the state's patients these are (an unknown grade is left out)
+
+
+def exact_inputs(st: RankSearch, factor: str) -> ExactInputs:
+    """:class:`ExactInputs` of ``factor`` on ``st``'s order."""
     from .assemble import TENTH
 
-    time, death = np.asarray(st.times(), float) / TENTH, np.asarray(st.death, float)
-    block = (np.arange(len(time)) >= st.s.n_cur).astype(np.int64)
     codes = st.s.codes[factor]
-    return time, death, block, [int((codes[block == b] == 1).sum()) for b in (0, 1)]
+    known = codes >= 0
+    time, death = np.asarray(st.times(), float)[known] / TENTH, np.asarray(st.death, float)[known]
+    block = (np.arange(st.s.n) >= st.s.n_cur).astype(np.int64)[known]
+    return ExactInputs(time, death, block, [int((codes[known][block == b] == 1).sum()) for b in (0, 1)], known)
 
 
-def with_codes(st: RankSearch, factor: str, codes: np.ndarray) -> RankSearch:
-    """``st`` with ``factor``'s codes replaced (its order, outcomes, targets and other factors kept)."""
+def with_codes(st: RankSearch, factor: str, row: np.ndarray, known: np.ndarray | None = None) -> RankSearch:
+    """``st`` with ``factor``'s codes of the patients ``known`` (all by default) replaced by ``row`` (its order,
+    outcomes, targets, other factors and other patients kept)."""
     s = st.s.copy()
-    s.codes[factor][:] = codes
+    s.codes[factor][slice(None) if known is None else known] = row
     return RankSearch(s, st.order, st.death, st.tg)
 
 
@@ -220,8 +233,8 @@ def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None
     """The last stage of a merge: for each factor of ``factors`` whose printed numbers ``st`` does not all
     meet, every assignment of its two levels with the printed counts that meets all its p's and medians in
     Tables 1, 4 and 5 on ``st``'s order (``bound.meeting``, a complete enumeration), each scored by the
-    finisher's exact score; the best is kept where it scores higher. Returns the state (``st`` when nothing
-    gains). ``factors``: ``EXACT_FACTORS`` by default."""
+    finisher's exact score; the best is kept where it scores higher (a patient of unknown grade stays unknown).
+    Returns the state (``st`` when nothing gains). ``factors``: ``EXACT_FACTORS`` by default."""
     from .bound import meeting, meets
 
     bx = boxes(st)
@@ -232,14 +245,14 @@ def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None
         own = np.array([factor_of.get(i) == factor for i in ids])
         if met(st)[own].all():
             continue
-        time, death, block, k = exact_inputs(st, factor)
+        time, death, block, k, known = exact_inputs(st, factor)
         tables = factor_tables(published, factor)
         try:
             rows, _ = meeting(time, death, block, k, tables, recheck=False)
         except ValueError:  # more assignments meet its printed numbers than are worth enumerating
             continue
         for row in rows:
-            o = with_codes(st, factor, row)
+            o = with_codes(st, factor, row, known)
             hits = score(o, bx, State.of(o)).hits
             if hits > best and meets(time, death, block, row, tables):
                 st, best = o, hits
