@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from helpers import data, scorecard, statistics
+from helpers.factors import FACTORS
 
 PRIMARY_FILE = "primary_treatment.csv"
 SYNTHETIC = (
@@ -187,8 +188,9 @@ def made_by_blocks(run: str, budget: str, merges, rounds: int | None = None) -> 
     if swaps:
         budget += f", then up to {swaps} round{'s' if swaps != 1 else ''} over every factor swap"
     if blocks.EXACT_FACTORS:
+        names = ", ".join(FACTORS[f].label.lower() for f in blocks.EXACT_FACTORS)
         budget += (
-            f"; then, for each of {', '.join(blocks.EXACT_FACTORS)} with a printed number missed, every "
+            f"; then, for each of {names} with a printed number missed, every "
             "assignment meeting all its p's and medians in Tables 1, 4 and 5, enumerated exactly, the best kept "
             "where it scores higher"
         )
