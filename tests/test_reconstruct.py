@@ -460,3 +460,19 @@ def test_a_line_s_pfs_is_swapped_into_its_room_keeping_the_values():
     assert out[2] == 1.0  # the largest value that fits in 18 tenths
     # nothing fits: the value stays where it was
     assert list(_swap_into_room(np.array([50, 60]), np.array([10.0, 100.0]), np.array([1, 1])) * 10) == [50, 60]
+
+
+def test_a_median_no_grouping_can_print_is_said_to_need_other_death_times():
+    """A Kaplan-Meier median is a death time or the midpoint of two: 30.4 is within reach of deaths at 30.4, or
+    at 29.9 and 30.9, and not of deaths at 29.9 and 30.7 (midpoint 30.3); the explanation says so only then."""
+    from helpers.reconstruct.report import explain, median_within_reach
+
+    row = pd.Series(
+        {"id": "x", "statistic": "median_os", "value": 30.4, "decimals": 1, "bound": "", "not_reached": False}
+    )
+    assert median_within_reach(row, [12.0, 30.4]) and median_within_reach(row, [29.9, 30.9])
+    assert not median_within_reach(row, [29.9, 30.7, 40.0])
+    miss = pd.concat([row, pd.Series({"match": False, "reproduced": 30.7, "kind": "time"})])
+    far = explain(miss, death_times=[29.9, 30.7, 40.0])
+    assert "not reached: the closest value found is 30.7" in far and "nor the midpoint of two, prints as 30.4" in far
+    assert "midpoint" not in explain(miss, death_times=[29.9, 30.9]) and "midpoint" not in explain(miss)

@@ -106,6 +106,16 @@ def _conflict(c) -> str:
     )
 
 
+def median_within_reach(row, death_times) -> bool:
+    """Whether some grouping of the patients could print this median: a Kaplan-Meier median is a death time or
+    the midpoint of two (R's rule), so one of them must lie in the printed interval. When none does, only other
+    death times can reach it, not another assignment of the factors."""
+    lo, hi = scorecard.row_interval(row)
+    t = np.unique(np.asarray(death_times, float))
+    mid = (t[:, None] + t[None, :]) / 2  # the diagonal is each death time itself
+    return bool(((mid >= lo) & (mid <= hi)).any())
+
+
 def first_ids(card: pd.DataFrame) -> pd.Series:
     """Each row's fact (cohort, factor, level, statistic) named by the id of its first printing, as the search's
     targets are (``targets.build_targets``)."""
@@ -114,11 +124,16 @@ def first_ids(card: pd.DataFrame) -> pd.Series:
 
 
 def explain(
-    row: pd.Series, card: pd.DataFrame | None = None, conflicts: dict | None = None, fact_id: str | None = None
+    row: pd.Series,
+    card: pd.DataFrame | None = None,
+    conflicts: dict | None = None,
+    fact_id: str | None = None,
+    death_times=None,
 ) -> str:
     """Why a published number was not reproduced: for a number the search did not reach, the closest value it
     found and, from ``conflicts`` (``finish.conflicts`` by the id of the fact's first printing), what it
-    conflicts with."""
+    conflicts with; with the cohort's ``death_times``, a median no grouping can print says so
+    (:func:`median_within_reach`)."""
     if row["match"]:
         return ""
     if not row.get("computed", True):
@@ -137,6 +152,12 @@ def explain(
         return f"not reached: printed as not reached, the closest cohort found reaches it at {rep:.4g}{tail}"
     if pd.isna(rep):
         return f"not reached: the closest cohort found does not reach this median{tail}"
+    median = row["statistic"] in scorecard.MEDIAN_STATS
+    if median and death_times is not None and not median_within_reach(row, death_times):
+        tail += (
+            f"; no death time of this cohort, nor the midpoint of two, prints as {printed(row)}: only other death "
+            "times can reach it, not another assignment of the factors"
+        )
     closest = scorecard.shown(rep)
     return f"not reached: the closest value found is {closest}{_widths(row)} the interval {_interval(row)}{tail}"
 
@@ -145,10 +166,12 @@ def fidelity(cohort, regimens, primary=None, conflicts: dict | None = None) -> p
     """(Cohort, regimens and primary treatment as DataFrames or CSV paths.) Scorecard rows with printed and
     reproduced values, match, kind, a :func:`verdict` and an explanation per miss (with ``conflicts``, from
     ``finish.conflicts``, what each number the search missed conflicts with)."""
+    cohort = cohort if isinstance(cohort, pd.DataFrame) else data.load_cohort(cohort)
     card = scorecard.reproduce(cohort, regimens, primary=primary).copy()
     card["verdict"] = card.apply(verdict, axis=1, card=card)
     facts = first_ids(card)
-    card["explanation"] = [explain(r, card, conflicts, f) for (_, r), f in zip(card.iterrows(), facts)]
+    deaths = cohort.loc[cohort["death"] == 1, "os_months"]
+    card["explanation"] = [explain(r, card, conflicts, f, deaths) for (_, r), f in zip(card.iterrows(), facts)]
     return card
 
 
