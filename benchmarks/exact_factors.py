@@ -79,6 +79,7 @@ def linked(st, published) -> None:
     pool = [i for i in range(n_cur, st.s.n) if c["presenting"][i] == 1]
     unresected = int((c["primary_resection"][pool] == 1).sum())
     lo, hi = blocks.printed_p_range(published, "primary_resection", ("no_metastasectomy",))
+    other = part == 1
     best, meets, n = now, 0, 0
     w0 = time.perf_counter()
     for chosen in itertools.combinations(pool, unresected):
@@ -87,7 +88,7 @@ def linked(st, published) -> None:
         codes[list(chosen)] = 1
         o = blocks.with_codes(st, "primary_resection", codes)
         best = max(best, score(o, bx, State.of(o)).hits)
-        meets += lo <= logrank(t[part == 1], d[part == 1], codes[part == 1]).p <= hi
+        meets += lo <= logrank(t[other], d[other], codes[other]).p <= hi
         n += 1
     print(
         f"primary resection: {n:,} choices of {unresected} among {len(pool)} ({time.perf_counter() - w0:.0f} s); "

@@ -110,7 +110,7 @@ def test_exact_factors_keeps_the_best_exact_assignment(block, published, monkeyp
     codes = st.s.codes["radiotherapy"]
     k = [int((codes[part == b] == 1).sum()) for b in (0, 1)]
     given = blocks.exact_inputs(st, "radiotherapy")  # what the stage hands the enumeration
-    assert all(np.array_equal(x, y) for x, y in zip(given, (time, death, part, k)))
+    assert all(np.array_equal(x, y) for x, y in zip(given, (time, death, part, k))) and given.known.all()
     rows, _ = bound.meeting(time, death, part, k, blocks.factor_tables(published, "radiotherapy"))
     scores = []
     for row in rows:

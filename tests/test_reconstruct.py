@@ -476,3 +476,5 @@ def test_a_median_no_grouping_can_print_is_said_to_need_other_death_times():
     far = explain(miss, death_times=[29.9, 30.7, 40.0])
     assert "not reached: the closest value found is 30.7" in far and "nor the midpoint of two, prints as 30.4" in far
     assert "midpoint" not in explain(miss, death_times=[29.9, 30.9]) and "midpoint" not in explain(miss)
+    pfs = pd.concat([miss.drop("statistic"), pd.Series({"statistic": "median_pfs"})])
+    assert "midpoint" not in explain(pfs, death_times=[29.9, 30.7, 40.0])  # a PFS median has other events

@@ -132,8 +132,8 @@ def explain(
 ) -> str:
     """Why a published number was not reproduced: for a number the search did not reach, the closest value it
     found and, from ``conflicts`` (``finish.conflicts`` by the id of the fact's first printing), what it
-    conflicts with; with the cohort's ``death_times``, a median no grouping can print says so
-    (:func:`median_within_reach`)."""
+    conflicts with; with the cohort's ``death_times``, a median OS no grouping can print says so
+    (:func:`median_within_reach`; a median PFS has other events)."""
     if row["match"]:
         return ""
     if not row.get("computed", True):
@@ -152,8 +152,7 @@ def explain(
         return f"not reached: printed as not reached, the closest cohort found reaches it at {rep:.4g}{tail}"
     if pd.isna(rep):
         return f"not reached: the closest cohort found does not reach this median{tail}"
-    median = row["statistic"] in scorecard.MEDIAN_STATS
-    if median and death_times is not None and not median_within_reach(row, death_times):
+    if row["statistic"] == "median_os" and death_times is not None and not median_within_reach(row, death_times):
         tail += (
             f"; no death time of this cohort, nor the midpoint of two, prints as {printed(row)}: only other death "
             "times can reach it, not another assignment of the factors"
