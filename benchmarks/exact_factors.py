@@ -1,13 +1,16 @@
 """The merges' exact stage, factor by factor: on the default's merge before it, every assignment of each
 two-level factor meeting all its printed p's and medians in Tables 1, 4 and 5 (``bound.meeting``), how long the
-enumeration takes, what the best scores, and what the stage makes of the merge (prints figures; not a test).
+enumeration takes, what the best scores, and what the stage makes of the merge; then the joint stage
+(``joint.exact_pair``): the pairs of Table 3's two covariates among them, fitted by the Cox model (prints
+figures; not a test).
 
     .venv/bin/python benchmarks/exact_factors.py [--seed 2062] [--stream 4] [--iterations 5000000]
 
 Rebuilds the default's merge of ``--stream`` from block seed ``--seed`` with the stage switched off
 (``blocks.EXACT_FACTORS`` empty), then runs ``bound.meeting`` for each factor of the stage and
-``blocks.exact_factors`` on the merge, judged by ``helpers.scorecard`` before and after. Last, the two factors
-the stage leaves out because an identity ties them to another column (:func:`linked`), with the identity held.
+``blocks.exact_factors`` on the merge, judged by ``helpers.scorecard`` before and after; then :func:`paired`.
+Last, the two factors the stage leaves out because an identity ties them to another column (:func:`linked`),
+with the identity held.
 data/RECONSTRUCTION.md ("Reconstruction by blocks") has the figures of the committed merge.
 """
 
@@ -21,7 +24,7 @@ import time
 import numpy as np
 
 from helpers.published import load as load_published
-from helpers.reconstruct import blocks, bound
+from helpers.reconstruct import blocks, bound, joint
 from helpers.reconstruct.api import judged
 from helpers.reconstruct.finish import State, boxes, score
 from helpers.survival import logrank
@@ -58,9 +61,38 @@ def main() -> None:
 
     w0 = time.perf_counter()
     out = blocks.exact_factors(st, published, factors)
-    after = judged(blocks.searched(out, rng))[4]
+    after = judged(blocks.searched(out, copy.deepcopy(rng)))[4]
     print(f"the stage: {time.perf_counter() - w0:.0f} s; {after} printed numbers after it")
+    out = paired(out, published, rng)
     linked(out, published)
+
+
+def paired(st, published, rng):
+    """The joint stage on ``st``: how many assignments of each factor it pairs, how long the Cox fits take, how
+    many pairs meet how many of Table 3's numbers (weighted as the search weighs them), and what the stage keeps.
+    Returns the state after it."""
+    factors = joint.JOINT_FACTORS
+    bx = boxes(st)
+    now = score(st, bx, State.of(st)).hits
+    w0 = time.perf_counter()
+    A, B = (joint.candidates(st, published, f) for f in factors)
+    took = time.perf_counter() - w0
+    pairs = f"{len(A):,} x {len(B):,} pairs ({factors[0]}, {factors[1]}; each factor's own first)"
+    print(f"joint stage: {pairs}, enumerated in {took:.1f} s")
+    w0 = time.perf_counter()
+    hits = joint.pair_hits(st, factors, A, B)
+    took = time.perf_counter() - w0
+    values, counts = np.unique(hits, return_counts=True)
+    spread = ", ".join(f"{v:g}: {c:,}" for v, c in zip(values, counts))
+    print(f"  Cox fits: {took:.1f} s; Table 3 hits of the pairs (the merge's own: {hits[0]:g}): {spread}")
+    w0 = time.perf_counter()
+    out = joint.exact_pair(st, published, factors)
+    after = score(out, bx, State.of(out)).hits
+    print(
+        f"  the stage: {time.perf_counter() - w0:.0f} s; exact score {now:g} -> {after:g}; "
+        f"{judged(blocks.searched(out, copy.deepcopy(rng)))[4]} printed numbers after it"
+    )
+    return out
 
 
 def linked(st, published) -> None:

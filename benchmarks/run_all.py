@@ -6,7 +6,7 @@
 - ``benchmarks/assignments.py``: every assignment of one factor (depth) meeting its three printed p's, on the
   committed merge's order
 - ``benchmarks/exact_factors.py``: the merges' exact stage, factor by factor (assignments meeting every printed
-  p and median, time, best score)
+  p and median, time, best score), then the joint stage (pairs fitted by the Cox model, Table 3 hits, best score)
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)

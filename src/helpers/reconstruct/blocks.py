@@ -259,6 +259,14 @@ def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None
     return st
 
 
+def joint_factors() -> tuple:
+    """The factors the joint stage pairs (``joint.JOINT_FACTORS``), when both are in ``EXACT_FACTORS``; else
+    none."""
+    from .joint import JOINT_FACTORS
+
+    return JOINT_FACTORS if set(JOINT_FACTORS) <= set(EXACT_FACTORS) else ()
+
+
 class Block(NamedTuple):
     """One block search: its seed, its end state and whether every block target is met; ``others``: the
     other exact completions of the same search (:func:`completions`), each a distinct exact solution."""
@@ -363,8 +371,9 @@ def merge_search(
     the other block is first searched around the curative one (only the two blocks' targets), and its targets
     then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap follow
     (:func:`swap_rounds_of`), then the exact assignments of the factors whose numbers are missed
-    (:func:`exact_factors`)."""
+    (:func:`exact_factors`), then the pair of Table 3's covariates among them (``joint.exact_pair``)."""
     from .api import T_END, T_START
+    from .joint import exact_pair
 
     published = load_published() if published is None else published
     cur, other = block_ids(published, "curative"), block_ids(published, "other")
@@ -386,6 +395,7 @@ def merge_search(
     if rounds > 0:
         finish(st, rounds, moves_of=every_swap, within_factor=True)
     st = exact_factors(st, published)
+    st = exact_pair(st, published, joint_factors())
     return searched(st, rng, diagnose), st
 
 
