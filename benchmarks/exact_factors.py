@@ -9,7 +9,7 @@ figures; not a test).
 Rebuilds the default's merge of ``--stream`` from block seed ``--seed`` with the stage switched off
 (``blocks.EXACT_FACTORS`` empty), then runs ``bound.meeting`` for each factor of the stage and
 ``blocks.exact_factors`` on the merge, judged by ``helpers.scorecard`` before and after; then :func:`paired`.
-Last, the two factors the stage leaves out because an identity ties them to another column (:func:`linked`),
+Last, the factors the stage leaves out because an identity ties them to another column (:func:`linked`),
 with the identity held.
 data/RECONSTRUCTION.md ("Reconstruction by blocks") has the figures of the committed merge.
 """
@@ -20,13 +20,17 @@ import argparse
 import copy
 import itertools
 import time
+from typing import NamedTuple
 
+import numba
 import numpy as np
 
 from helpers.published import load as load_published
 from helpers.reconstruct import blocks, bound, joint
 from helpers.reconstruct.api import judged
+from helpers.reconstruct.assemble import TENTH
 from helpers.reconstruct.finish import State, boxes, score
+from helpers.reconstruct.stats import cox_fit
 from helpers.survival import logrank
 
 
@@ -96,13 +100,13 @@ def paired(st, published, rng):
 
 
 def linked(st, published) -> None:
-    """The two factors an identity ties to another column, decided on ``st``'s order with the identity held.
+    """The factors an identity ties to another column, decided on ``st``'s order with the identity held.
 
     Primary resection: every choice of the unresected among the other block's synchronous patients, scored by the
     finisher's exact score, with how many meet Table 5's resection p. Chemotherapy: ``bound.meeting`` over both
     blocks (Table 4 has no chemotherapy row), and how many of its assignments keep chemotherapy for every curative
     patient given it around the metastasectomy (the first-line responses would then move with the other block's
-    chemotherapy; none is needed when no assignment is left)."""
+    chemotherapy; none is needed when no assignment is left). Presenting status: :func:`presenting`."""
     bx = boxes(st)
     now = score(st, bx, State.of(st)).hits
     c, n_cur = st.s.codes, st.s.n_cur
@@ -135,6 +139,98 @@ def linked(st, published) -> None:
     print(
         f"chemotherapy: meeting (curative, other, all three tables): {met} ({time.perf_counter() - w0:.0f} s); "
         f"{kept} keep chemotherapy around the metastasectomy"
+    )
+    presenting(st, published)
+
+
+@numba.njit(cache=True)
+def _synchronous_choices(cv, forced, free, k, band, fit, col, tcox):
+    """Every choice of ``k`` of the positions ``free`` as synchronous besides ``forced`` (0/1 by position in the
+    other block's order of time, ``cv``): whether its log-rank statistic is in ``band`` (Table 5's p), and the
+    weighted Table 3 hits of the Cox model with it as column ``col`` of the design (``fit.rows``: the design's
+    row of each position). Returns the choices meeting the band and how many choices meet each number of hits."""
+    rows, X = fit.rows, fit.X.copy()
+    m = free.shape[0]
+    comb = np.arange(k)
+    x = np.empty(forced.shape[0], np.int64)
+    meeting, hist = [], np.zeros(64, np.int64)
+    while True:
+        x[:] = forced
+        for q in range(k):
+            x[free[comb[q]]] = 1
+        chi = bound._chi(cv, x)
+        if chi >= band[0] and chi <= band[1]:
+            meeting.append(comb.copy())
+        for q in range(x.shape[0]):
+            X[rows[q], col] = x[q]
+        table, ok, _ = cox_fit(fit.time, fit.death, fit.order, X, fit.beta)
+        h = 0.0
+        for j in range(tcox.shape[0]):
+            v = table[int(tcox[j, 0]), int(tcox[j, 1])]
+            if ok and v >= tcox[j, 2] and v <= tcox[j, 3]:
+                h += tcox[j, 4]
+        hist[int(h)] += 1
+        i = k - 1
+        while i >= 0 and comb[i] == m - k + i:
+            i -= 1
+        if i < 0:
+            return meeting, hist
+        comb[i] += 1
+        for j in range(i + 1, k):
+            comb[j] = comb[j - 1] + 1
+
+
+class _Fit(NamedTuple):
+    time: np.ndarray
+    death: np.ndarray
+    order: np.ndarray
+    X: np.ndarray
+    beta: np.ndarray
+    rows: np.ndarray  # the design's row of each position of the other block's order of time
+
+
+def presenting(st, published) -> None:
+    """Presenting status with the identity held (an unresected primary is synchronous; the curative block's one
+    synchronous patient, tied to the interval, kept): every choice of the other block's other synchronous patients
+    among its resected ones, how many meet Table 5's presenting p and the best exact score among those, and how
+    many of Table 3's numbers the Cox model of each choice meets."""
+    from scipy.stats import chi2
+
+    bx = boxes(st)
+    now = score(st, bx, State.of(st)).hits
+    c = st.s.codes
+    other = np.arange(st.s.n_cur, st.s.n)
+    times = np.asarray(st.times(), float)
+    by_time = other[np.argsort(times[other], kind="stable")]
+    cv = bound.curves(times[by_time] / TENTH, np.asarray(st.death, float)[by_time])
+    forced = (c["primary_resection"][by_time] == 1).astype(np.int64)  # code 1: not resected
+    free = np.flatnonzero(forced == 0)
+    k = int((c["presenting"][other] == 1).sum() - forced.sum())
+    lo, hi = blocks.printed_p_range(published, "presenting", ("no_metastasectomy",))
+    band = np.array([chi2.isf(hi, 1) * (1 - bound.EPS), chi2.isf(lo, 1) * (1 + bound.EPS)])
+    order = np.argsort(times, kind="mergesort")
+    X = np.ascontiguousarray(st.X, float)
+    _, _, beta = cox_fit(times, np.asarray(st.death, float), order, X, np.zeros(X.shape[1]))
+    fit = _Fit(times, np.asarray(st.death, float), order, X, beta, by_time)
+    col = joint.covariate_column("presenting")[0]
+    tcox = np.asarray(st.tg.tcox, float)
+    w0 = time.perf_counter()
+    meeting, hist = _synchronous_choices(cv, forced, free, k, band, fit, col, tcox)
+    took = time.perf_counter() - w0
+    best = -np.inf
+    for comb in meeting:
+        codes = c["presenting"].copy()
+        codes[by_time[free]] = 0
+        codes[by_time[free[comb]]] = 1
+        o = blocks.with_codes(st, "presenting", codes)
+        best = max(best, score(o, bx, State.of(o)).hits)
+    table, _, _ = cox_fit(times, fit.death, order, X, np.zeros(X.shape[1]))
+    own = sum(w for stat, a, lo, hi, w in tcox if lo <= table[int(stat), int(a)] <= hi)
+    spread = ", ".join(f"{h}: {n:,}" for h, n in enumerate(hist) if n)
+    print(
+        f"presenting status: {int(hist.sum()):,} choices of {k} among {len(free)} resected ({took:.0f} s); "
+        f"{len(meeting):,} meet Table 5's p, best hits {best:g} (the merge: {now:g}); Table 3 hits of the choices "
+        f"(the merge: {own:g}): {spread}"
     )
 
 
