@@ -90,7 +90,7 @@ def paired(st, published, rng):
     spread = ", ".join(f"{v:g}: {c:,}" for v, c in zip(values, counts))
     print(f"  Cox fits: {took:.1f} s; Table 3 hits of the pairs (the merge's own: {hits[0]:g}): {spread}")
     w0 = time.perf_counter()
-    out = joint.exact_pair(st, published, factors)
+    out = joint.best_pair(st, published, factors, (A, B), hits, joint.JOINT_VERIFIED)
     after = score(out, bx, State.of(out)).hits
     print(
         f"  the stage: {time.perf_counter() - w0:.0f} s; exact score {now:g} -> {after:g}; "
@@ -164,12 +164,7 @@ def _synchronous_choices(cv, forced, free, k, band, fit, col, tcox):
         for q in range(x.shape[0]):
             X[rows[q], col] = x[q]
         table, ok, _ = cox_fit(fit.time, fit.death, fit.order, X, fit.beta)
-        h = 0.0
-        for j in range(tcox.shape[0]):
-            v = table[int(tcox[j, 0]), int(tcox[j, 1])]
-            if ok and v >= tcox[j, 2] and v <= tcox[j, 3]:
-                h += tcox[j, 4]
-        hist[int(h)] += 1
+        hist[int(joint.table_hits(table, ok, tcox))] += 1
         i = k - 1
         while i >= 0 and comb[i] == m - k + i:
             i -= 1
@@ -208,10 +203,8 @@ def presenting(st, published) -> None:
     k = int((c["presenting"][other] == 1).sum() - forced.sum())
     lo, hi = blocks.printed_p_range(published, "presenting", ("no_metastasectomy",))
     band = np.array([chi2.isf(hi, 1) * (1 - bound.EPS), chi2.isf(lo, 1) * (1 + bound.EPS)])
-    order = np.argsort(times, kind="mergesort")
-    X = np.ascontiguousarray(st.X, float)
-    _, _, beta = cox_fit(times, np.asarray(st.death, float), order, X, np.zeros(X.shape[1]))
-    fit = _Fit(times, np.asarray(st.death, float), order, X, beta, by_time)
+    start, own = joint.cox_start(st)
+    fit = _Fit(*start, by_time)
     col = joint.covariate_column("presenting")[0]
     tcox = np.asarray(st.tg.tcox, float)
     w0 = time.perf_counter()
@@ -224,8 +217,6 @@ def presenting(st, published) -> None:
         codes[by_time[free[comb]]] = 1
         o = blocks.with_codes(st, "presenting", codes)
         best = max(best, score(o, bx, State.of(o)).hits)
-    table, _, _ = cox_fit(times, fit.death, order, X, np.zeros(X.shape[1]))
-    own = sum(w for stat, a, lo, hi, w in tcox if lo <= table[int(stat), int(a)] <= hi)
     spread = ", ".join(f"{h}: {n:,}" for h, n in enumerate(hist) if n)
     print(
         f"presenting status: {int(hist.sum()):,} choices of {k} among {len(free)} resected ({took:.0f} s); "

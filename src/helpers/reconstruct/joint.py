@@ -44,6 +44,19 @@ class CoxFit(NamedTuple):
 
 
 @nb.njit(cache=True)
+def table_hits(table, ok, tcox):
+    """Weighted hits of the Cox targets ``tcox`` (``Targets.tcox`` rows: statistic, covariate, lo, hi, weight)
+    by a fit's table (``stats.cox_fit``'s); a fit that failed (``ok`` false) meets nothing."""
+    h = 0.0
+    if ok:
+        for m in range(tcox.shape[0]):
+            v = table[int(tcox[m, 0]), int(tcox[m, 1])]
+            if v >= tcox[m, 2] and v <= tcox[m, 3]:
+                h += tcox[m, 4]
+    return h
+
+
+@nb.njit(cache=True)
 def cox_hits(fit, cols, A, B, tcox):
     """Weighted hits of the Cox targets ``tcox`` (``Targets.tcox`` rows: statistic, covariate, lo, hi,
     weight) for every pair of a row of ``A`` as column ``cols[0]`` of the design and a row of ``B`` as column
@@ -57,14 +70,7 @@ def cox_hits(fit, cols, A, B, tcox):
         for j in range(nb_):
             X[:, cols[1]] = B[j]
             table, ok, _ = cox_fit(fit.time, fit.death, fit.order, X, fit.beta)
-            if not ok:
-                continue
-            h = 0.0
-            for m in range(tcox.shape[0]):
-                v = table[int(tcox[m, 0]), int(tcox[m, 1])]
-                if v >= tcox[m, 2] and v <= tcox[m, 3]:
-                    h += tcox[m, 4]
-            out[i * nb_ + j] = h
+            out[i * nb_ + j] = table_hits(table, ok, tcox)
     return out
 
 
@@ -94,14 +100,21 @@ def candidates(st: RankSearch, published: pd.DataFrame, factor: str) -> np.ndarr
     return np.vstack([st.s.codes[factor][None, :], rows]).astype(np.int8)
 
 
-def pair_hits(st: RankSearch, factors: tuple, A: np.ndarray, B: np.ndarray) -> np.ndarray:
-    """:func:`cox_hits` of ``st`` for the assignments ``A`` of ``factors[0]`` and ``B`` of ``factors[1]``."""
+def cox_start(st: RankSearch) -> tuple[CoxFit, float]:
+    """``st``'s Cox model as a :class:`CoxFit` (its coefficients the start: zero when the fit fails) and the
+    weighted Table 3 hits of its own fit."""
     time = np.asarray(st.times(), float)
     death = np.asarray(st.death, float)
     order = np.argsort(time, kind="mergesort")
     X = np.ascontiguousarray(st.X, float)
-    _, ok, beta = cox_fit(time, death, order, X, np.zeros(X.shape[1]))
+    table, ok, beta = cox_fit(time, death, order, X, np.zeros(X.shape[1]))
     fit = CoxFit(time, death, order, X, beta if ok else np.zeros(X.shape[1]))
+    return fit, table_hits(table, ok, np.asarray(st.tg.tcox, float))
+
+
+def pair_hits(st: RankSearch, factors: tuple, A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """:func:`cox_hits` of ``st`` for the assignments ``A`` of ``factors[0]`` and ``B`` of ``factors[1]``."""
+    fit, _ = cox_start(st)
     (ca, la), (cb, lb) = (covariate_column(f) for f in factors)
     cols = np.array([ca, cb], np.int64)
     return cox_hits(fit, cols, (A == la).astype(float), (B == lb).astype(float), np.asarray(st.tg.tcox, float))
@@ -112,26 +125,33 @@ def exact_pair(
 ) -> RankSearch:
     """The joint stage on ``st`` (module docstring); returns the state (``st`` when no pair gains, or when
     ``factors`` is empty)."""
+    if not factors:
+        return st
+    A, B = (candidates(st, published, f) for f in factors)
+    if A is None or B is None or len(A) * len(B) > JOINT_LIMIT or len(A) * len(B) == 1:
+        return st
+    return best_pair(st, published, factors, (A, B), pair_hits(st, factors, A, B), verified)
+
+
+def best_pair(st: RankSearch, published: pd.DataFrame, factors: tuple, rows: tuple, hits, verified: int) -> RankSearch:
+    """Of the pairs of ``rows`` (:func:`candidates` of each factor) whose Cox ``hits`` (:func:`pair_hits`) are
+    the ``verified`` highest, the one with the best exact score where it scores above ``st``, each changed
+    assignment re-checked by the R-exact statistics (``bound.meets``); else ``st``."""
     from .blocks import exact_inputs, factor_tables, with_codes
     from .bound import meets
 
-    if not factors:
-        return st
-    fa, fb = factors
-    A, B = candidates(st, published, fa), candidates(st, published, fb)
-    if A is None or B is None or len(A) * len(B) > JOINT_LIMIT or len(A) * len(B) == 1:
-        return st
-    h = pair_hits(st, factors, A, B)
+    (fa, fb), (A, B) = factors, rows
+    checks = {f: (exact_inputs(st, f)[:3], factor_tables(published, f)) for f in factors}
     bx = boxes(st)
     best = score(st, bx, State.of(st)).hits
     keep = st
-    for flat in np.argsort(-h, kind="stable")[:verified]:
+    for flat in np.argsort(-hits, kind="stable")[:verified]:
         i, j = divmod(int(flat), len(B))
         o = with_codes(with_codes(st, fa, A[i]), fb, B[j])
-        hits = score(o, bx, State.of(o)).hits
-        if hits > best and all(
-            row == 0 or meets(*exact_inputs(st, f)[:3], rows[row], factor_tables(published, f))
-            for f, rows, row in ((fa, A, i), (fb, B, j))
+        total = score(o, bx, State.of(o)).hits
+        if total > best and all(
+            row == 0 or meets(*checks[f][0], assignments[row], checks[f][1])
+            for f, assignments, row in ((fa, A, i), (fb, B, j))
         ):
-            keep, best = o, hits
+            keep, best = o, total
     return keep

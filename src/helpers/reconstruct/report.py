@@ -216,10 +216,11 @@ def made_by_blocks(run: str, budget: str, merges, rounds: int | None = None) -> 
             "assignment meeting all its p's and medians in Tables 1, 4 and 5, enumerated exactly, the best kept "
             "where it scores higher"
         )
-    if blocks.joint_factors():
+    paired = blocks.joint_factors()
+    if paired:
         from .joint import JOINT_VERIFIED
 
-        a, b = (FACTORS[f].label.lower() for f in blocks.joint_factors())
+        a, b = (FACTORS[f].label.lower() for f in paired)
         budget += (
             f"; then {a} and {b} together, Table 3's covariates among them: every pair of such assignments "
             f"(each factor's own included), fitted by the Cox model, the {JOINT_VERIFIED} pairs meeting most of "
