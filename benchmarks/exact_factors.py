@@ -6,11 +6,11 @@ figures; not a test).
 
     .venv/bin/python benchmarks/exact_factors.py [--seed 2062] [--stream 4] [--iterations 5000000]
 
-Rebuilds the default's merge of ``--stream`` from block seed ``--seed`` with the stage switched off
-(``blocks.EXACT_FACTORS`` empty), then runs ``bound.meeting`` for each factor of the stage and
+Rebuilds the default's merge of ``--stream`` from block seed ``--seed`` without its exact stages
+(``exact_stages=False``), then runs ``bound.meeting`` for each factor of the exact stage and
 ``blocks.exact_factors`` on the merge, judged by ``helpers.scorecard`` before and after; then :func:`paired`.
-Last, the factors the stage leaves out because an identity ties them to another column (:func:`linked`),
-with the identity held.
+Last, the factors the stage leaves out because an identity ties them to another column (:func:`linked`), with
+the identity held: chemotherapy by the linked stage (``linked.exact_chemotherapy``).
 data/RECONSTRUCTION.md ("Reconstruction by blocks") has the figures of the committed merge.
 """
 
@@ -30,6 +30,7 @@ from helpers.reconstruct import blocks, bound, joint
 from helpers.reconstruct.api import judged
 from helpers.reconstruct.assemble import TENTH
 from helpers.reconstruct.finish import State, boxes, score
+from helpers.reconstruct.linked import curative_rows, exact_chemotherapy, peri_choices
 from helpers.reconstruct.stats import cox_fit
 from helpers.survival import logrank
 
@@ -42,9 +43,8 @@ def main() -> None:
     a = p.parse_args()
     published = load_published()
     factors = blocks.EXACT_FACTORS
-    blocks.EXACT_FACTORS = ()
     block = blocks.search_block(a.seed)
-    r, st = blocks.merge_search(block, a.iterations, blocks.FINISH_ROUNDS, stream=a.stream)
+    r, st = blocks.merge_search(block, a.iterations, blocks.FINISH_ROUNDS, stream=a.stream, exact_stages=False)
     rng = copy.deepcopy(r.rng)
     print(f"block {a.seed}, merge stream {a.stream} before the stage: {judged(r)[4]} printed numbers")
 
@@ -103,10 +103,10 @@ def linked(st, published) -> None:
     """The factors an identity ties to another column, decided on ``st``'s order with the identity held.
 
     Primary resection: every choice of the unresected among the other block's synchronous patients, scored by the
-    finisher's exact score, with how many meet Table 5's resection p. Chemotherapy: ``bound.meeting`` over both
-    blocks (Table 4 has no chemotherapy row), and how many of its assignments keep chemotherapy for every curative
-    patient given it around the metastasectomy (the first-line responses would then move with the other block's
-    chemotherapy; none is needed when no assignment is left). Presenting status: :func:`presenting`."""
+    finisher's exact score, with how many meet Table 5's resection p. Chemotherapy: the linked stage
+    (``linked.exact_chemotherapy``) with its figures: the assignments of chemotherapy around the metastasectomy
+    meeting Table 4's numbers, the curative assignments of chemotherapy they leave possible, the assignments
+    meeting chemotherapy's tables, and the score before and after. Presenting status: :func:`presenting`."""
     bx = boxes(st)
     now = score(st, bx, State.of(st)).hits
     c, n_cur = st.s.codes, st.s.n_cur
@@ -132,13 +132,17 @@ def linked(st, published) -> None:
     )
 
     w0 = time.perf_counter()
-    rows, counts = bound.meeting(t, d, part, k, blocks.factor_tables(published, "chemotherapy"), recheck=False)
-    peri = np.flatnonzero(c["chemo_peri_metastasectomy"] == 0)  # code 1 of chemotherapy is "no"
-    kept = int((rows[:, peri] == 0).all(axis=1).sum())
+    peri = peri_choices(st, published)
+    cur = curative_rows(peri, k[0])
+    tables = blocks.factor_tables(published, "chemotherapy")
+    _, counts = bound.meeting(t, d, part, k, tables, recheck=False, candidates={0: cur})
+    out = exact_chemotherapy(st, published)
     met = ", ".join(f"{counts.get(key, 0):,}" for key in ("block 0", "block 1", "pooled"))
     print(
-        f"chemotherapy: meeting (curative, other, all three tables): {met} ({time.perf_counter() - w0:.0f} s); "
-        f"{kept} keep chemotherapy around the metastasectomy"
+        f"chemotherapy (the linked stage, {time.perf_counter() - w0:.0f} s): {len(peri)} assignments of chemotherapy "
+        f"around the metastasectomy meet Table 4's numbers and leave {len(cur):,} curative assignments of "
+        f"chemotherapy possible; meeting (curative, other, all three tables): {met}; exact score {now:g} -> "
+        f"{score(out, bx, State.of(out)).hits:g}"
     )
     presenting(st, published)
 

@@ -7,6 +7,7 @@
   committed merge's order
 - ``benchmarks/exact_factors.py``: the merges' exact stage, factor by factor (assignments meeting every printed
   p and median, time, best score), then the joint stage (pairs fitted by the Cox model, Table 3 hits, best score)
+  and the linked stage (chemotherapy with the columns tied to it)
 - ``benchmarks/book.py``: clean book build vs bare notebook execution, and their ratio
 - ``benchmarks/ensemble.py``: ensemble throughput, extrapolated to 100 cohorts
 - ``benchmarks/miss_rates.py``: each printed number's share of seeds that reproduce it (12 seeds)

@@ -24,8 +24,9 @@ def published():
 
 @pytest.fixture(autouse=True)
 def one_exact_factor(monkeypatch):
-    """The merges' exact stage over one factor only: each enumeration takes seconds."""
+    """The merges' exact stage over one factor only, and no linked stage: each enumeration takes seconds."""
     monkeypatch.setattr(blocks, "EXACT_FACTORS", ("radiotherapy",))
+    monkeypatch.setattr(blocks, "LINKED_STAGE", False)
 
 
 @pytest.fixture(scope="module")
@@ -93,15 +94,14 @@ def test_merge_keeps_what_the_block_met(block, published):
     assert len(r.times) == st.s.n and r.death.sum() == block.state.death.sum()
 
 
-def test_exact_factors_keeps_the_best_exact_assignment(block, published, monkeypatch):
+def test_exact_factors_keeps_the_best_exact_assignment(block, published):
     """The exact stage scores every assignment ``bound.meeting`` finds and keeps the best where it gains; the
     order, the outcomes and every other factor stay as they were."""
     from helpers.reconstruct import bound
     from helpers.reconstruct.assemble import TENTH
     from helpers.reconstruct.finish import State, boxes, score
 
-    monkeypatch.setattr(blocks, "EXACT_FACTORS", ())  # the merge without its exact stage
-    _, st = blocks.merge_search(block, SMALL, ROUNDS)
+    _, st = blocks.merge_search(block, SMALL, ROUNDS, exact_stages=False)
     bx = boxes(st)
     before = score(st, bx, State.of(st)).hits
     out = blocks.exact_factors(st, published, ("radiotherapy",))

@@ -76,6 +76,23 @@ def test_meeting_is_every_assignment_meeting_the_tables(trial):
     assert counts["pooled"] == len(found)
 
 
+@pytest.mark.parametrize("trial", range(8))
+def test_a_block_s_candidates_narrow_the_assignments_to_theirs(trial):
+    """``candidates`` (a caller's narrower set for one block, as an identity with another column gives): the
+    assignments found are exactly those of trying every one whose block part is a candidate."""
+    rng = np.random.default_rng(300 + trial)
+    time, death, block, k, tables, row = _case(rng, trial)
+    brute = _brute(time, death, block, k, tables)
+    inside = block == 0
+    own = bound.block_meeting(time[inside], death[inside], k[0], tables[0], 10_000)[0]
+    keep = own[rng.random(len(own)) < 0.5]
+    if not any(np.array_equal(row[inside], r) for r in keep):
+        keep = np.vstack([keep, row[inside][None, :]]).astype(np.int8)  # the printed assignment stays possible
+    rows, counts = bound.meeting(time, death, block, k, tables, candidates={0: keep})
+    want = [r for r in brute if any(np.array_equal(np.array(r)[inside], c) for c in keep)]
+    assert sorted(map(tuple, rows)) == want and tuple(row) in want and counts["block 0"] == len(keep)
+
+
 @pytest.mark.parametrize("trial", range(6))
 def test_a_block_without_members_or_a_table_of_its_own(trial):
     """As the initial sites: every curative patient had one site, so that block chooses no member and no table

@@ -81,12 +81,7 @@ def short_merge():
     from helpers.published import load as load_published
     from helpers.reconstruct import blocks
 
-    saved = blocks.EXACT_FACTORS
-    blocks.EXACT_FACTORS = ()
-    try:
-        st = blocks.merge_search(blocks.search_block(3, "curative", 20_000, 1), 20_000, 1)[1]
-    finally:
-        blocks.EXACT_FACTORS = saved
+    st = blocks.merge_search(blocks.search_block(3, "curative", 20_000, 1), 20_000, 1, exact_stages=False)[1]
     published = load_published()
     rng = np.random.default_rng(1)
     for factor in joint.JOINT_FACTORS:

@@ -13,8 +13,9 @@ Read it top down; ``reconstruct(seed)`` (``api``) is a pure function of its argu
 6. ``blocks``: the default design: the curative patients' block (Table 4) solved alone and exactly, then the
    whole cohort searched around it (the merges), the merge a reader would choose written; ``bound``: the
    merges' exact stage, every assignment of a two-level factor meeting its printed p's and medians on a fixed
-   order, enumerated exactly by meeting in the middle; ``joint``: the last stage, the pairs of two of those
-   factors that are covariates of Table 3, fitted by the Cox model;
+   order, enumerated exactly by meeting in the middle; ``joint``: the pairs of two of those factors that are
+   covariates of Table 3, fitted by the Cox model; ``linked``: the last stage, chemotherapy with the two columns
+   an identity ties to it (chemotherapy around the metastasectomy, the first-line responses);
 7. ``targets``: what every stage aims at, from ``helpers.published`` (the structural spec and the scored
    targets); ``stats``: the statistics every stage shares, equal to ``helpers.survival``'s; ``report``: the
    fidelity report, judged by ``helpers.scorecard``.

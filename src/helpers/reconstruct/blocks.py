@@ -70,6 +70,8 @@ SWAP_ROUNDS = 5
 # the two-level factors of Tables 1, 4 and 5 that no identity ties to another column (data/RECONSTRUCTION.md, "The
 # exact stage"); an unknown grade stays unknown (left out of the enumeration, as the log-rank test leaves it out)
 EXACT_FACTORS = ("age", "sex", "size", "depth", "radiotherapy", "grade", "initial_metastatic_sites")
+# the linked stage after the joint one: chemotherapy with the two columns an identity ties to it (linked.py)
+LINKED_STAGE = True
 MERGE_STREAMS = (1, 2, 3, 4)  # one merge search per random stream (block seed, stream) of each block solution
 DEFAULT_MERGES = BLOCK_SOLUTIONS * len(MERGE_STREAMS)  # the merge searches the default command chooses among
 
@@ -363,6 +365,7 @@ def merge_search(
     published: pd.DataFrame | None = None,
     stream: int = MERGE_STREAMS[0],
     swap_rounds: int = SWAP_ROUNDS,
+    exact_stages: bool = True,
 ):
     """The whole cohort searched from a block solution: every printed number a target, the block's weighted by
     ``BLOCK_WEIGHT``; the block's end state (its order, outcomes, factors and era, the other patients as the
@@ -371,9 +374,12 @@ def merge_search(
     the other block is first searched around the curative one (only the two blocks' targets), and its targets
     then weigh ``OTHER_WEIGHT`` in the merge.  The finisher's rounds over every factor swap follow
     (:func:`swap_rounds_of`), then the exact assignments of the factors whose numbers are missed
-    (:func:`exact_factors`), then the pair of Table 3's covariates among them (``joint.exact_pair``)."""
+    (:func:`exact_factors`), then the pair of Table 3's covariates among them (``joint.exact_pair``), then
+    chemotherapy with the columns tied to it (``linked.exact_chemotherapy``, with ``LINKED_STAGE``); without
+    ``exact_stages``, none of these three."""
     from .api import T_END, T_START
     from .joint import exact_pair
+    from .linked import exact_chemotherapy
 
     published = load_published() if published is None else published
     cur, other = block_ids(published, "curative"), block_ids(published, "other")
@@ -394,8 +400,11 @@ def merge_search(
     rounds = swap_rounds_of(finish_rounds, swap_rounds)
     if rounds > 0:
         finish(st, rounds, moves_of=every_swap, within_factor=True)
-    st = exact_factors(st, published)
-    st = exact_pair(st, published, joint_factors())
+    if exact_stages:
+        st = exact_factors(st, published)
+        st = exact_pair(st, published, joint_factors())
+    if exact_stages and LINKED_STAGE:
+        st = exact_chemotherapy(st, published)
     return searched(st, rng, diagnose), st
 
 

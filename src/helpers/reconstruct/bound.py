@@ -398,7 +398,9 @@ def block_meeting(time, death, k: int, tab: Printed, limit: int) -> tuple[np.nda
     return rows, int(total)
 
 
-def meeting(time, death, block, k, tables, limit: int = 2_000_000, recheck: bool = True) -> tuple[np.ndarray, dict]:
+def meeting(
+    time, death, block, k, tables, limit: int = 2_000_000, recheck: bool = True, candidates: dict | None = None
+) -> tuple[np.ndarray, dict]:
     """Every assignment of ``k[b]`` members in each block ``b`` meeting every table's printed numbers.
 
     Parameters
@@ -418,6 +420,10 @@ def meeting(time, death, block, k, tables, limit: int = 2_000_000, recheck: bool
     recheck : bool
         Re-check each assignment with the R-exact statistics (:func:`meets`); without, a caller re-checks the
         ones it uses.
+    candidates : dict, optional
+        For a block ``b``, the assignments of its patients (0/1 rows in patient order) to pair instead of every
+        one meeting its own table: a caller's narrower set (an identity with another column), which must meet
+        that table.
 
     Returns
     -------
@@ -432,7 +438,11 @@ def meeting(time, death, block, k, tables, limit: int = 2_000_000, recheck: bool
     for tab in own:  # the smaller block first; a block without a solution leaves none at all
         b = tab.blocks[0]
         inside = block == b
-        rows, total = block_meeting(time[inside], death[inside], int(k[b]), tab, limit)
+        if candidates is not None and b in candidates:
+            rows = np.asarray(candidates[b], np.int8).reshape(-1, int(inside.sum()))
+            total = len(rows)
+        else:
+            rows, total = block_meeting(time[inside], death[inside], int(k[b]), tab, limit)
         if total > limit:
             raise ValueError(f"block {b}: {total:,} assignments meet its table, more than limit={limit:,}")
         per[b], counts[f"block {b}"] = rows, total

@@ -226,6 +226,14 @@ def made_by_blocks(run: str, budget: str, merges, rounds: int | None = None) -> 
             f"(each factor's own included), fitted by the Cox model, the {JOINT_VERIFIED} pairs meeting most of "
             "Table 3 scored exactly, the best kept where it scores higher"
         )
+    if blocks.LINKED_STAGE:
+        budget += (
+            "; then chemotherapy with the columns an identity ties to it: every assignment meeting all its p's and "
+            "medians in Tables 1 and 5, with every choice of chemotherapy around the metastasectomy among its "
+            "curative patients given chemotherapy meeting Table 4's numbers for it and, where the other patients "
+            "given chemotherapy change, every choice of their first-line responses meeting the text's p, the best "
+            "kept where it scores higher"
+        )
 
     solutions = sorted(set(zip(merges.block_seeds, merges.exact)))
     seeds = ", ".join(f"{s}{'' if e else ' (not exact)'}" for s, e in solutions)

@@ -1,0 +1,165 @@
+"""The merges' linked stage: chemotherapy decided exactly, with the two columns an identity ties to it.
+
+Chemotherapy is not a factor of the exact stage (``blocks.EXACT_FACTORS``). Two identities of the structure
+(``structure.swap_allowed``) tie it to other columns. A curative patient given chemotherapy around the
+metastasectomy was given chemotherapy. A patient of the other block given (palliative) chemotherapy has a
+first-line response, non-PD or PD. So an assignment of chemotherapy brings assignments of those two columns
+with it. This stage enumerates, on the merge's order:
+
+1. every assignment of chemotherapy with the printed counts meeting all its printed p's and medians in Tables
+   1 and 5 (``bound.meeting``);
+2. for each, every choice of the curative patients given chemotherapy around the metastasectomy, among that
+   assignment's curative patients given chemotherapy, meeting Table 4's numbers for it (:func:`peri_choices`);
+3. where the other block's patients given chemotherapy change, every choice of those with PD among them that
+   meets the text's p of non-PD against PD (section 3.3; :func:`response_choices`). The search's targets read
+   the responses only through that p (:func:`responses_alike`), so these choices score alike and the first
+   stands for them all.
+
+Each combination is scored with the finisher's exact score. The best is kept where it scores higher, with each
+changed column re-checked by ``helpers.survival``'s R-exact statistics (``bound.meets``).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+
+from .coarse import RankSearch
+from .finish import State, boxes, score, target_ids
+
+CHEMO, PERI, RESPONSE = "chemotherapy", "chemo_peri_metastasectomy", "first_line_response"
+LINKED = (CHEMO, PERI, RESPONSE)  # the columns this stage assigns
+NO = 1  # code of "no" for chemotherapy and chemotherapy around the metastasectomy; of PD for the response
+
+
+def response_table(published: pd.DataFrame):
+    """The text's printed p of overall survival by first-line response (non-PD against PD) among the patients
+    given palliative chemotherapy, as a ``bound.Printed`` of one block."""
+    from .blocks import printed_p_range
+    from .bound import Printed
+
+    return Printed((1,), printed_p_range(published, RESPONSE, ("palliative_chemo",)))
+
+
+def peri_choices(st: RankSearch, published: pd.DataFrame) -> np.ndarray:
+    """Every assignment of chemotherapy around the metastasectomy to the curative patients (rows of 0/1 codes,
+    1: not given) with ``st``'s counts that meets Table 4's printed p and medians for it on ``st``'s order,
+    whoever was given chemotherapy (:func:`exact_chemotherapy` keeps, for each assignment of chemotherapy, the
+    rows giving it only to patients given chemotherapy)."""
+    from .blocks import exact_inputs, factor_tables
+    from .bound import block_meeting
+
+    time, death, _, k, known = exact_inputs(st, PERI)  # known: the curative patients
+    try:
+        rows, _ = block_meeting(time, death, k[0], factor_tables(published, PERI)[0], 2_000_000)
+    except ValueError:
+        return np.zeros((0, int(known.sum())), np.int8)
+    return rows
+
+
+def curative_rows(peri: np.ndarray, k: int) -> np.ndarray:
+    """Every choice of ``k`` curative patients without chemotherapy (rows of 0/1 codes, 1: not given) among
+    those without chemotherapy around the metastasectomy in some row of ``peri`` (:func:`peri_choices`): the
+    assignments of chemotherapy in that block that leave some such row possible, in increasing order."""
+    chosen = {c for q in peri for c in itertools.combinations(np.flatnonzero(q == NO).tolist(), k)}
+    rows = np.zeros((len(chosen), peri.shape[1]), np.int8)
+    for r, c in enumerate(sorted(chosen)):
+        rows[r, list(c)] = NO
+    return rows
+
+
+def responses_alike(st: RankSearch, published: pd.DataFrame) -> bool:
+    """Whether the search's targets read the first-line responses only through the text's p (its only printed
+    number of them besides the counts): then every choice of the responses meeting that p scores alike."""
+    factor_of = dict(zip(published["id"], published["factor"]))
+    statistic_of = dict(zip(published["id"], published["statistic"]))
+    read = [i for i in target_ids(st.tg) if factor_of.get(i) == RESPONSE]
+    return len(read) == 1 and statistic_of[read[0]] == "p"
+
+
+def response_choices(st: RankSearch, published: pd.DataFrame, chemo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The other block's patients whom ``chemo`` gives chemotherapy, and every assignment of PD among them with
+    ``st``'s count (rows of 0/1 codes, 1: PD) that meets the text's p (:func:`response_table`) on ``st``'s
+    order."""
+    from .assemble import TENTH
+    from .bound import block_meeting
+
+    given = np.flatnonzero((np.arange(st.s.n) >= st.s.n_cur) & (chemo != NO))
+    k = int((st.s.codes[RESPONSE] == NO).sum())
+    time = np.asarray(st.times(), float)[given] / TENTH
+    death = np.asarray(st.death, float)[given]
+    try:
+        rows, _ = block_meeting(time, death, k, response_table(published), 2_000_000)
+    except ValueError:
+        return given, np.zeros((0, len(given)), np.int8)
+    return given, rows
+
+
+def with_linked(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: tuple | None) -> RankSearch:
+    """``st`` with chemotherapy ``chemo`` (every patient), chemotherapy around the metastasectomy ``peri`` (the
+    curative patients) and, unless ``None``, the first-line responses ``(given, codes)`` (the other block's
+    patients given chemotherapy; every other patient of that block has none)."""
+    s = st.s.copy()
+    s.codes[CHEMO][:] = chemo
+    s.codes[PERI][: s.n_cur] = peri
+    if response is not None:
+        given, rows = response
+        s.codes[RESPONSE][s.n_cur :] = -1
+        s.codes[RESPONSE][given] = rows
+    return RankSearch(s, st.order, st.death, st.tg)
+
+
+def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
+    """The linked stage on ``st`` (module docstring): returns the state (``st`` when nothing gains, or when
+    chemotherapy's printed numbers are all met)."""
+    from .blocks import exact_inputs, factor_tables, met
+    from .bound import meeting, meets
+
+    factor_of = dict(zip(published["id"], published["factor"]))
+    own = np.array([factor_of.get(i) == CHEMO for i in target_ids(st.tg)])
+    if met(st)[own].all():
+        return st
+    time, death, block, k, _ = exact_inputs(st, CHEMO)
+    tables = factor_tables(published, CHEMO)
+    all_peri = peri_choices(st, published)
+    try:  # the curative patients without chemotherapy: among those without it around the metastasectomy
+        rows, _ = meeting(time, death, block, k, tables, recheck=False, candidates={0: curative_rows(all_peri, k[0])})
+    except ValueError:
+        return st
+    bx = boxes(st)
+    best, keep = score(st, bx, State.of(st)).hits, st
+    n_cur, codes = st.s.n_cur, st.s.codes
+    peri_inputs, peri_table = exact_inputs(st, PERI)[:3], factor_tables(published, PERI)[:1]
+    alike = responses_alike(st, published)
+    for chemo in rows:
+        peris = all_peri[(all_peri[:, chemo[:n_cur] == NO] == NO).all(axis=1)]
+        if not len(peris):
+            continue
+        same = np.array_equal(chemo[n_cur:] == NO, codes[CHEMO][n_cur:] == NO)
+        given, responses = response_choices(st, published, chemo) if not same else (None, [None])
+        for peri in peris:
+            for response in responses[:1] if alike else responses:
+                o = with_linked(st, chemo, peri, None if response is None else (given, response))
+                total = score(o, bx, State.of(o)).hits
+                if total <= best or not meets(time, death, block, chemo, tables):
+                    continue
+                if not meets(*peri_inputs, peri, peri_table):
+                    continue
+                if response is not None and not _responses_meet(o, published):
+                    continue
+                keep, best = o, total
+    return keep
+
+
+def _responses_meet(st: RankSearch, published: pd.DataFrame) -> bool:
+    """Whether ``st``'s first-line responses meet the text's p by ``helpers.survival``'s R-exact log-rank test."""
+    from helpers.survival import logrank
+
+    from .assemble import TENTH
+
+    given = np.flatnonzero(st.s.codes[RESPONSE] >= 0)
+    time = np.asarray(st.times(), float)[given] / TENTH
+    lo, hi = response_table(published).p
+    return lo <= logrank(time, np.asarray(st.death, float)[given], st.s.codes[RESPONSE][given]).p <= hi
