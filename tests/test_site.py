@@ -14,6 +14,7 @@ import http.server
 import re
 import socketserver
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -152,6 +153,16 @@ def card():
     )
 
 
+def _open_scorecard(browser, site, card) -> None:
+    """Open the scorecard page and wait (up to 30 s) until it is loaded with a row for every number: opening the
+    page it shows already is a reload, which a loaded machine can otherwise be read in the middle of."""
+    browser.get(f"{site}/notebooks/07_scorecard.html")
+    deadline = time.monotonic() + 30
+    ready = "return document.readyState === 'complete' && document.querySelectorAll('#scorecard tbody tr').length"
+    while (browser.execute_script(ready) or 0) < len(card) and time.monotonic() < deadline:
+        time.sleep(0.25)
+
+
 def _scorecard_rows(browser) -> list[dict]:
     return browser.execute_script(
         "var hs = Array.from(document.querySelectorAll('#scorecard thead th')).map(h => h.textContent);"
@@ -163,7 +174,7 @@ def _scorecard_rows(browser) -> list[dict]:
 def test_scorecard_says_how_each_number_was_reproduced_and_why_each_miss(browser, site, card):
     from helpers import provenance
 
-    browser.get(f"{site}/notebooks/07_scorecard.html")
+    _open_scorecard(browser, site, card)
     rows = _scorecard_rows(browser)
     assert len(rows) == len(card)
     by_id = {r["Id"]: r for r in rows}
@@ -184,7 +195,7 @@ def test_scorecard_says_how_each_number_was_reproduced_and_why_each_miss(browser
 
 
 def test_scorecard_filters_the_misses_and_downloads_as_csv(browser, site, card):
-    browser.get(f"{site}/notebooks/07_scorecard.html")
+    _open_scorecard(browser, site, card)
     browser.execute_script("document.getElementById('scorecard-only').click();")
     shown = _scorecard_rows(browser)
     assert shown and all(r["Match"] == "✗" for r in shown)
@@ -207,7 +218,7 @@ def test_scorecard_filters_the_misses_and_downloads_as_csv(browser, site, card):
 
 
 def test_every_miss_in_a_chapter_links_to_its_reason(browser, site, card):
-    browser.get(f"{site}/notebooks/07_scorecard.html")
+    _open_scorecard(browser, site, card)
     anchors = {r["id"]: r for r in _scorecard_rows(browser)}
     linked = 0
     for doc in NOTEBOOK_DOCS:
