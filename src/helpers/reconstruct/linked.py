@@ -7,7 +7,8 @@ first-line response, non-PD or PD. So an assignment of chemotherapy brings assig
 with it. This stage enumerates, on the merge's order:
 
 1. every assignment of chemotherapy with the printed counts meeting all its printed p's and medians in Tables
-   1 and 5 (``bound.meeting``);
+   1 and 5 (``bound.meeting``), its curative patients without chemotherapy among those without it around the
+   metastasectomy in some assignment of step 2 (:func:`curative_rows`);
 2. for each, every choice of the curative patients given chemotherapy around the metastasectomy, among that
    assignment's curative patients given chemotherapy, meeting Table 4's numbers for it (:func:`peri_choices`);
 3. where the other block's patients given chemotherapy change, every choice of those with PD among them that
@@ -32,6 +33,15 @@ from .finish import State, boxes, score, target_ids
 CHEMO, PERI, RESPONSE = "chemotherapy", "chemo_peri_metastasectomy", "first_line_response"
 LINKED = (CHEMO, PERI, RESPONSE)  # the columns this stage assigns
 NO = 1  # code of "no" for chemotherapy and chemotherapy around the metastasectomy; of PD for the response
+LIMIT = 2_000_000  # most assignments of one column enumerated; a merge with more keeps its columns
+
+
+def _every(rows: np.ndarray, total: int) -> np.ndarray:
+    """``bound.block_meeting``'s rows, when they are all of them (else a ``ValueError``: the stage then keeps the
+    merge)."""
+    if total > len(rows):
+        raise ValueError(f"{total:,} assignments meet the table, more than {LIMIT:,}")
+    return rows
 
 
 def response_table(published: pd.DataFrame):
@@ -51,12 +61,8 @@ def peri_choices(st: RankSearch, published: pd.DataFrame) -> np.ndarray:
     from .blocks import exact_inputs, factor_tables
     from .bound import block_meeting
 
-    time, death, _, k, known = exact_inputs(st, PERI)  # known: the curative patients
-    try:
-        rows, _ = block_meeting(time, death, k[0], factor_tables(published, PERI)[0], 2_000_000)
-    except ValueError:
-        return np.zeros((0, int(known.sum())), np.int8)
-    return rows
+    time, death, _, k, _ = exact_inputs(st, PERI)  # the curative patients
+    return _every(*block_meeting(time, death, k[0], factor_tables(published, PERI)[0], LIMIT))
 
 
 def curative_rows(peri: np.ndarray, k: int) -> np.ndarray:
@@ -90,11 +96,7 @@ def response_choices(st: RankSearch, published: pd.DataFrame, chemo: np.ndarray)
     k = int((st.s.codes[RESPONSE] == NO).sum())
     time = np.asarray(st.times(), float)[given] / TENTH
     death = np.asarray(st.death, float)[given]
-    try:
-        rows, _ = block_meeting(time, death, k, response_table(published), 2_000_000)
-    except ValueError:
-        return given, np.zeros((0, len(given)), np.int8)
-    return given, rows
+    return given, _every(*block_meeting(time, death, k, response_table(published), LIMIT))
 
 
 def with_linked(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: tuple | None) -> RankSearch:
@@ -123,9 +125,10 @@ def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
         return st
     time, death, block, k, _ = exact_inputs(st, CHEMO)
     tables = factor_tables(published, CHEMO)
-    all_peri = peri_choices(st, published)
     try:  # the curative patients without chemotherapy: among those without it around the metastasectomy
-        rows, _ = meeting(time, death, block, k, tables, recheck=False, candidates={0: curative_rows(all_peri, k[0])})
+        all_peri = peri_choices(st, published)
+        candidates = {0: curative_rows(all_peri, k[0])}
+        rows, _ = meeting(time, death, block, k, tables, limit=LIMIT, recheck=False, candidates=candidates)
     except ValueError:
         return st
     bx = boxes(st)
@@ -137,8 +140,12 @@ def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
         peris = all_peri[(all_peri[:, chemo[:n_cur] == NO] == NO).all(axis=1)]
         if not len(peris):
             continue
-        same = np.array_equal(chemo[n_cur:] == NO, codes[CHEMO][n_cur:] == NO)
-        given, responses = response_choices(st, published, chemo) if not same else (None, [None])
+        given, responses = None, [None]  # the other block's chemotherapy kept: its responses too
+        if not np.array_equal(chemo[n_cur:] == NO, codes[CHEMO][n_cur:] == NO):
+            try:
+                given, responses = response_choices(st, published, chemo)
+            except ValueError:
+                continue
         for peri in peris:
             for response in responses[:1] if alike else responses:
                 o = with_linked(st, chemo, peri, None if response is None else (given, response))
