@@ -114,7 +114,8 @@ def test_the_stage_keeps_a_combination_at_least_as_good_as_the_one_printed_from(
     assert bound.meets(time, death, part, out.s.codes[CHEMO], blocks.factor_tables(published, CHEMO))
     time, death, part, _, known = blocks.exact_inputs(out, PERI)
     assert bound.meets(time, death, part, out.s.codes[PERI][known], blocks.factor_tables(published, PERI)[:1])
-    assert linked._responses_meet(out, published)
+    time, death, part, _, known = blocks.exact_inputs(out, RESPONSE)
+    assert bound.meets(time, death, part, out.s.codes[RESPONSE][known], [linked.response_table(published)])
 
 
 def test_the_stage_leaves_a_merge_meeting_chemotherapy_s_numbers(short_merge):

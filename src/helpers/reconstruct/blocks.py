@@ -116,6 +116,12 @@ def met(st: RankSearch) -> np.ndarray:
     return target_hits(st, State.of(st), boxes(st))
 
 
+def factor_met(st: RankSearch, published: pd.DataFrame, factor: str) -> bool:
+    """Whether the search state meets every one of its targets that ``published`` gives to ``factor``."""
+    factor_of = dict(zip(published["id"], published["factor"]))
+    return bool(met(st)[np.array([factor_of.get(i) == factor for i in target_ids(st.tg)])].all())
+
+
 def free_ids(published: pd.DataFrame, block: str = "curative", factor: str = FREE_FACTOR) -> set:
     """Ids of the block's printed numbers that :func:`completions` meets instead of the search: the factor's p
     and level medians (its counts stay targets, met by construction)."""
@@ -241,11 +247,8 @@ def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None
 
     bx = boxes(st)
     best = score(st, bx, State.of(st)).hits
-    ids = target_ids(st.tg)
-    factor_of = dict(zip(published["id"], published["factor"]))
     for factor in EXACT_FACTORS if factors is None else factors:
-        own = np.array([factor_of.get(i) == factor for i in ids])
-        if met(st)[own].all():
+        if factor_met(st, published, factor):
             continue
         time, death, block, k, known = exact_inputs(st, factor)
         tables = factor_tables(published, factor)

@@ -116,12 +116,10 @@ def with_linked(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: t
 def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
     """The linked stage on ``st`` (module docstring): returns the state (``st`` when nothing gains, or when
     chemotherapy's printed numbers are all met)."""
-    from .blocks import exact_inputs, factor_tables, met
+    from .blocks import exact_inputs, factor_met, factor_tables
     from .bound import meeting, meets
 
-    factor_of = dict(zip(published["id"], published["factor"]))
-    own = np.array([factor_of.get(i) == CHEMO for i in target_ids(st.tg)])
-    if met(st)[own].all():
+    if factor_met(st, published, CHEMO):
         return st
     time, death, block, k, _ = exact_inputs(st, CHEMO)
     tables = factor_tables(published, CHEMO)
@@ -135,7 +133,7 @@ def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
     best, keep = score(st, bx, State.of(st)).hits, st
     n_cur, codes = st.s.n_cur, st.s.codes
     peri_inputs, peri_table = exact_inputs(st, PERI)[:3], factor_tables(published, PERI)[:1]
-    alike = responses_alike(st, published)
+    alike, response_check = responses_alike(st, published), [response_table(published)]
     for chemo in rows:
         peris = all_peri[(all_peri[:, chemo[:n_cur] == NO] == NO).all(axis=1)]
         if not len(peris):
@@ -154,19 +152,7 @@ def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
                     continue
                 if not meets(*peri_inputs, peri, peri_table):
                     continue
-                if response is not None and not _responses_meet(o, published):
+                if response is not None and not meets(*exact_inputs(o, RESPONSE)[:3], response, response_check):
                     continue
                 keep, best = o, total
     return keep
-
-
-def _responses_meet(st: RankSearch, published: pd.DataFrame) -> bool:
-    """Whether ``st``'s first-line responses meet the text's p by ``helpers.survival``'s R-exact log-rank test."""
-    from helpers.survival import logrank
-
-    from .assemble import TENTH
-
-    given = np.flatnonzero(st.s.codes[RESPONSE] >= 0)
-    time = np.asarray(st.times(), float)[given] / TENTH
-    lo, hi = response_table(published).p
-    return lo <= logrank(time, np.asarray(st.death, float)[given], st.s.codes[RESPONSE][given]).p <= hi
