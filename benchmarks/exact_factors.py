@@ -30,7 +30,7 @@ from helpers.reconstruct import blocks, bound, joint
 from helpers.reconstruct.api import judged
 from helpers.reconstruct.assemble import TENTH
 from helpers.reconstruct.finish import State, boxes, score
-from helpers.reconstruct.linked import curative_rows, exact_chemotherapy, peri_choices
+from helpers.reconstruct.linked import enumerated, exact_chemotherapy
 from helpers.reconstruct.stats import cox_fit
 from helpers.survival import logrank
 
@@ -110,7 +110,7 @@ def linked(st, published) -> None:
     bx = boxes(st)
     now = score(st, bx, State.of(st)).hits
     c, n_cur = st.s.codes, st.s.n_cur
-    t, d, part, k, _ = blocks.exact_inputs(st, "chemotherapy")
+    t, d, part, _, _ = blocks.exact_inputs(st, "chemotherapy")
 
     pool = [i for i in range(n_cur, st.s.n) if c["presenting"][i] == 1]
     unresected = int((c["primary_resection"][pool] == 1).sum())
@@ -132,11 +132,9 @@ def linked(st, published) -> None:
     )
 
     w0 = time.perf_counter()
-    peri = peri_choices(st, published)
-    cur = curative_rows(peri, k[0])
-    tables = blocks.factor_tables(published, "chemotherapy")
-    _, counts = bound.meeting(t, d, part, k, tables, recheck=False, candidates={0: cur})
-    out = exact_chemotherapy(st, published)
+    found = enumerated(st, published)
+    peri, cur, counts = found.peri, found.curative, found.counts
+    out = exact_chemotherapy(st, published, found)
     met = ", ".join(f"{counts.get(key, 0):,}" for key in ("block 0", "block 1", "pooled"))
     print(
         f"chemotherapy (the linked stage, {time.perf_counter() - w0:.0f} s): {len(peri)} assignments of chemotherapy "

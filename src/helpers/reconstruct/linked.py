@@ -23,6 +23,7 @@ changed column re-checked by ``helpers.survival``'s R-exact statistics (``bound.
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -113,20 +114,42 @@ def with_linked(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: t
     return RankSearch(s, st.order, st.death, st.tg)
 
 
-def exact_chemotherapy(st: RankSearch, published: pd.DataFrame) -> RankSearch:
+class Found(NamedTuple):
+    """What the linked stage enumerates on a merge's order (:func:`enumerated`)."""
+
+    peri: np.ndarray  # every assignment of chemotherapy around the metastasectomy (:func:`peri_choices`)
+    curative: np.ndarray  # the curative assignments of chemotherapy they leave possible (:func:`curative_rows`)
+    chemo: np.ndarray  # every assignment of chemotherapy among those meeting its tables (``bound.meeting``)
+    counts: dict  # how many assignments meet each of chemotherapy's tables (``bound.meeting``'s counts)
+
+
+def enumerated(st: RankSearch, published: pd.DataFrame) -> Found:
+    """Steps 1 and 2 of the stage (module docstring) on ``st``'s order; a ``ValueError`` when an enumeration
+    has more than ``LIMIT`` rows."""
+    from .blocks import exact_inputs, factor_tables
+    from .bound import meeting
+
+    time, death, block, k, _ = exact_inputs(st, CHEMO)
+    peri = peri_choices(st, published)  # the curative patients without chemotherapy: among those without it
+    curative = curative_rows(peri, k[0])  # around the metastasectomy
+    tables = factor_tables(published, CHEMO)
+    rows, counts = meeting(time, death, block, k, tables, limit=LIMIT, recheck=False, candidates={0: curative})
+    return Found(peri, curative, rows, counts)
+
+
+def exact_chemotherapy(st: RankSearch, published: pd.DataFrame, found: Found | None = None) -> RankSearch:
     """The linked stage on ``st`` (module docstring): returns the state (``st`` when nothing gains, or when
-    chemotherapy's printed numbers are all met)."""
+    chemotherapy's printed numbers are all met). ``found``: :func:`enumerated` of ``st``, when the caller has
+    it."""
     from .blocks import exact_inputs, factor_met, factor_tables
-    from .bound import meeting, meets
+    from .bound import meets
 
     if factor_met(st, published, CHEMO):
         return st
-    time, death, block, k, _ = exact_inputs(st, CHEMO)
+    time, death, block, _, _ = exact_inputs(st, CHEMO)
     tables = factor_tables(published, CHEMO)
-    try:  # the curative patients without chemotherapy: among those without it around the metastasectomy
-        all_peri = peri_choices(st, published)
-        candidates = {0: curative_rows(all_peri, k[0])}
-        rows, _ = meeting(time, death, block, k, tables, limit=LIMIT, recheck=False, candidates=candidates)
+    try:
+        all_peri, _, rows, _ = enumerated(st, published) if found is None else found
     except ValueError:
         return st
     bx = boxes(st)
