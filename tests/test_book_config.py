@@ -258,6 +258,22 @@ def test_every_helper_the_scorecard_names_has_its_entry_on_the_api_page(built_bo
     assert missing == [], f"no entry on the API page for: {missing}"
 
 
+def test_every_local_extension_is_loaded():
+    """A ``sphinx: config: extensions`` list replaces Jupyter Book's, local extensions included: each local
+    extension must be named in the final list, or the book builds silently without it."""
+    local = set(CONFIG["sphinx"]["local_extensions"])
+    assert local and local <= set(final_sphinx_config()["extensions"])
+
+
+def test_a_named_tuple_field_is_documented_by_its_comment(built_book):
+    """The API page documents a NamedTuple field by the comment beside it in the source
+    (book/_ext/field_comments.py), not by Python's "Alias for field number N"."""
+    api = (built_book / "api.html").read_text(encoding="utf-8")
+    assert "Alias for field number" not in api
+    entry = re.search(r'id="helpers\.reconstruct\.linked\.Found\.peri".*?</dd>', api, flags=re.S)
+    assert entry and "every assignment of chemotherapy around the metastasectomy" in entry.group(0)
+
+
 @pytest.mark.parametrize("doc", ["02_survival", "04_multivariate", "05_metastasectomy"])
 def test_what_the_paper_did_not_print_is_labelled_so_with_its_helper(built_book, doc):
     """On the synthetic cohort a number the paper never printed is a property of the generator: the page says

@@ -119,7 +119,7 @@ class Found(NamedTuple):
 
     peri: np.ndarray  # every assignment of chemotherapy around the metastasectomy (:func:`peri_choices`)
     curative: np.ndarray  # the curative assignments of chemotherapy they leave possible (:func:`curative_rows`)
-    chemo: np.ndarray  # every assignment of chemotherapy among those meeting its tables (``bound.meeting``)
+    chemo: np.ndarray  # every assignment of chemotherapy meeting its tables (``bound.meeting``)
     counts: dict  # how many assignments meet each of chemotherapy's tables (``bound.meeting``'s counts)
 
 
