@@ -141,6 +141,9 @@ def book_sources() -> list[Path]:
         "data/*.md",
         "data/published/*.csv",
         "book/_static/*",
+        "book/_ext/*.py",
+        "book/*.md",
+        "book/*.bib",
         "book/cohort/*.md",
     ):
         paths += REPO.glob(pattern)

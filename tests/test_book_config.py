@@ -227,6 +227,7 @@ def test_a_broken_notebook_fails_the_build_and_renders_no_traceback(tmp_path):
     (tmp_path / "notebooks" / "00_broken.md").write_text(BROKEN)
     (book / "notebooks").symlink_to("../notebooks")
     shutil.copy(BOOK / "_config.yml", book / "_config.yml")
+    (book / "_ext").symlink_to(BOOK / "_ext")  # the config's local extensions
     (book / "_toc.yml").write_text("format: jb-book\nroot: notebooks/00_broken\n")
     run = subprocess.run(
         [str(JB), "build", str(book), "-W", "--keep-going"], cwd=tmp_path, capture_output=True, text=True, timeout=300
