@@ -300,10 +300,14 @@ def test_no_page_scrolls_sideways_at_phone_width(browser, site):
         wide = {}
         for doc in DOCS:
             browser.get(f"{site}/{doc}.html")
-            width = browser.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+            # clientWidth, not innerWidth: a phone widens its layout viewport to content wider than the screen
+            width = browser.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
             if width[0] > width[1] + 1:
                 culprit = browser.execute_script(
-                    "var w = window.innerWidth; return Array.from(document.querySelectorAll('article *'))"
+                    "var w = document.documentElement.clientWidth;"
+                    " return Array.from(document.querySelectorAll('article *'))"
                     ".filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 3)"
                     ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));"
                 )
