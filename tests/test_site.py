@@ -236,8 +236,13 @@ def test_every_miss_in_a_chapter_links_to_its_reason(browser, site, card):
             assert anchors[anchor]["Reason"] and title == f"Why: {anchors[anchor]['Reason']}"
         linked += len(marks)
     assert linked > 0, "no chapter shows a miss: the test checked nothing"
-    browser.get(f"{site}/notebooks/07_scorecard.html#{next(iter(anchors))}")  # the anchor exists in the page
-    assert browser.execute_script("return !!document.querySelector(':target')")
+    first = next(iter(anchors))
+    browser.get(f"{site}/notebooks/07_scorecard.html#{first}")  # the anchor exists in the page
+    deadline = time.monotonic() + 30  # a loaded machine can be read before the page is complete
+    target = "return document.readyState === 'complete' && !!document.querySelector(':target')"
+    while not browser.execute_script(target) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert browser.execute_script("var t = document.querySelector(':target'); return t && t.id") == first
 
 
 # ---- the reviewer's page --------------------------------------------------------------------------------
