@@ -14,7 +14,6 @@ import http.server
 import re
 import socketserver
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -157,10 +156,20 @@ def _open_scorecard(browser, site, card) -> None:
     """Open the scorecard page and wait (up to 30 s) until it is loaded with a row for every number: opening the
     page it shows already is a reload, which a loaded machine can otherwise be read in the middle of."""
     browser.get(f"{site}/notebooks/07_scorecard.html")
-    deadline = time.monotonic() + 30
     ready = "return document.readyState === 'complete' && document.querySelectorAll('#scorecard tbody tr').length"
-    while (browser.execute_script(ready) or 0) < len(card) and time.monotonic() < deadline:
-        time.sleep(0.25)
+    _wait_for(browser, lambda b: (b.execute_script(ready) or 0) >= len(card))
+
+
+def _wait_for(browser, condition, seconds: float = 30) -> None:
+    """Poll ``condition(browser)`` every 0.25 s until it holds or ``seconds`` pass (a loaded machine can be read
+    before a page is complete); a timeout is not raised, so the caller's own assertion says what is missing."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(browser, seconds, poll_frequency=0.25).until(condition)
+    except TimeoutException:
+        pass
 
 
 def _scorecard_rows(browser) -> list[dict]:
@@ -238,10 +247,8 @@ def test_every_miss_in_a_chapter_links_to_its_reason(browser, site, card):
     assert linked > 0, "no chapter shows a miss: the test checked nothing"
     first = next(iter(anchors))
     browser.get(f"{site}/notebooks/07_scorecard.html#{first}")  # the anchor exists in the page
-    deadline = time.monotonic() + 30  # a loaded machine can be read before the page is complete
     target = "return document.readyState === 'complete' && !!document.querySelector(':target')"
-    while not browser.execute_script(target) and time.monotonic() < deadline:
-        time.sleep(0.25)
+    _wait_for(browser, lambda b: b.execute_script(target))
     assert browser.execute_script("var t = document.querySelector(':target'); return t && t.id") == first
 
 
