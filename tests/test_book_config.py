@@ -267,8 +267,9 @@ def test_every_local_extension_is_loaded():
 
 
 def test_a_named_tuple_field_is_documented_by_its_comment(built_book):
-    """The API page documents a NamedTuple field by the comment beside it in the source
-    (book/_ext/field_comments.py), not by Python's "Alias for field number N"."""
+    """The API page documents a NamedTuple field by the ``#:`` comment beside it in the source (autodoc reads
+    it), and a field without one by nothing rather than Python's "Alias for field number N"
+    (book/_ext/field_alias.py)."""
     api = (built_book / "api.html").read_text(encoding="utf-8")
     assert "Alias for field number" not in api
     entry = re.search(r'id="helpers\.reconstruct\.linked\.Found\.peri".*?</dd>', api, flags=re.S)

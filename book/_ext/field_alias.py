@@ -1,68 +1,23 @@
-"""Sphinx extension: a NamedTuple field documented by the comment beside it in the source.
+"""Sphinx extension: a NamedTuple field without a doc-comment gets no "Alias for field number N".
 
-autodoc documents each field of a ``typing.NamedTuple`` by the docstring Python gives it, "Alias for field
-number N", which tells a reader nothing. The helpers write what a field holds as a comment on its line
-(``peri: np.ndarray  # every assignment of ...``); this extension puts that comment in the field's entry
-instead, and leaves the entry empty for a field without one (its class's docstring then describes it).
+The helpers document a ``typing.NamedTuple`` field with a ``#:`` comment on its line, which autodoc reads as
+the field's documentation. A field without one would show the docstring Python gives it, "Alias for field
+number N", which tells a reader nothing; this extension leaves such an entry empty (its class's docstring
+describes the field).
 """
 
 from __future__ import annotations
 
-import functools
-import importlib
-import inspect
-import io
 import re
-import tokenize
 
 ALIAS = re.compile(r"Alias for field number \d+$")
 
 
-@functools.cache
-def field_comments(cls: type) -> dict:
-    """``{field: comment}`` of the fields of a class body, from the comment that ends a field's line."""
-    try:
-        source = inspect.getsource(cls)
-    except (OSError, TypeError):
-        return {}
-    found, line_field, last = {}, {}, None
-    for tok in tokenize.generate_tokens(io.StringIO(inspect.cleandoc("\n" + source) + "\n").readline):
-        row, col = tok.start
-        if tok.type == tokenize.NAME and col == 4 and row not in line_field:
-            line_field[row], last = tok.string, None
-        elif tok.type == tokenize.COMMENT and row in line_field:
-            last = line_field[row]
-            found[last] = tok.string.lstrip("#").strip()
-        elif tok.type == tokenize.COMMENT and last is not None and col == 4:  # a comment's next line
-            found[last] += " " + tok.string.lstrip("#").strip()
-        elif tok.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
-            last = None
-    return {name: text for name, text in found.items() if name in getattr(cls, "_fields", ())}
-
-
-def _owner(qualified: str):
-    """The class a dotted ``module.Class.field`` name belongs to, or ``None``."""
-    parts = qualified.split(".")[:-1]
-    for cut in range(len(parts) - 1, 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr, None)
-        return obj if isinstance(obj, type) else None
-    return None
-
-
-def describe_field(app, what, name, obj, options, lines):
-    text = [line for line in lines if line.strip()]
-    if len(text) != 1 or not ALIAS.match(text[0]):
-        return
-    owner = _owner(name)
-    comment = field_comments(owner).get(name.rsplit(".", 1)[-1]) if owner is not None else None
-    lines[:] = [comment] if comment else []
+def drop_alias(app, what, name, obj, options, lines):
+    if [line for line in lines if line.strip()] and all(ALIAS.match(line) for line in lines if line.strip()):
+        lines[:] = []
 
 
 def setup(app):
-    app.connect("autodoc-process-docstring", describe_field)
+    app.connect("autodoc-process-docstring", drop_alias)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

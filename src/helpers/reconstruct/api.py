@@ -48,14 +48,14 @@ COUNTS_EXACT = True
 class Searched(NamedTuple):
     """The searched state of one reconstruction, before the tables are drawn."""
 
-    structure: object  # structure.Structure
-    times: np.ndarray  # tenths of a month
+    structure: object  #: structure.Structure
+    times: np.ndarray  #: tenths of a month
     death: np.ndarray
     spec: dict
-    rng: np.random.Generator  # continues the seeded stream for assemble
+    rng: np.random.Generator  #: continues the seeded stream for assemble
     energy: float
     hits: int
-    conflicts: dict  # published id -> finish.Conflict, for each search target missed (when asked for)
+    conflicts: dict  #: published id -> finish.Conflict, for each search target missed (when asked for)
 
 
 def search(
@@ -106,9 +106,9 @@ class Chains(NamedTuple):
     """How :func:`best_of_chains` chose: the first seed, the chosen one, and each chain's scores in seed order."""
 
     first_seed: int
-    seed: int  # the chosen chain's
-    matched: list[int]  # printed numbers reproduced
-    headline: list[int]  # headline checks met (helpers.headline)
+    seed: int  #: the chosen chain's
+    matched: list[int]  #: printed numbers reproduced
+    headline: list[int]  #: headline checks met (helpers.headline)
 
     @property
     def count(self) -> int:

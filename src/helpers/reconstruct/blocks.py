@@ -211,11 +211,11 @@ def factor_tables(published: pd.DataFrame, factor: str) -> list:
 class ExactInputs(NamedTuple):
     """What ``bound.meeting`` takes for one factor on a state's order: the patients with a known level only."""
 
-    time: np.ndarray  # follow-up in months
-    death: np.ndarray  # 0/1
-    block: np.ndarray  # 0: curative, 1: the others
-    k: list  # members (code 1) to choose in each block
-    known: np.ndarray  # which of the state's patients these are (an unknown grade is left out)
+    time: np.ndarray  #: follow-up in months
+    death: np.ndarray  #: 0/1
+    block: np.ndarray  #: 0: curative, 1: the others
+    k: list  #: members (code 1) to choose in each block
+    known: np.ndarray  #: which of the state's patients these are (an unknown grade is left out)
 
 
 def exact_inputs(st: RankSearch, factor: str) -> ExactInputs:
@@ -437,14 +437,14 @@ class Merges(NamedTuple):
     the block; ``chosen`` is the index of the merge written."""
 
     first_seed: int
-    seeds_tried: int  # block searches run to find the solutions
-    block_seeds: list[int]  # per merge: the block solution's seed
-    exact: list[bool]  # per merge: whether its solution is exact (the closest complete the list when none is)
-    streams: list[int]  # per merge: its random stream
-    matched: list[int]  # printed numbers reproduced by each merge
-    headline: list[int]  # headline checks met (helpers.headline)
-    kept: list[bool]  # whether each merge still meets every target of the block
-    chosen: int  # index of the merge written
+    seeds_tried: int  #: block searches run to find the solutions
+    block_seeds: list[int]  #: per merge: the block solution's seed
+    exact: list[bool]  #: per merge: whether its solution is exact (the closest complete the list when none is)
+    streams: list[int]  #: per merge: its random stream
+    matched: list[int]  #: printed numbers reproduced by each merge
+    headline: list[int]  #: headline checks met (helpers.headline)
+    kept: list[bool]  #: whether each merge still meets every target of the block
+    chosen: int  #: index of the merge written
 
     @property
     def seed(self) -> int:

@@ -42,9 +42,9 @@ class Printed(NamedTuple):
 class Spec(NamedTuple):
     """A table's numbers as arrays: the statistic's interval and the two medians' kinds and intervals."""
 
-    chi: np.ndarray  # (2,) (-1, inf) for no p
-    kind: np.ndarray  # (2,) NONE, INTERVAL or NOT_REACHED, members first
-    median: np.ndarray  # (2, 2)
+    chi: np.ndarray  #: (2,) (-1, inf) for no p
+    kind: np.ndarray  #: (2,) NONE, INTERVAL or NOT_REACHED, members first
+    median: np.ndarray  #: (2, 2)
 
 
 class Curves(NamedTuple):
@@ -52,12 +52,12 @@ class Curves(NamedTuple):
 
     time: np.ndarray
     death: np.ndarray
-    a: np.ndarray  # death - H(t): each patient's share of O - E
-    first: np.ndarray  # first position of the patient's tie group
-    last: np.ndarray  # last position of the patient's tie group
-    at_risk: np.ndarray  # patients at or after the tie group
-    deaths: np.ndarray  # deaths in the tie group (at its last position, else 0)
-    c: np.ndarray  # d (n - d) / (n^2 (n - 1)) at the tie group's last position, else 0
+    a: np.ndarray  #: each patient's share of O - E, death - H(t)
+    first: np.ndarray  #: first position of the patient's tie group
+    last: np.ndarray  #: last position of the patient's tie group
+    at_risk: np.ndarray  #: patients at or after the tie group
+    deaths: np.ndarray  #: deaths in the tie group (at its last position, else 0)
+    c: np.ndarray  #: d (n - d) / (n^2 (n - 1)) at the tie group's last position, else 0
 
 
 def curves(time, death) -> Curves:

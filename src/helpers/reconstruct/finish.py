@@ -53,7 +53,7 @@ class Boxes(NamedTuple):
 
     T: np.ndarray
     n_p: int
-    df: np.ndarray  # degrees of freedom of each log-rank target's test
+    df: np.ndarray  #: degrees of freedom of each log-rank target's test
 
 
 def _p_to_y(p, df):
@@ -140,9 +140,9 @@ class State:
 
 
 class Score(NamedTuple):
-    objective: float  # hits - LAMBDA * distance
-    hits: float  # the search's weighted hits (every target)
-    pins: float  # of which the value targets (medians, rates, follow-up)
+    objective: float  #: hits - LAMBDA * distance
+    hits: float  #: the search's weighted hits (every target)
+    pins: float  #: of which the value targets (medians, rates, follow-up)
     distance: float
     y: np.ndarray
 
@@ -386,8 +386,8 @@ def finish(
 class Conflict(NamedTuple):
     """The nearest fine change that reaches a missed target: its moves, and the targets it would lose."""
 
-    moves: int  # 1 or 2 fine moves (0: none of those reaches it)
-    loses: tuple  # published ids of the targets (one per fact) it would lose
+    moves: int  #: 1 or 2 fine moves (0: none of those reaches it)
+    loses: tuple  #: published ids of the targets (one per fact) it would lose
 
 
 def target_hits(st, s: State, bx: Boxes) -> np.ndarray:

@@ -117,10 +117,10 @@ def with_linked(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: t
 class Found(NamedTuple):
     """What the linked stage enumerates on a merge's order (:func:`enumerated`)."""
 
-    peri: np.ndarray  # every assignment of chemotherapy around the metastasectomy (:func:`peri_choices`)
-    curative: np.ndarray  # the curative assignments of chemotherapy they leave possible (:func:`curative_rows`)
-    chemo: np.ndarray  # every assignment of chemotherapy meeting its tables (``bound.meeting``)
-    counts: dict  # how many assignments meet each of chemotherapy's tables (``bound.meeting``'s counts)
+    peri: np.ndarray  #: every assignment of chemotherapy around the metastasectomy (:func:`peri_choices`)
+    curative: np.ndarray  #: the curative assignments of chemotherapy they leave possible (:func:`curative_rows`)
+    chemo: np.ndarray  #: every assignment of chemotherapy meeting its tables (``bound.meeting``)
+    counts: dict  #: how many assignments meet each of chemotherapy's tables (``bound.meeting``'s counts)
 
 
 def enumerated(st: RankSearch, published: pd.DataFrame) -> Found:

@@ -113,7 +113,7 @@ class Rule(NamedTuple):
     name: str
     applies: Callable[[dict], bool]
     compute: Callable[[dict, Context], tuple[float, str]]
-    function: Callable  # the helper that computes the number (its entry on book/api.md: :func:`qualified_name`)
+    function: Callable  #: the helper that computes the number (named on book/api.md by :func:`qualified_name`)
 
 
 def qualified_name(func) -> str:
