@@ -1,5 +1,7 @@
 """Run every benchmark in turn and print its figures (``make bench``). Not a test: nothing here asserts.
 
+- ``benchmarks/default_command.py``: the default command's wall time, whether it regenerates the committed files
+  byte for byte, and what its cohort reproduces
 - ``benchmarks/reconstruct.py``: runtime and fidelity of the reconstruction at several iteration budgets
 - ``benchmarks/blocks.py``: the curative block searched alone (exact rate, wall time per seed) and a merge
 - ``benchmarks/swaps.py``: the merges' swap rounds against exhaustive exact scoring of pairs of factor swaps
@@ -26,6 +28,7 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     failed = []
     scripts = (
+        "default_command.py",
         "reconstruct.py",
         "blocks.py",
         "swaps.py",

@@ -47,7 +47,6 @@ class TargetArrays(NamedTuple):
     tmed: np.ndarray
     tp: np.ndarray
     tcox: np.ndarray
-    tguide: np.ndarray
     ts5: np.ndarray
     rows5: np.ndarray
     lev5: np.ndarray
@@ -104,4 +103,4 @@ def target_arrays(targets) -> TargetArrays:
     """The :class:`TargetArrays` of a ``targets.Targets``."""
     t = targets
     rows5, lev5 = t.ts5[:, 0].astype(np.int64), t.ts5[:, 1].astype(np.int64)
-    return TargetArrays(t.tmed, t.tp, t.tcox, t.tguide, t.ts5, rows5, lev5, t.tscal)
+    return TargetArrays(t.tmed, t.tp, t.tcox, t.ts5, rows5, lev5, t.tscal)

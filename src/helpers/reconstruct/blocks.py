@@ -107,7 +107,6 @@ def weighted(targets: Targets, ids: set, factor: float) -> Targets:
         out["os_5yr"],
         out["followup"],
         targets.ids,
-        targets.tguide,
     )
 
 

@@ -58,25 +58,14 @@ def state_pins(order, death, C, G, rs, tg, era_cap, items):
 def rank_loss(order, death, C, G, rs, ok, tg, params, items, memo):
     """Loss and hits of a state.  A missed rank-determined target costs ``1 + alpha * min(d / scale, cap)``
     (``d``: distance to its interval, log10 units for p, natural-log units for the Cox HR and limits);
-    a missed value target ``pin_miss``.  A *guide* (``tguide`` rows: kind 0 = beta, 1 = SE of a Cox
-    covariate, its box, weight and scale) adds ``w * min(d / scale, cap)`` and no hits.  ``rs``: the state's
-    ``arrays.RowStats``, ``ok``: whether its Cox fit converged, ``tg``: an ``arrays.TargetArrays``, ``params``:
-    [alpha, era_cap, cap, pin_miss, p_scale, cox_scale]; ``items``/``memo``: work space for the pins."""
+    a missed value target ``pin_miss``.  ``rs``: the state's ``arrays.RowStats``, ``ok``: whether its Cox fit
+    converged, ``tg``: an ``arrays.TargetArrays``, ``params``: [alpha, era_cap, cap, pin_miss, p_scale,
+    cox_scale]; ``items``/``memo``: work space for the pins."""
     alpha, era_cap, cap, pin_miss, p_scale, cox_scale = params[0], params[1], params[2], params[3], params[4], params[5]
-    tmed, tp, tcox, tguide = tg.tmed, tg.tp, tg.tcox, tg.tguide
+    tmed, tp, tcox = tg.tmed, tg.tp, tg.tcox
     send, pval, x1, cx = rs.send, rs.pval, rs.x1, rs.cx
     loss = 0.0
     hits = 0.0
-    for j in range(tguide.shape[0]):
-        a = int(tguide[j, 1])
-        if not ok or np.isnan(cx[1, a]):
-            loss += tguide[j, 4] * cap
-            continue
-        lb = math.log(cx[1, a])
-        ub = math.log(cx[2, a])
-        x = (lb + ub) / 2.0 if tguide[j, 0] == 0 else (ub - lb) / (2.0 * 1.959963984540054)
-        d = tguide[j, 2] - x if x < tguide[j, 2] else (x - tguide[j, 3] if x > tguide[j, 3] else 0.0)
-        loss += tguide[j, 4] * min(d / tguide[j, 5], cap)
     for j in range(tmed.shape[0]):
         r = int(tmed[j, 0])
         g = int(tmed[j, 1])

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -150,7 +150,6 @@ class Targets:
     ts5: np.ndarray
     tscal: np.ndarray
     ids: dict  # target kind -> list of published ids (deduplicated facts)
-    tguide: np.ndarray = field(default_factory=lambda: np.zeros((0, 6)))  # pulls on Cox beta/SE (no hits)
 
     @property
     def n_targets(self) -> int:
