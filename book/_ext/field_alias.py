@@ -14,7 +14,8 @@ ALIAS = re.compile(r"Alias for field number \d+$")
 
 
 def drop_alias(app, what, name, obj, options, lines):
-    if [line for line in lines if line.strip()] and all(ALIAS.match(line) for line in lines if line.strip()):
+    text = [line for line in lines if line.strip()]
+    if text and all(ALIAS.match(line) for line in text):
         lines[:] = []
 
 
