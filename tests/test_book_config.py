@@ -276,9 +276,18 @@ def test_a_named_tuple_field_is_documented_by_its_comment(built_book):
     assert entry and "every assignment of chemotherapy around the metastasectomy" in entry.group(0)
 
 
-def test_a_named_tuple_field_s_comment_is_a_doc_comment():
-    """autodoc documents a NamedTuple field by a ``#:`` comment on its line; a plain ``#`` comment there is lost
-    on the API page, so every comment on a field's line in ``src/helpers`` is a ``#:`` one."""
+def _documents_fields(cls) -> bool:
+    """Whether autodoc lists a class's annotated fields: a ``NamedTuple`` or a ``@dataclass``."""
+    named = any(getattr(b, "id", "") == "NamedTuple" for b in cls.bases)
+    return named or any(
+        getattr(d, "id", getattr(getattr(d, "func", None), "id", "")) == "dataclass" for d in cls.decorator_list
+    )
+
+
+def test_a_field_s_comment_is_a_doc_comment():
+    """autodoc documents a NamedTuple's or a dataclass's field by a ``#:`` comment on its line; a plain ``#``
+    comment there is lost on the API page, so every comment on a field's line in ``src/helpers`` is a ``#:``
+    one."""
     import ast
     import io
     import tokenize
@@ -292,12 +301,12 @@ def test_a_named_tuple_field_s_comment_is_a_doc_comment():
             if tok.type == tokenize.COMMENT
         }
         for cls in ast.walk(ast.parse(source)):
-            if isinstance(cls, ast.ClassDef) and any(getattr(b, "id", "") == "NamedTuple" for b in cls.bases):
-                for field in cls.body:
-                    text = comments.get(field.lineno, "#:") if isinstance(field, ast.AnnAssign) else "#:"
-                    if not text.startswith("#:"):
-                        plain.append(f"{path.relative_to(REPO)}:{field.lineno}")
-    assert plain == [], f"a NamedTuple field's comment that autodoc does not read (write #:): {plain}"
+            if isinstance(cls, ast.ClassDef) and _documents_fields(cls):
+                fields = [f for f in cls.body if isinstance(f, ast.AnnAssign)]
+                plain += [
+                    f"{path.relative_to(REPO)}:{f.lineno}" for f in fields if comments.get(f.lineno, "#:")[:2] != "#:"
+                ]
+    assert plain == [], f"a field's comment that autodoc does not read (write #:): {plain}"
 
 
 @pytest.mark.parametrize("doc", ["02_survival", "04_multivariate", "05_metastasectomy"])

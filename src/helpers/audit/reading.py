@@ -90,7 +90,7 @@ class Finding:
     recomputed: str
     explanation: str
     reading: str = ""
-    about: str = ""  # what a finding that quotes no sentence reads (a table's printed values)
+    about: str = ""  #: what a finding that quotes no sentence reads (a table's printed values)
 
 
 class Paper:

@@ -50,7 +50,7 @@ class Checked:
     problems: list[Problem]
     notes: list[Note] = field(default_factory=list)
     format: str = "csv"
-    source: str = ""  # the sheet or object read, if the file has several
+    source: str = ""  #: the sheet or object read, if the file has several
     mapping: Mapping | None = None
 
     @property

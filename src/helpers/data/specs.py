@@ -15,10 +15,10 @@ class Spec:
     """One column: how it is written (``kind``), what values it may take, whether it may be empty."""
 
     name: str
-    kind: str  # "id" | "number" | "whole" | "binary" | "category" | "date"
+    kind: str  #: "id" | "number" | "whole" | "binary" | "category" | "date"
     allowed: tuple[str, ...] = ()
-    low: float | None = None  # inclusive lower bound, unless low_open
-    high: float | None = None  # inclusive upper bound
+    low: float | None = None  #: inclusive lower bound, unless low_open
+    high: float | None = None  #: inclusive upper bound
     low_open: bool = False
     nullable: bool = False
     unique: bool = False

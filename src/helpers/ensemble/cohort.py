@@ -105,8 +105,8 @@ class CohortResult:
     bar: float = math.nan
     meets_bar: bool = False
     claims: dict = field(default_factory=dict)
-    seconds: float = math.nan  # wall time in the worker (not written to the summary: not deterministic)
-    cpu_seconds: float = math.nan  # CPU time of the worker process for this cohort
+    seconds: float = math.nan  #: wall time in the worker (not written to the summary: not deterministic)
+    cpu_seconds: float = math.nan  #: CPU time of the worker process for this cohort
     cohort: pd.DataFrame | None = field(default=None, repr=False)
     regimens: pd.DataFrame | None = field(default=None, repr=False)
     primary: pd.DataFrame | None = field(default=None, repr=False)

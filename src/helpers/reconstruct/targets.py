@@ -143,13 +143,13 @@ def interval(value: float, decimals: int, bound: str = "", statistic: str = "") 
 class Targets:
     """Target arrays for the search (``loss.rank_loss``) and the groupings they refer to."""
 
-    groupings: list  # (subset, factor) per row of G; factor "os" = the whole subset
+    groupings: list  #: (subset, factor) per row of G; factor "os" = the whole subset
     tmed: np.ndarray
     tp: np.ndarray
     tcox: np.ndarray
     ts5: np.ndarray
     tscal: np.ndarray
-    ids: dict  # target kind -> list of published ids (deduplicated facts)
+    ids: dict  #: target kind -> list of published ids (deduplicated facts)
 
     @property
     def n_targets(self) -> int:

@@ -27,7 +27,7 @@ class EPVSetup:
     censor_max: float
     n: int
     deaths: int
-    notes: tuple = ()  # what the page must say about the truth taken (a coefficient of the cohort not finite)
+    notes: tuple = ()  #: what the page must say about the truth taken (a coefficient of the cohort not finite)
 
 
 def epv_setup(cohort: pd.DataFrame, covariates: Sequence[str] | None = None) -> EPVSetup:

@@ -137,8 +137,8 @@ def _newton(cd: _CoxData, init=None, eps: float = 1e-9, iter_max: int = 20):
 class CoxResult:
     """A fitted Cox model, with the numbers ``summary(coxph(...))`` prints."""
 
-    table: pd.DataFrame  # index covariate: coef, se, hr, ci_low, ci_high, z, p
-    loglik: tuple[float, float]  # (null, final)
+    table: pd.DataFrame  #: coef, se, hr, ci_low, ci_high, z and p, a row per covariate
+    loglik: tuple[float, float]  #: (null, final)
     lr_test: dict
     score_test: dict
     wald_test: dict
@@ -150,8 +150,8 @@ class CoxResult:
     var: pd.DataFrame = field(repr=False)
     covariates: list = field(default_factory=list)
     _data: _CoxData = field(default=None, repr=False)
-    notes: list = field(default_factory=list)  # coxph's warnings about this fit, as text (FitWarning)
-    infinite: list = field(default_factory=list)  # the covariates whose coefficient may be infinite
+    notes: list = field(default_factory=list)  #: coxph's warnings about this fit, as text (FitWarning)
+    infinite: list = field(default_factory=list)  #: the covariates whose coefficient may be infinite
 
     @property
     def coef(self) -> pd.Series:

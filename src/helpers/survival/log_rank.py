@@ -22,7 +22,7 @@ class LogRankResult:
     chi2: float
     df: int
     p: float
-    table: pd.DataFrame  # index: group; columns n, observed, expected
+    table: pd.DataFrame  #: n, observed and expected, a row per group
 
     @property
     def p_value(self) -> float:

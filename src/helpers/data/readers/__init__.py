@@ -75,11 +75,11 @@ class Table:
     header_line: int
     rows: pd.DataFrame
     format: str = "csv"
-    source: str = ""  # which part of the file was read, in words ("sheet cohort"), empty when the file has one
-    labels: dict[str, dict] = field(default_factory=dict)  # value labels by column (SPSS, Stata)
-    missing_codes: dict[str, Callable[[object], bool]] = field(default_factory=dict)  # SPSS user-missing values
-    single: set[str] = field(default_factory=set)  # columns stored as single-precision numbers (Stata float)
-    notes: list[Note] = field(default_factory=list)  # what reading left out (row names), reported
+    source: str = ""  #: which part of the file was read, in words ("sheet cohort"), empty when the file has one
+    labels: dict[str, dict] = field(default_factory=dict)  #: value labels by column (SPSS, Stata)
+    missing_codes: dict[str, Callable[[object], bool]] = field(default_factory=dict)  #: SPSS user-missing values
+    single: set[str] = field(default_factory=set)  #: columns stored as single-precision numbers (Stata float)
+    notes: list[Note] = field(default_factory=list)  #: what reading left out (row names), reported
     locate: Callable[[int | None, str | None], str | None] = _csv_place
 
 
