@@ -13,13 +13,15 @@ complete, and Table 1's retroperitoneal median.
 from __future__ import annotations
 
 import argparse
-import csv
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
+
+import pandas as pd
+
+from helpers import scorecard
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ("cohort.csv", "regimens.csv", "primary_treatment.csv", "fidelity.csv", "fidelity.md")
@@ -43,18 +45,15 @@ def main() -> int:
         for name in FILES:
             same = (out / name).read_bytes() == (ROOT / "data" / name).read_bytes()
             print(f"  {name:<22} {'byte-identical to data/' if same else 'DIFFERS from data/'}")
-        with open(out / "fidelity.csv", newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-    matched = Counter(r["source"] for r in rows if r["match"] == "True")
-    total = Counter(r["source"] for r in rows)
-    print(f"\nprinted numbers reproduced: {sum(matched.values())}/{len(rows)}")
-    for source in total:
-        print(f"  {source:<10} {matched[source]:>4}/{total[source]:<4}")
-    table4 = matched["Table 4"] == total["Table 4"]
-    print(f"Table 4 complete: {'yes' if table4 else 'no'}")
-    for row in rows:
-        if row["id"] in WATCHED:
-            print(f"{row['id']}: printed {row['printed']}, reproduced {float(row['reproduced']):.5g}, {row['verdict']}")
+        card = pd.read_csv(out / "fidelity.csv", dtype={"printed": str})
+    by = scorecard.summary(card)
+    print(f"\nprinted numbers reproduced: {by.loc[('all', 'all'), 'matched']}/{by.loc[('all', 'all'), 'total']}")
+    for source in by.loc["source"].itertuples():
+        print(f"  {source.Index:<10} {source.matched:>4}/{source.total:<4}")
+    table4 = by.loc[("source", "Table 4")]
+    print(f"Table 4 complete: {'yes' if table4['matched'] == table4['total'] else 'no'}")
+    for row in card[card["id"].isin(WATCHED)].itertuples():
+        print(f"{row.id}: printed {row.printed}, reproduced {row.reproduced:.5g}, {row.verdict}")
     return 0
 
 
