@@ -146,3 +146,26 @@ def test_a_pickled_structure_keeps_its_codes_views_of_its_code_matrix(state):
     sex = CODED.index("sex")
     s.C[sex, 0] ^= 1
     assert s.codes["sex"][0] == s.C[sex, 0] != state.s.C[sex, 0]
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [("size",), ("grade",), ("chemotherapy",), ("initial_metastatic_sites", "presenting"), ("chemotherapy", "sex")],
+)
+def test_hits_with_other_codes_are_the_score_of_a_state_holding_them(state, keys):
+    """The exact stages score a candidate assignment without building a search state
+    (``RankSearch.hits_with``): its hits, grouping matrix and Cox matrix are those of a ``RankSearch`` holding
+    the codes. Chemotherapy also decides who is in the palliative subset, whose rows it must recompute."""
+    from helpers.reconstruct.coarse import RankSearch
+
+    rng = np.random.default_rng(7)
+    for _ in range(5):
+        rows = {k: rng.permutation(state.s.codes[k]) for k in keys}
+        s = state.s.copy()
+        for k, row in rows.items():
+            s.codes[k][:] = row
+        held = RankSearch(s, state.order, state.death, state.tg)
+        C, G, X = state.recoded(rows)
+        assert np.array_equal(C, held.s.C) and np.array_equal(G, held.G) and np.array_equal(X, held.X)
+        assert state.hits_with(rows) == finish.score(held, finish.boxes(held), finish.State.of(held)).hits
+    assert state.hits_with({}) == finish.score(state, finish.boxes(state), finish.State.of(state)).hits

@@ -39,7 +39,7 @@ from helpers.scorecard import row_interval
 from .api import reader_choice
 from .coarse import RankSearch, Schedule, anneal, start_times
 from .finish import ROUNDS as FINISH_ROUNDS
-from .finish import State, boxes, conflicts, finish, score, target_hits, target_ids
+from .finish import State, boxes, conflicts, finish, target_hits, target_ids
 from .moves import every_swap
 from .structure import initial_structure
 from .targets import Targets, build_targets, interval, load_spec
@@ -244,8 +244,7 @@ def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None
     Returns the state (``st`` when nothing gains). ``factors``: ``EXACT_FACTORS`` by default."""
     from .bound import meeting, meets
 
-    bx = boxes(st)
-    best = score(st, bx, State.of(st)).hits
+    best = st.hits_with({})
     for factor in EXACT_FACTORS if factors is None else factors:
         if factor_met(st, published, factor):
             continue
@@ -255,11 +254,12 @@ def exact_factors(st: RankSearch, published: pd.DataFrame, factors: tuple | None
             rows, _ = meeting(time, death, block, k, tables, recheck=False)
         except ValueError:  # more assignments meet its printed numbers than are worth enumerating
             continue
+        full = st.s.codes[factor].copy()
         for row in rows:
-            o = with_codes(st, factor, row, known)
-            hits = score(o, bx, State.of(o)).hits
+            full[known] = row
+            hits = st.hits_with({factor: full})
             if hits > best and meets(time, death, block, row, tables):
-                st, best = o, hits
+                st, best = with_codes(st, factor, row, known), hits
     return st
 
 

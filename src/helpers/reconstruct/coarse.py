@@ -31,12 +31,12 @@ from helpers.factors import COX_COVARIATES, FACTORS
 from .arrays import Design, Draws, MoveMix, Ranked, row_stats, target_arrays
 from .assemble import TENTH, era_allowed
 from .kernel import anneal_chunk
-from .loss import state_pins
+from .loss import evaluate_state, state_pins
 from .moves import CUR_SWAPS, NON_SWAPS
 from .pins import ITEM_COLS, pin_chain, place
 from .ranks import km_ranks
 from .structure import CODED, Structure
-from .targets import Targets, cox_matrix, grouping_matrix
+from .targets import Targets, cox_matrix, fed_rows, grouping_matrix
 
 _GRID = np.arange(0, 20001)
 ERA_MAX_T = int(_GRID[era_allowed(_GRID)].max())  # longest follow-up (tenths) compatible with the later era
@@ -80,6 +80,26 @@ class RankSearch:
         """Grouping and Cox matrices from the factor codes."""
         self.G, self.K = grouping_matrix(self.s.codes, self.s.n_cur, self.tg.groupings)
         self.X = cox_matrix(self.s.codes)
+
+    def recoded(self, rows: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The factor codes ``C`` and the grouping and Cox matrices ``G`` and ``X`` of this state with the codes of
+        the factors in ``rows`` (key: a code per patient) replaced, as :meth:`rebuild` would make them; only the
+        rows and columns those factors feed are computed anew."""
+        C = self.s.C.copy()
+        for key, row in rows.items():
+            C[CODED.index(key)] = row
+        codes = {k: C[i] for i, k in enumerate(CODED)}
+        G, fed = self.G.copy(), fed_rows(self.tg.groupings, rows)
+        if fed:
+            G[fed] = grouping_matrix(codes, self.s.n_cur, [self.tg.groupings[r] for r in fed])[0]
+        X = cox_matrix(codes) if any(key in rows for key, _ in COX_COVARIATES.values()) else self.X.copy()
+        return C, G, X
+
+    def hits_with(self, rows: dict) -> float:
+        """The search's weighted hits of this state with the codes ``rows`` (:meth:`recoded`): ``finish.score``'s
+        ``hits`` of a search state holding those codes, without building one."""
+        C, G, X = self.recoded(rows)
+        return evaluate_state(self.order, self.death, C, self.design(G, X), self.ta, self.params)[1]
 
     def keep_best(self) -> None:
         self.best = Ranked(self.order.copy(), self.rank.copy(), self.death.copy(), self.s.C.copy())

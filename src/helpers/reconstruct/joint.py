@@ -23,7 +23,6 @@ import pandas as pd
 from helpers.factors import COX_COVARIATES
 
 from .coarse import RankSearch
-from .finish import State, boxes, score
 from .stats import cox_fit
 from .structure import code
 
@@ -142,16 +141,13 @@ def best_pair(st: RankSearch, published: pd.DataFrame, factors: tuple, rows: tup
 
     (fa, fb), (A, B) = factors, rows
     checks = {f: (exact_inputs(st, f)[:3], factor_tables(published, f)) for f in factors}
-    bx = boxes(st)
-    best = score(st, bx, State.of(st)).hits
-    keep = st
+    best, keep = st.hits_with({}), st
     for flat in np.argsort(-hits, kind="stable")[:verified]:
         i, j = divmod(int(flat), len(B))
-        o = with_codes(with_codes(st, fa, A[i]), fb, B[j])
-        total = score(o, bx, State.of(o)).hits
+        total = st.hits_with({fa: A[i], fb: B[j]})
         if total > best and all(
             row == 0 or meets(*checks[f][0], assignments[row], checks[f][1])
             for f, assignments, row in ((fa, A, i), (fb, B, j))
         ):
-            keep, best = o, total
+            keep, best = with_codes(with_codes(st, fa, A[i]), fb, B[j]), total
     return keep

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .coarse import RankSearch
-from .finish import State, boxes, score, target_ids
+from .finish import target_ids
 
 CHEMO, PERI, RESPONSE = "chemotherapy", "chemo_peri_metastasectomy", "first_line_response"
 LINKED = (CHEMO, PERI, RESPONSE)  # the columns this stage assigns
@@ -105,13 +105,20 @@ def with_linked(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: t
     curative patients) and, unless ``None``, the first-line responses ``(given, codes)`` (the other block's
     patients given chemotherapy; every other patient of that block has none)."""
     s = st.s.copy()
-    s.codes[CHEMO][:] = chemo
-    s.codes[PERI][: s.n_cur] = peri
-    if response is not None:
-        given, rows = response
-        s.codes[RESPONSE][s.n_cur :] = -1
-        s.codes[RESPONSE][given] = rows
+    for key, row in linked_rows(st, chemo, peri, response).items():
+        s.codes[key][:] = row
     return RankSearch(s, st.order, st.death, st.tg)
+
+
+def linked_rows(st: RankSearch, chemo: np.ndarray, peri: np.ndarray, response: tuple | None) -> dict:
+    """The rows of codes :func:`with_linked` gives ``st``, by factor (for ``RankSearch.hits_with``)."""
+    n_cur = st.s.n_cur
+    rows = {CHEMO: chemo, PERI: np.concatenate([peri, st.s.codes[PERI][n_cur:]])}
+    if response is not None:
+        given, codes = response
+        rows[RESPONSE] = np.concatenate([st.s.codes[RESPONSE][:n_cur], np.full(st.s.n - n_cur, -1, np.int8)])
+        rows[RESPONSE][given] = codes
+    return rows
 
 
 class Found(NamedTuple):
@@ -152,8 +159,7 @@ def exact_chemotherapy(st: RankSearch, published: pd.DataFrame, found: Found | N
         all_peri, _, rows, _ = enumerated(st, published) if found is None else found
     except ValueError:
         return st
-    bx = boxes(st)
-    best, keep = score(st, bx, State.of(st)).hits, st
+    best, keep = st.hits_with({}), st
     n_cur, codes = st.s.n_cur, st.s.codes
     peri_inputs, peri_table = exact_inputs(st, PERI)[:3], factor_tables(published, PERI)[:1]
     alike, response_check = responses_alike(st, published), [response_table(published)]
@@ -169,12 +175,13 @@ def exact_chemotherapy(st: RankSearch, published: pd.DataFrame, found: Found | N
                 continue
         for peri in peris:
             for response in responses[:1] if alike else responses:
-                o = with_linked(st, chemo, peri, None if response is None else (given, response))
-                total = score(o, bx, State.of(o)).hits
+                linked = (chemo, peri, None if response is None else (given, response))
+                total = st.hits_with(linked_rows(st, *linked))
                 if total <= best or not meets(time, death, block, chemo, tables):
                     continue
                 if not meets(*peri_inputs, peri, peri_table):
                     continue
+                o = with_linked(st, *linked)
                 if response is not None and not meets(*exact_inputs(o, RESPONSE)[:3], response, response_check):
                     continue
                 keep, best = o, total

@@ -229,6 +229,9 @@ def build_targets(published: pd.DataFrame, weights: dict | None = None) -> Targe
     return Targets(groupings, arr(tmed, 6), arr(tp, 4), arr(tcox, 5), arr(ts5, 5), arr(tscal, 4), ids)
 
 
+SUBSET_FACTOR = {"palliative_chemo": "chemotherapy"}  # a subset whose members a factor's codes decide
+
+
 def subset_mask(codes: dict, n_cur: int, subset: str) -> np.ndarray:
     n = len(codes["age"])
     idx = np.arange(n)
@@ -241,6 +244,12 @@ def subset_mask(codes: dict, n_cur: int, subset: str) -> np.ndarray:
     if subset == "palliative_chemo":
         return (idx >= n_cur) & (codes["chemotherapy"] == 0)
     raise KeyError(subset)
+
+
+def fed_rows(groupings: list, keys) -> list[int]:
+    """The rows of :func:`grouping_matrix` whose codes depend on the factors ``keys``: those of one of them, and
+    those of a subset that one of them defines (:func:`subset_mask`)."""
+    return [r for r, (subset, factor) in enumerate(groupings) if factor in keys or SUBSET_FACTOR.get(subset) in keys]
 
 
 def grouping_matrix(codes: dict, n_cur: int, groupings: list) -> tuple[np.ndarray, np.ndarray]:
