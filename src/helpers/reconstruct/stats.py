@@ -293,10 +293,10 @@ def _cox_eval(time, death, order, pats, p, beta, work, U, I):
 
 
 @nb.njit(cache=True)
-def _chol(I):
-    """Lower Cholesky factor of ``I`` and whether ``I`` is positive definite."""
+def _chol(I, L):
+    """Lower Cholesky factor of ``I`` into ``L``; whether ``I`` is positive definite."""
     p = I.shape[0]
-    L = np.zeros((p, p))
+    L[:, :] = 0.0
     for i in range(p):
         for j in range(i + 1):
             s = I[i, j]
@@ -304,18 +304,17 @@ def _chol(I):
                 s -= L[i, k] * L[j, k]
             if i == j:
                 if s <= 0:
-                    return L, False
+                    return False
                 L[i, i] = math.sqrt(s)
             else:
                 L[i, j] = s / L[j, j]
-    return L, True
+    return True
 
 
 @nb.njit(cache=True)
-def _chol_back(L, U, x):
-    """Solve ``L L' x = U`` into ``x``."""
+def _chol_back(L, U, x, y):
+    """Solve ``L L' x = U`` into ``x`` (``y``: room for the forward step)."""
     p = L.shape[0]
-    y = np.zeros(p)
     for i in range(p):
         s = U[i]
         for k in range(i):
@@ -329,31 +328,27 @@ def _chol_back(L, U, x):
 
 
 @nb.njit(cache=True)
-def _chol_solve(I, U):
-    L, ok = _chol(I)
-    x = np.zeros(I.shape[0])
-    if not ok:
-        return np.full(I.shape[0], np.nan), False
-    _chol_back(L, U, x)
-    return x, True
+def _chol_solve(I, U, L, x, y):
+    """Solve ``I x = U`` into ``x`` by the Cholesky factor ``L`` of ``I``; whether ``I`` is positive definite."""
+    if not _chol(I, L):
+        return False
+    _chol_back(L, U, x, y)
+    return True
 
 
 @nb.njit(cache=True)
-def _inv(I):
+def _inv(I, L, out, e, x, y):
+    """The inverse of ``I`` into ``out``; whether ``I`` is positive definite."""
     p = I.shape[0]
-    out = np.zeros((p, p))
-    L, ok = _chol(I)
-    if not ok:
-        return out, False
-    e = np.zeros(p)
-    x = np.zeros(p)
+    if not _chol(I, L):
+        return False
     for c in range(p):
         e[:] = 0.0
         e[c] = 1.0
-        _chol_back(L, e, x)
+        _chol_back(L, e, x, y)
         for r in range(p):
             out[r, c] = x[r]
-    return out, True
+    return True
 
 
 @nb.njit(cache=True)
@@ -376,16 +371,18 @@ def cox_fit(time, death, order, X, beta0):
                 pats[i] |= 1 << a
             elif X[i, a] != 0.0:
                 return out, False, beta0.copy()  # _cox_eval takes 0/1 covariates only
-    work = np.empty(2 * (1 << p) + 2 * p + p * p)
-    U = np.empty(p)
-    I = np.empty((p, p))
+    work = np.empty(2 * (1 << p) + 2 * p + p * p)  # _cox_eval's
+    mats = np.empty((3, p, p))  # the information, its Cholesky factor, its inverse
+    vecs = np.empty((5, p))  # the score, the Newton step, the next coefficients, room for the solves
+    I, L, var = mats[0], mats[1], mats[2]
+    U, step, newbeta, e, y = vecs[0], vecs[1], vecs[2], vecs[3], vecs[4]
     beta = beta0.copy()
     lik0 = _cox_eval(time, death, order, pats, p, beta, work, U, I)
-    step, ok = _chol_solve(I, U)
-    if not ok:
+    if not _chol_solve(I, U, L, step, y):
         return out, False, beta
     best = lik0
-    newbeta = beta + step
+    for a in range(p):
+        newbeta[a] = beta[a] + step[a]
     halving = 0
     converged = False
     for it in range(1, 21):
@@ -393,26 +390,26 @@ def cox_fit(time, death, order, X, beta0):
         finite = np.isfinite(newlk)
         if finite and abs(1 - best / newlk) <= 1e-9:
             best = newlk
-            beta = newbeta
+            beta[:] = newbeta
             converged = True
             break
         if it == 20:
             break
         if (not finite) or newlk < best:
             halving += 1
-            newbeta = (newbeta + halving * beta) / (halving + 1.0)
+            for a in range(p):
+                newbeta[a] = (newbeta[a] + halving * beta[a]) / (halving + 1.0)
         else:
             halving = 0
             best = newlk
-            step, ok = _chol_solve(I, U)
-            if not ok:
+            if not _chol_solve(I, U, L, step, y):
                 return out, False, beta
-            beta = newbeta
-            newbeta = newbeta + step
+            beta[:] = newbeta
+            for a in range(p):
+                newbeta[a] = newbeta[a] + step[a]
     if not converged:
         best = _cox_eval(time, death, order, pats, p, beta, work, U, I)
-    var, ok = _inv(I)
-    if not ok:
+    if not _inv(I, L, var, e, step, y):
         return out, False, beta
     for a in range(p):
         se = math.sqrt((var[a, a] + var[a, a]) / 2)
