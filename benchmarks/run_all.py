@@ -2,6 +2,7 @@
 
 - ``benchmarks/default_command.py``: the default command's wall time, whether it regenerates the committed files
   byte for byte, and what its cohort reproduces
+- ``benchmarks/merge_stages.py``: where the default command's time goes: the block search and each merge's stages
 - ``benchmarks/reconstruct.py``: runtime and fidelity of the reconstruction at several iteration budgets
 - ``benchmarks/blocks.py``: the curative block searched alone (exact rate, wall time per seed) and a merge
 - ``benchmarks/swaps.py``: the merges' swap rounds against exhaustive exact scoring of pairs of factor swaps
@@ -29,6 +30,7 @@ def main() -> int:
     failed = []
     scripts = (
         "default_command.py",
+        "merge_stages.py",
         "reconstruct.py",
         "blocks.py",
         "swaps.py",

@@ -74,3 +74,10 @@ def test_joint_assignments_pair_every_curative_with_every_other_and_filter_by_th
     want = [m for m, pm in zip(pairs, p) if lo <= pm <= hi]
     got = asg.joint(cur, other, time, death, (lo, hi))
     assert len(want) == 4 and np.array_equal(got, np.array(want))
+
+
+def test_two_workers_give_each_merge_to_the_first_free_one():
+    ms = _load("merge_stages")
+    assert ms.two_workers([160.0, 270.0, 157.0, 197.0]) == pytest.approx(467.0)  # 4 waits for 2: 270 + 197
+    assert ms.two_workers([100.0]) == pytest.approx(100.0)
+    assert ms.two_workers([]) == 0.0

@@ -242,7 +242,7 @@ def subset_mask(codes: dict, n_cur: int, subset: str) -> np.ndarray:
     if subset == "no_metastasectomy":
         return idx >= n_cur
     if subset == "palliative_chemo":
-        return (idx >= n_cur) & (codes["chemotherapy"] == 0)
+        return (idx >= n_cur) & (codes[SUBSET_FACTOR[subset]] == 0)
     raise KeyError(subset)
 
 
