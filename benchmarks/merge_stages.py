@@ -4,8 +4,8 @@
     .venv/bin/python benchmarks/merge_stages.py [--seed 2062] [--streams 1 2 3 4]
 
 The stages are timed by wrapping the functions ``merge_search`` calls (the annealing, the finisher and its swap
-rounds, the exact, joint and linked stages), so what runs is the merge itself.  Run alone, a merge has both
-cores for the joint stage's threads; in the default command two merges share them.  The last line is the
+rounds, the exact, joint and linked stages), so what runs is the merge itself, on one core as in the default
+command, where two merges run side by side.  The last line is the
 schedule the default's two workers would follow with these times (each merge to the first free worker, in
 stream order), which is most of the command's wall time.
 """
