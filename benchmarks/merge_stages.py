@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 import time
 from collections import defaultdict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from unittest import mock
 
 from helpers.reconstruct import blocks, joint, linked
 from helpers.reconstruct.api import DEFAULT_ITERATIONS
@@ -38,22 +39,19 @@ def timed(name, fn, alternative: str | None = None):
 
 @contextmanager
 def stages_timed():
-    """The stage functions of ``blocks.merge_search`` wrapped by :func:`timed`, restored after."""
-    patched = [
+    """The stage functions of ``blocks.merge_search`` wrapped by :func:`timed` (``mock.patch.object``), restored
+    after."""
+    stages = [
         (blocks, "anneal", "annealing", None),
         (blocks, "finish", "finisher", "swap rounds"),
         (blocks, "exact_factors", "exact stage", None),
         (joint, "exact_pair", "joint stage", None),
         (linked, "exact_chemotherapy", "linked stage", None),
     ]
-    saved = [(module, attr, getattr(module, attr)) for module, attr, _, _ in patched]
-    for module, attr, name, alternative in patched:
-        setattr(module, attr, timed(name, getattr(module, attr), alternative))
-    try:
+    with ExitStack() as stack:
+        for module, attr, name, alternative in stages:
+            stack.enter_context(mock.patch.object(module, attr, timed(name, getattr(module, attr), alternative)))
         yield
-    finally:
-        for module, attr, fn in saved:
-            setattr(module, attr, fn)
 
 
 def two_workers(seconds: list[float]) -> float:
